@@ -1,0 +1,32 @@
+"""`optiroll list`: what optimizers, surfaces and presets there are, generated from the registries."""
+
+from __future__ import annotations
+
+from .optim.presets import PRESETS
+from .optim.registry import OPTIMIZER_CLASSES
+from .optim.surfaces import SURFACES
+
+
+def describe_all() -> str:
+    lines = ["Optimizers (defaults as in the book):"]
+    for cls in OPTIMIZER_CLASSES.values():
+        defaults = ", ".join(f"{k}={d:g}" for k, (d, _, _) in cls.parameter_docs().items())
+        lines += [f"  {cls.name:<10} {cls.formula}", f"  {'':<10} {defaults}"]
+    lines.append("\nSurfaces:")
+    for s in SURFACES.values():
+        w = s.window
+        lines += [
+            f"  {s.name:<10} {s.formula}",
+            f"  {'':<10} x in [{w.x_min:g}, {w.x_max:g}], y in [{w.y_min:g}, {w.y_max:g}],"
+            f" start ({s.start[0]:g}, {s.start[1]:g}), minima {list(s.minima)}",
+        ]
+    lines.append("\nPresets (steps count updates; a run has steps+1 points):")
+    for p in PRESETS.values():
+        runs = ", ".join(
+            name + "".join(f" {k}={v:g}" for k, v in values.items()) for name, values in p.runs
+        )
+        lines += [
+            f"  {p.name:<10} {p.surface} from ({p.start[0]:g}, {p.start[1]:g}), {p.steps} steps: {runs}",
+            f"  {'':<10} {p.why}",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Trajectories as text: a readable table per optimizer, JSON, or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+import numpy as np
+
+from .optim.experiment import Experiment
+from .optim.trajectory import Trajectory
+
+
+def _columns(traj: Trajectory) -> list[tuple[str, np.ndarray]]:
+    """(header, values per row) for step, x, y, loss and each state quantity per axis."""
+    cols = [
+        ("step", np.arange(len(traj.points))),
+        ("x", traj.points[:, 0]),
+        ("y", traj.points[:, 1]),
+        ("loss", traj.losses),
+    ]
+    for name, values in traj.quantities.items():
+        cols += [(f"{name}_x", values[:, 0]), (f"{name}_y", values[:, 1])]
+    return cols
+
+
+def as_table(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
+    """One aligned table per optimizer, headed by its label and how the run ended."""
+    blocks = []
+    for traj in trajectories:
+        cols = _columns(traj)
+        cells = [[h for h, _ in cols]] + [
+            [str(int(v[i])) if h == "step" else f"{v[i]:.6g}" for h, v in cols]
+            for i in range(len(traj.points))
+        ]
+        widths = [max(len(row[c]) for row in cells) for c in range(len(cols))]
+        lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in cells]
+        ending = (
+            f"diverged at step {traj.diverged_at}"
+            if traj.diverged_at is not None
+            else f"final loss {traj.losses[-1]:.6g}"
+        )
+        title = f"{traj.label} on {experiment.surface.name} from {experiment.start}: {ending}"
+        blocks.append("\n".join([title, *lines]))
+    return "\n\n".join(blocks)
+
+
+def as_json(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
+    """One JSON object with every run at full float precision."""
+    return json.dumps(
+        {
+            "surface": experiment.surface.name,
+            "steps": experiment.steps,
+            "start": list(experiment.start),
+            "runs": [t.to_dict() for t in trajectories],
+        }
+    )
+
+
+def as_csv(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
+    """Long format: one row per optimizer and step; state columns blank where they do not apply."""
+    per_run = [_columns(t) for t in trajectories]
+    extra = list(dict.fromkeys(h for cols in per_run for h, _ in cols[4:]))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["optimizer", "label", "step", "x", "y", "loss", *extra, "diverged_at"])
+    for traj, cols in zip(trajectories, per_run):
+        by_name = dict(cols)
+        for i in range(len(traj.points)):
+            writer.writerow(
+                [traj.optimizer.name, traj.label, i]
+                + [repr(float(by_name[h][i])) for h in ("x", "y", "loss")]
+                + [repr(float(by_name[h][i])) if h in by_name else "" for h in extra]
+                + ["" if traj.diverged_at is None else traj.diverged_at]
+            )
+    return out.getvalue()
