@@ -1,0 +1,118 @@
+"""The CLI as a user runs it: outputs, one-line errors with exit code 2, start-up without Manim."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from optiroll import __version__
+from optiroll.cli import cli
+from optiroll.optim.experiment import build_experiment
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_list_names_every_optimizer_surface_and_preset():
+    out = invoke("list").output
+    for name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "book"):
+        assert name in out
+    assert "x**2/20 + y**2" in out and "lr=0.01, momentum=0.9" in out
+
+
+def test_trace_json_is_one_object_with_full_precision():
+    result = invoke("trace", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["surface"] == "book" and data["steps"] == 30 and data["start"] == [-7.0, 2.0]
+    assert [r["optimizer"] for r in data["runs"]] == ["sgd", "momentum", "adagrad", "adam"]
+    expected = build_experiment().run()
+    for run, traj in zip(data["runs"], expected):
+        assert run["points"] == traj.points.tolist()  # exact, no rounding on the way
+        assert run["losses"] == traj.losses.tolist()
+        assert run["hyperparameters"] == traj.optimizer.hyperparameters()
+        assert run["diverged_at"] is None
+
+
+def test_trace_reports_divergence_as_a_result():
+    data = json.loads(invoke("trace", "--json", "-o", "sgd:lr=1.5", "-n", "200").output)
+    run = data["runs"][0]
+    assert run["diverged_at"] is not None and len(run["points"]) == run["diverged_at"] + 1
+
+
+def test_trace_csv_round_trips():
+    result = invoke("trace", "--csv", "-o", "momentum:lr=0.2,momentum=0.8", "-n", "3")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [int(r["step"]) for r in rows] == [0, 1, 2, 3]
+    assert rows[0]["label"] == "Momentum lr=0.2 momentum=0.8"
+    traj = build_experiment(optimizer_specs=["momentum:lr=0.2,momentum=0.8"], steps=3).run()[0]
+    assert [float(r["x"]) for r in rows] == traj.points[:, 0].tolist()
+    assert [float(r["v_y"]) for r in rows] == traj.quantities["v"][:, 1].tolist()
+
+
+def test_trace_table_shows_state_columns():
+    out = invoke("trace", "-o", "adagrad", "-n", "2").output
+    assert out.startswith("AdaGrad lr=1.5 on book")
+    assert "h_x" in out and "step_size_y" in out
+
+
+def test_version_and_help_with_examples():
+    assert __version__ in invoke("--version").output
+    for command in ("list", "trace", "play"):
+        assert "Example" in invoke(command, "--help").output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "momentm"], "unknown optimizer 'momentm'; did you mean 'momentum'?"),
+        (["-s", "bok"], "unknown surface 'bok'; did you mean 'book'?"),
+        (["-p", "boook"], "unknown preset 'boook'; did you mean 'book'?"),
+        (["-o", "sgd:lrr=0.1"], "unknown hyper-parameter 'lrr'; did you mean 'lr'?"),
+        (["-o", "sgd:lr=abc"], "sgd: lr must be a number, got 'abc'"),
+        (["-o", "sgd:lr=nan"], "must be finite"),
+        (["-o", "adam:lr=inf"], "must be finite"),
+        (["-o", "sgd:lr=-0.1"], "lr must be in (0, inf)"),
+        (["-o", "momentum:momentum=1"], "momentum must be in [0, 1)"),
+        (["-o", "sgd:lr"], "is not key=value"),
+        (["-n", "0"], "steps must be between 1 and"),
+        (["-n", "10000000"], "steps must be between 1 and"),
+        (["-n", "ten"], "'ten' is not a valid integer"),
+        (["--start", "1", "y"], "start y must be a number"),
+        (["--start", "nan", "0"], "start x must be finite"),
+        (["--start", "1"], "requires 2 arguments"),
+        (["--json", "--csv"], "choose one of --json and --csv"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2(args, message):
+    result = invoke("trace", *args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("optiroll: error: ") and message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def run_python(code):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+
+def test_trace_and_list_do_not_import_manim():
+    code = (
+        "import sys\nfrom optiroll.cli import cli\n"
+        "for args in (['trace'], ['list'], ['trace', '--json']):\n"
+        "    try:\n        cli.main(args)\n    except SystemExit:\n        pass\n"
+        "print('MANIM' if 'manim' in sys.modules else 'NO-MANIM', file=sys.stderr)\n"
+    )
+    assert run_python(code).stderr.strip().endswith("NO-MANIM")
+
+
+def test_the_console_script_runs():
+    exe = [sys.executable, "-m", "optiroll", "trace", "-n", "1", "--json"]
+    out = subprocess.run(exe, capture_output=True, text=True)
+    assert out.returncode == 0 and json.loads(out.stdout)["steps"] == 1
