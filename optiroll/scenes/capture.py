@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from manim import ManimConfig, Scene
+    from manim import Scene
+    from manim._config.utils import ManimConfig
 
 FrameSink = Callable[[np.ndarray], None]
 
@@ -25,15 +27,13 @@ _REQUIRED: dict[str, Any] = {
     "save_sections": False,
     "log_to_file": False,
     "disable_caching": True,
-    "from_animation_number": 0,
-    "upto_animation_number": -1,
 }
 
 
 def default_media_dir() -> Path:
     """Where Manim may keep its TeX and Text caches: never the current directory."""
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "optiroll" / "manim"
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "optiroll" / "manim"
 
 
 def render_frames(
@@ -48,7 +48,7 @@ def render_frames(
         config.update(defaults)
         for key, value in applied.items():
             config[key] = value
-        _check_applied(config, applied, defaults)
+        _check_applied(config, applied)
         scene = build_scene()
         count = _Counter(sink)
         # Swap the writer after construction rather than passing Scene(renderer=...):
@@ -94,8 +94,7 @@ def _library_defaults() -> ManimConfig:
     """Manim's built-in configuration, ignoring any manim.cfg in the user's home or cwd."""
     import configparser
 
-    from manim import ManimConfig
-    from manim._config.utils import config_file_paths
+    from manim._config.utils import ManimConfig, config_file_paths
 
     parser = configparser.ConfigParser()
     library_wide = config_file_paths()[0]
@@ -104,17 +103,27 @@ def _library_defaults() -> ManimConfig:
     return ManimConfig().digest_parser(parser)
 
 
-def _check_applied(
-    config: ManimConfig, applied: Mapping[str, Any], reference: ManimConfig
-) -> None:
-    """Fail loudly if Manim dropped or overrode a setting (its setters interact)."""
-    wrong = []
-    for key, value in applied.items():
-        reference[key] = value  # normalise through the same setter, e.g. str -> ManimColor
-        if config[key] != reference[key]:
-            wrong.append(f"{key}={value!r} (Manim has {config[key]!r})")
+def _check_applied(config: ManimConfig, applied: Mapping[str, Any]) -> None:
+    """Fail loudly if Manim dropped or overrode a setting (some of its setters interact)."""
+    wrong = [
+        f"{key}={value!r} (Manim has {config[key]!r})"
+        for key, value in applied.items()
+        if not _same(config[key], value)
+    ]
     if wrong:
         raise RuntimeError(f"Manim did not take these settings: {'; '.join(wrong)}")
+
+
+def _same(actual: Any, wanted: Any) -> bool:
+    from manim import ManimColor
+
+    if isinstance(actual, ManimColor):
+        return actual == ManimColor(wanted)  # comparing a ManimColor with a str raises
+    if isinstance(wanted, Path):
+        return Path(actual) == wanted
+    if isinstance(actual, Enum):  # the renderer
+        return bool(actual.value == wanted)
+    return bool(actual == wanted)
 
 
 class _Counter:
