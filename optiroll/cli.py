@@ -121,4 +121,90 @@ def play(experiment: Experiment, fps: float, loop: bool, record: str | None, no_
     play_in_terminal(experiment, fps=fps, loop=loop, record=record, color=not no_color)
 
 
+@cli.command()
+@click.argument("scene", required=False, default="compare",
+                type=click.Choice(["compare", "race", "single"]))
+@experiment_options
+@click.option("--format", "-f", "fmt", default=None, type=click.Choice(["gif", "mp4", "webm", "png"]),
+              help="Output format (png: the final frame). Default: from --output, else gif.")
+@click.option("--output", "-O", type=click.Path(dir_okay=False), default=None,
+              help="Where to write; default: a descriptive name under media/ that replaces nothing.")
+@click.option("--quality", "-q", default="blog", show_default=True,
+              type=click.Choice(["preview", "blog", "lecture", "4k"]),
+              help="GIF 426x240/854x480/1280x720/1920x1080, video 640x360/1280x720/1920x1080/4K.")
+@click.option("--fps", type=float, default=None,
+              help="Frames per second (GIF: 10, 12.5, 20, 25 or 50). Default: from --quality.")
+@click.option("--seconds-per-step", type=float, default=0.2, show_default=True)
+@click.option("--theme", default="light", show_default=True, type=click.Choice(["light", "dark"]))
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "ko"]))
+@click.option("--aspect", default="16:9", show_default=True, type=click.Choice(["16:9", "1:1", "4:3"]))
+@click.option("--max-size", default=None, metavar="SIZE",
+              help="GIF only: step down frame rate, colours and size until the file fits (300KB).")
+@click.option("--stretch", is_flag=True,
+              help="Fill each panel instead of keeping x and y at the same scale (the plot says so).")
+def render(experiment: Experiment, scene: str, fmt: str | None, output: str | None, quality: str,
+           fps: float | None, seconds_per_step: float, theme: str, lang: str, aspect: str,
+           max_size: str | None, stretch: bool) -> None:
+    """Render the optimizers as an animation: GIF (default), MP4, WebM or a PNG poster.
+
+    \b
+    Examples:
+      optiroll render                              # the book's comparison as a blog GIF
+      optiroll render race -o sgd -o momentum:lr=0.3 --format mp4
+      optiroll render single -o adam --lang ko --theme dark --quality lecture
+    """
+    from pathlib import Path
+
+    from .scenes.render import render as render_figure
+    from .scenes.settings import default_output, resolve_settings
+
+    target = Path(output) if output else None
+    fmt = fmt or (target.suffix[1:].lower() if target and target.suffix else "gif")
+    if target is not None:
+        if not target.suffix:
+            target = target.with_suffix("." + fmt)
+        elif target.suffix[1:].lower() != fmt:
+            raise OptirollError(f"--output {output} does not end in .{fmt} (the --format)")
+        if not target.parent.is_dir():
+            raise OptirollError(f"directory '{target.parent}' does not exist")
+        if target.is_dir():
+            raise OptirollError(f"--output {output} is a directory")
+    if scene == "single" and len(experiment.optimizers) != 1:
+        raise OptirollError(
+            f"the single scene shows one optimizer, got {len(experiment.optimizers)}: "
+            "choose one with -o (e.g. -o momentum)"
+        )
+    settings = resolve_settings(scene, fmt, quality, fps, seconds_per_step, theme, lang, aspect,
+                                max_size, equal_scale=not stretch)
+    if target is None:
+        media = Path("media")
+        media.mkdir(exist_ok=True)
+        target = default_output(settings, experiment, media)
+    click.echo(f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) "
+               f"to {target}", err=True)
+    result = render_figure(settings, experiment, target, progress=_progress_printer())
+    size = f"{result.bytes / 1000:.0f} KB" if result.bytes < 1e6 else f"{result.bytes / 1e6:.1f} MB"
+    click.echo(f"wrote {result.path} ({result.width}x{result.height}, {result.fps:g} fps, "
+               f"{result.frames} frames, {result.duration:.1f} s, {size})")
+    for note in result.given_up:
+        click.echo(f"  to fit --max-size: {note}")
+    click.echo(f"data and parameters: {result.sidecar}")
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    """Frame counts on one self-overwriting line on a terminal; quarter marks elsewhere."""
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if tty:
+            end = "\n" if done >= total else ""
+            click.echo(f"\r  frame {done}/{total}", nl=False, err=True)
+            if end:
+                click.echo("", err=True)
+        elif done in {total // 4, total // 2, 3 * total // 4, total}:
+            click.echo(f"  frame {done}/{total}", err=True)
+
+    return show
+
+
 main = cli

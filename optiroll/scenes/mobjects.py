@@ -1,0 +1,174 @@
+"""Reusable Manim mobjects: a contour map, a ball with its trail, a step counter, labels.
+
+Each draws only what it is given (data already computed in `optim/`) through a `PlotArea`; moving
+ones follow a shared `ValueTracker` holding the step as a float (2.5 = half-way from point 2 to 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Dot,
+    Line,
+    ManimColor,
+    Rectangle,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    interpolate_color,
+)
+
+from ..optim.surfaces import Surface
+from ..optim.trajectory import Trajectory
+from .contours import contour_levels, contour_lines
+from .layout import PlotArea, clip_polyline
+from .theme import ColorScheme
+from .words import Words
+
+
+def label(text: str, font: str, color: str, height: float, max_width: float) -> Text:
+    """A Text scaled to `height` (scene units), narrowed to `max_width` if it is too long."""
+    mob = Text(text, font=font, color=color) if font else Text(text, color=color)
+    mob.scale_to_fit_height(height)
+    if mob.width > max_width:
+        mob.scale_to_fit_width(max_width)
+    return mob
+
+
+def polyline(pieces: Sequence[np.ndarray], mob: VMobject) -> VMobject:
+    """Make `mob` the given scene-space polylines, one sub-path each (no curve smoothing)."""
+    mob.clear_points()
+    for piece in pieces:
+        if len(piece) < 2:
+            continue
+        mob.start_new_path(piece[0])
+        mob.add_points_as_corners(piece[1:])
+    return mob
+
+
+class ContourMap(VGroup):
+    """A framed plot area with one mobject per contour level and the minima marked."""
+
+    def __init__(self, surface: Surface, area: PlotArea, scheme: ColorScheme, stroke: float):
+        super().__init__()
+        levels = contour_levels(surface, area.window)
+        for i, lines in enumerate(contour_lines(surface, area.window, levels)):
+            color = interpolate_color(
+                ManimColor(scheme.contour_low), ManimColor(scheme.contour_high), i / max(1, len(levels) - 1)
+            )
+            pieces = [area.to_scene(line) for line in lines]
+            self.add(polyline(pieces, VMobject(stroke_color=color, stroke_width=stroke)))
+        box = area.box
+        frame = Rectangle(width=box.width, height=box.height, stroke_color=scheme.frame,
+                          stroke_width=stroke)
+        self.add(frame.move_to([*box.center, 0]))
+        size = min(box.width, box.height) * 0.025
+        for minimum in surface.minima:
+            if area.window.contains(np.array(minimum)):
+                c = area.to_scene(np.array(minimum))
+                self.add(Line(c + size * LEFT, c + size * RIGHT, color=scheme.minimum, stroke_width=stroke * 1.5),
+                         Line(c + size * DOWN, c + size * UP, color=scheme.minimum, stroke_width=stroke * 1.5))
+
+
+class TrailedBall(VGroup):
+    """A ball moving along a trajectory's straight segments, with a trail that fades behind it.
+
+    Parts outside the plot are clipped; a run that diverged ends in a mark at the point where it
+    left the plot, saying at which step.
+    """
+
+    TAIL_STEPS = 3  # how many recent steps the bright part of the trail covers
+
+    def __init__(self, trajectory: Trajectory, area: PlotArea, color: str, tracker: ValueTracker,
+                 radius: float, stroke: float, words: Words, font: str, scheme: ColorScheme):
+        super().__init__()
+        # Not `self.points`: that is the mobject's own geometry, which Manim would draw.
+        self.path = trajectory.points
+        self.area = area
+        self.tracker = tracker
+        self.history = VMobject(stroke_color=color, stroke_width=stroke, stroke_opacity=0.45)
+        self.tail = VMobject(stroke_color=color, stroke_width=stroke * 1.8)
+        self.ball = Dot(radius=radius, color=color, stroke_color=scheme.background,
+                        stroke_width=stroke * 0.8)
+        self.add(self.history, self.tail, self.ball)
+        self.diverged_mark = self._diverged_mark(trajectory, color, radius, stroke, words, font)
+        self.add_updater(lambda mob: mob.show_step(mob.tracker.get_value()))
+        self.show_step(0.0)
+
+    def position(self, t: float) -> np.ndarray:
+        """The data point at fractional step t, on the straight segment between iterates."""
+        last = len(self.path) - 1
+        t = min(max(t, 0.0), float(last))
+        k = min(int(np.floor(t)), last - 1) if last else 0
+        frac = t - k
+        return self.path[k] if last == 0 else (1 - frac) * self.path[k] + frac * self.path[k + 1]
+
+    def show_step(self, t: float) -> None:
+        here = self.position(t)
+        done = self.path[: int(np.floor(min(t, len(self.path) - 1))) + 1]
+        path = np.vstack([done, here])
+        split = max(0, len(done) - self.TAIL_STEPS)
+        window = self.area.window
+        polyline([self.area.to_scene(p) for p in clip_polyline(path[: split + 1], window)], self.history)
+        polyline([self.area.to_scene(p) for p in clip_polyline(path[split:], window)], self.tail)
+        inside = bool(window.contains(here))
+        self.ball.move_to(self.area.to_scene(here)).set_opacity(1.0 if inside else 0.0)
+        if self.diverged_mark is not None:
+            self.diverged_mark.set_opacity(1.0 if t >= len(self.path) - 1 else 0.0)
+
+    def _diverged_mark(self, trajectory, color, radius, stroke, words, font):
+        if trajectory.diverged_at is None:
+            return None
+        pieces = clip_polyline(trajectory.points, self.area.window)
+        exit_point = self.area.to_scene(pieces[-1][-1] if pieces else trajectory.points[0])
+        box = self.area.box
+        s = radius * 1.6
+        cross = VGroup(Line(exit_point + s * (LEFT + UP), exit_point + s * (RIGHT + DOWN)),
+                       Line(exit_point + s * (LEFT + DOWN), exit_point + s * (RIGHT + UP)))
+        cross.set_stroke(color, width=stroke * 1.5)
+        text = label(words.diverged.format(step=trajectory.diverged_at), font, color,
+                     height=box.height * 0.05, max_width=box.width * 0.45)
+        # Inside the plot, on the side of the centre, so it never hangs off the frame.
+        direction = np.sign(np.array([*box.center, 0]) - exit_point)
+        text.next_to(cross, direction * np.array([1, 1, 0]) if direction.any() else DOWN, buff=s)
+        mark = VGroup(cross, text)
+        self.add(mark)
+        return mark
+
+
+class StepCounter(VGroup):
+    """'step 12 / 30': the text is replaced when the step changes, never morphed glyph by glyph."""
+
+    def __init__(self, words: Words, steps: int, tracker: ValueTracker, font: str, color: str,
+                 height: float, anchor: np.ndarray):
+        super().__init__()
+        self.words, self.steps, self.tracker = words, steps, tracker
+        self.font, self.text_color, self.anchor = font, color, anchor
+        # One scale for every number, taken from the widest text, so digits do not jitter in size.
+        self.text_scale = height / self._text(words.counter(steps, steps)).height
+        self.shown = -1
+        self.text = self._make(0)
+        self.add(self.text)
+        self.add_updater(lambda mob: mob.refresh())
+
+    def _text(self, content: str) -> Text:
+        if self.font:
+            return Text(content, font=self.font, color=self.text_color)
+        return Text(content, color=self.text_color)
+
+    def _make(self, step: int) -> Text:
+        text = self._text(self.words.counter(step, self.steps)).scale(self.text_scale)
+        return text.move_to(self.anchor, aligned_edge=RIGHT)
+
+    def refresh(self) -> None:
+        step = int(np.floor(self.tracker.get_value() + 1e-9))
+        if step != self.shown:
+            self.shown = step
+            self.text.become(self._make(step))
