@@ -1,0 +1,197 @@
+"""Real renders at tiny sizes, decoded and inspected: frames, size, colours, where each ball is."""
+
+import json
+import math
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+pytest.importorskip("manim")
+
+from optiroll.cli import cli  # noqa: E402
+from optiroll.scenes.theme import DARK, LIGHT  # noqa: E402
+
+STEPS, FPS, SPS = 4, 10, 0.2  # preview GIF: 426x240 at 10 fps
+EXPECTED_FRAMES = math.ceil(STEPS * SPS * FPS) + FPS  # the animation, then a 1 s hold
+
+
+def render(tmp_path: Path, *args: str, name: str = "out.gif"):
+    out = tmp_path / name
+    result = CliRunner().invoke(
+        cli, ["render", *args, "-n", str(STEPS), "--quality", "preview", "-O", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out, json.loads((tmp_path / (name + ".json")).read_text())
+
+
+def gif_frames(path: Path) -> list[np.ndarray]:
+    with Image.open(path) as im:
+        frames = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            frames.append(np.asarray(im.convert("RGB")).astype(int))
+        return frames
+
+
+def pixel_of(point, panel) -> tuple[int, int]:
+    """(row, col) of a data point, through the side-car's panel rectangle and data window."""
+    left, top, right, bottom = panel["pixel_rect"]
+    x0, x1, y0, y1 = panel["data_window"]
+    col = left + (point[0] - x0) / (x1 - x0) * (right - left)
+    row = bottom - (point[1] - y0) / (y1 - y0) * (bottom - top)
+    return int(round(row)), int(round(col))
+
+
+def rgb(hex_color: str) -> np.ndarray:
+    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+
+
+def assert_ball_at(frame, point, panel, color):
+    row, col = pixel_of(point, panel)
+    patch = frame[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
+    distance = np.abs(patch - rgb(color)).max(axis=1).min()
+    assert distance <= 40, f"no {color} pixel at {(row, col)}: {patch.tolist()}"
+
+
+@pytest.fixture(scope="module")
+def book_gif(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("book"))
+
+
+def test_the_default_gif_decodes_with_the_frames_and_size_asked(book_gif):
+    path, sidecar = book_gif
+    frames = gif_frames(path)
+    assert len(frames) == EXPECTED_FRAMES == sidecar["output"]["frames"]
+    assert frames[0].shape == (240, 426, 3)
+    with Image.open(path) as im:
+        assert im.info["loop"] == 0  # loops forever
+        assert im.info["duration"] == 100  # 10 fps
+    # The side-car holds every parameter and the data.
+    assert sidecar["experiment"]["optimizers"][1] == {
+        "optimizer": "momentum", "hyperparameters": {"lr": 0.1, "momentum": 0.9}
+    }
+    assert len(sidecar["trajectories"]) == 4 and len(sidecar["panels"]) == 4
+
+
+def test_light_background_is_pure_white(book_gif):
+    first = gif_frames(book_gif[0])[0]
+    assert first[2, 2].tolist() == [255, 255, 255]
+    assert first[-3, -3].tolist() == [255, 255, 255]
+
+
+def test_each_ball_is_where_its_trajectory_says(book_gif):
+    path, sidecar = book_gif
+    frames = gif_frames(path)
+    for panel in sidecar["panels"]:
+        run = panel["runs"][0]
+        points = sidecar["trajectories"][run]["points"]
+        color = LIGHT.ball(run)
+        assert_ball_at(frames[-1], points[-1], panel, color)
+        # Step 2 is reached after 2 * 0.2 s at 10 fps: frame 4.
+        assert_ball_at(frames[int(2 * SPS * FPS)], points[2], panel, color)
+
+
+def test_the_ball_moves_between_iterates_in_straight_lines(book_gif):
+    path, sidecar = book_gif
+    frame = gif_frames(path)[1]  # half-way from point 0 to point 1
+    panel = sidecar["panels"][0]
+    points = np.array(sidecar["trajectories"][0]["points"])
+    assert_ball_at(frame, (points[0] + points[1]) / 2, panel, LIGHT.ball(0))
+
+
+def test_race_dark_theme_and_a_diverging_ball(tmp_path):
+    path, sidecar = render(tmp_path, "race", "-o", "sgd:lr=3", "-o", "adam", "--theme", "dark")
+    sgd = sidecar["trajectories"][0]
+    assert sgd["diverged_at"] is not None  # y is multiplied by -5 a step: past the bound (50) at step 3
+    frames = gif_frames(path)
+    assert np.abs(frames[0][2, 2] - rgb(DARK.background)).max() <= 3
+    panel = sidecar["panels"][0]
+    assert panel["runs"] == [0, 1]
+    assert_ball_at(frames[-1], sidecar["trajectories"][1]["points"][-1], panel, DARK.ball(1))
+    # The "diverged at step N" mark is drawn in SGD's colour inside the plot.
+    left, top, right, bottom = (int(v) for v in panel["pixel_rect"])
+    plot = frames[-1][top:bottom, left:right]
+    marked = (np.abs(plot - rgb(DARK.ball(0))).max(axis=-1) <= 40).sum()
+    assert marked > 40
+
+
+def test_korean_labels_are_drawn(tmp_path):
+    path, sidecar = render(tmp_path, "single", "-o", "momentum", "--lang", "ko")
+    last = gif_frames(path)[-1]
+    top = int(sidecar["panels"][0]["pixel_rect"][1])
+    title_strip = last[: top - 2]
+    assert (np.abs(title_strip - 255).max(axis=-1) > 100).sum() > 100  # glyph pixels, not blank
+
+
+def test_mp4_is_h264_with_faststart(tmp_path):
+    out = tmp_path / "out.mp4"
+    result = CliRunner().invoke(
+        cli, ["render", "-n", "2", "--quality", "preview", "-O", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")
+    with av.open(str(out)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert (stream.codec_context.width, stream.codec_context.height) == (640, 360)
+        assert sum(1 for _ in container.decode(stream)) == math.ceil(2 * SPS * 15) + 15
+
+
+def test_png_is_the_final_frame(tmp_path):
+    out, sidecar = render(tmp_path, "-o", "adagrad", name="poster.png")
+    with Image.open(out) as im:
+        assert im.size == (640, 360)
+        frame = np.asarray(im.convert("RGB")).astype(int)
+    panel = sidecar["panels"][0]
+    assert_ball_at(frame, sidecar["trajectories"][0]["points"][-1], panel, LIGHT.ball(0))
+
+
+def test_default_names_never_replace_an_existing_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["render", "-o", "sgd", "-n", "1", "--quality", "preview"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    first = sorted((tmp_path / "media").glob("*.gif"))
+    first[0].write_bytes(b"mine")
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    gifs = sorted((tmp_path / "media").glob("*.gif"))
+    assert len(gifs) == 2 and first[0].read_bytes() == b"mine"
+
+
+def test_a_failed_render_leaves_nothing_behind(tmp_path, monkeypatch):
+    from optiroll.scenes import figures
+
+    target = tmp_path / "fig.gif"
+    target.write_bytes(b"the old figure")
+
+    def explode(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(figures.OptimizerFigure, "construct", explode)
+    result = CliRunner().invoke(cli, ["render", "-n", "1", "--quality", "preview", "-O", str(target)])
+    assert result.exit_code == 130
+    assert target.read_bytes() == b"the old figure"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.gif"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fps", "15"], "a GIF plays as asked only at 10, 12.5, 20, 25, 50 fps"),
+        (["-O", "/nonexistent/dir/x.gif"], "does not exist"),
+        (["-f", "mp4", "--max-size", "300KB"], "--max-size applies to GIFs only"),
+        (["--max-size", "lots"], "--max-size must look like 300KB"),
+        (["single"], "the single scene shows one optimizer, got 4"),
+        (["-O", "x.gif", "-f", "mp4"], "does not end in .mp4"),
+        (["--seconds-per-step", "0"], "--seconds-per-step must be between"),
+    ],
+)
+def test_bad_render_options_are_one_line_errors(args, message):
+    result = CliRunner().invoke(cli, ["render", *args])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith("optiroll: error: ")
+    assert message in result.output
