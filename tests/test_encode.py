@@ -210,3 +210,9 @@ def test_dropping_frames_keeps_the_last_and_spaces_the_rest_evenly(count, every)
     assert kept[-1] == count - 1
     assert len(kept) == -(-count // every)
     assert set(np.diff(kept)) <= {every}
+
+
+@pytest.mark.parametrize("options", [{"max_colors": 3}, {"max_colors": 257}, {"max_bytes": 0}])
+def test_bad_gif_options_are_rejected_before_any_frame(tmp_path, options):
+    with pytest.raises(ValueError, match="max_"):
+        open_encoder("gif", tmp_path / "x.gif", 64, 48, 25, **options)

@@ -96,13 +96,9 @@ def encode_gif(
     max_bytes: int | None = None,
 ) -> GifReport:
     """Write an endlessly looping GIF; step quality down until it fits `max_bytes`, if given."""
-    _check_gif_fps(fps)
-    if not 4 <= max_colors <= 256:
-        raise ValueError(f"max_colors must be between 4 and 256, not {max_colors}")
+    _check_gif_options(fps, max_colors, max_bytes)
     if not frames:
         raise ValueError("a GIF needs at least one frame")
-    if max_bytes is not None and max_bytes <= 0:
-        raise ValueError(f"max_bytes must be positive, not {max_bytes}")
     height, width = frames[0].shape[:2]
     path = Path(path)
     steps = _gif_steps(max_colors, float(fps), width, height)
@@ -215,21 +211,25 @@ def _write_gif(
 
 
 def _gifsicle(path: Path) -> None:
-    """Losslessly shrink the GIF in place with gifsicle -O3, if it is installed."""
+    """Losslessly shrink the GIF in place with gifsicle -O3, if it is installed and works."""
     gifsicle = shutil.which("gifsicle")
     if gifsicle is None:
         return
     # keep-empty: otherwise a hold (repeated frames) becomes one long frame, changing the count.
     command = [gifsicle, "-O3", "-Okeep-empty", str(path)]
-    smaller = subprocess.run(command, check=True, capture_output=True).stdout
-    if smaller and len(smaller) < path.stat().st_size:
-        path.write_bytes(smaller)
+    result = subprocess.run(command, capture_output=True)
+    if result.returncode == 0 and 0 < len(result.stdout) < path.stat().st_size:
+        path.write_bytes(result.stdout)
 
 
-def _check_gif_fps(fps: float) -> None:
+def _check_gif_options(fps: float, max_colors: int, max_bytes: int | None) -> None:
     if fps not in GIF_FPS:
         rates = ", ".join(f"{rate:g}" for rate in GIF_FPS)
         raise ValueError(f"a GIF plays {fps:g} fps unevenly; use one of {rates} fps")
+    if not 4 <= max_colors <= 256:
+        raise ValueError(f"max_colors must be between 4 and 256, not {max_colors}")
+    if max_bytes is not None and max_bytes <= 0:
+        raise ValueError(f"max_bytes must be positive, not {max_bytes}")
 
 
 def _even(length: float) -> int:
@@ -258,7 +258,7 @@ class _GifEncoder:
     def __init__(
         self, path: Path, width: int, height: int, fps: float, colors: int, max_bytes: int | None
     ) -> None:
-        _check_gif_fps(fps)
+        _check_gif_options(fps, colors, max_bytes)
         self.path, self.width, self.height, self.fps = path, width, height, fps
         self.colors, self.max_bytes = colors, max_bytes
         self.frames: list[np.ndarray] = []
