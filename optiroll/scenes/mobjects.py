@@ -144,31 +144,49 @@ class TrailedBall(VGroup):
 
 
 class StepCounter(VGroup):
-    """'step 12 / 30': the text is replaced when the step changes, never morphed glyph by glyph."""
+    """'step 12 / 30': the digits are replaced when the step changes, never morphed.
+
+    Pango takes ~60 ms per Text, so the text is laid out once with zeros in the digit slots and
+    each step swaps in copies of pre-drawn digit glyphs at those slots.
+    """
 
     def __init__(self, words: Words, steps: int, tracker: ValueTracker, font: str, color: str,
                  height: float, anchor: np.ndarray):
         super().__init__()
-        self.words, self.steps, self.tracker = words, steps, tracker
-        self.font, self.text_color, self.anchor = font, color, anchor
-        # One scale for every number, taken from the widest text, so digits do not jitter in size.
-        self.text_scale = height / self._text(words.counter(steps, steps)).height
+        self.tracker = tracker
+        width = len(str(steps))
+        suffix = f" / {steps}"
+        template = self._text(f"{words.step} {'0' * width}{suffix}", font, color)
+        digits = self._text("0123456789", font, color)
+        scale = height / template.height
+        template.scale(scale).move_to(anchor, aligned_edge=RIGHT)
+        digits.scale(scale)
+        # Counted from the end: the suffix is ASCII, one submobject per visible character, while
+        # a Hangul syllable may be drawn as several.
+        first = len(template) - len(suffix.replace(" ", "")) - width
+        # Manim lists the moving mobjects once per animation, so the digit mobjects stay the same
+        # objects and take new shapes with `become`; adding and removing them would leave stale ones.
+        self.slots = [template[first + i] for i in range(width)]
+        self.glyphs = list(digits)
+        self.add(template)
         self.shown = -1
-        self.text = self._make(0)
-        self.add(self.text)
         self.add_updater(lambda mob: mob.refresh())
+        self.refresh()
 
-    def _text(self, content: str) -> Text:
-        if self.font:
-            return Text(content, font=self.font, color=self.text_color)
-        return Text(content, color=self.text_color)
-
-    def _make(self, step: int) -> Text:
-        text = self._text(self.words.counter(step, self.steps)).scale(self.text_scale)
-        return text.move_to(self.anchor, aligned_edge=RIGHT)
+    @staticmethod
+    def _text(content: str, font: str, color: str) -> Text:
+        return Text(content, font=font, color=color) if font else Text(content, color=color)
 
     def refresh(self) -> None:
         step = int(np.floor(self.tracker.get_value() + 1e-9))
-        if step != self.shown:
-            self.shown = step
-            self.text.become(self._make(step))
+        if step == self.shown:
+            return
+        self.shown = step
+        text = str(step).rjust(len(self.slots))
+        for slot, char in zip(self.slots, text):
+            if char == " ":
+                slot.set_fill(opacity=0)
+                continue
+            center, bottom = slot.get_center(), slot.get_bottom()
+            slot.become(self.glyphs[int(char)].copy())
+            slot.move_to(center).align_to(bottom, DOWN).set_fill(opacity=1)
