@@ -15,14 +15,16 @@ pytest.importorskip("manim")
 from optiroll.cli import cli  # noqa: E402
 from optiroll.scenes.theme import DARK, LIGHT  # noqa: E402
 
-STEPS, FPS, SPS = 4, 10, 0.2  # preview GIF: 426x240 at 10 fps
+# Blog GIFs (854x480, 20 fps): at preview size a 3-pixel ball may share a palette entry with its
+# trail, and these tests check exact colours.
+STEPS, FPS, SPS = 4, 20, 0.2
 EXPECTED_FRAMES = math.ceil(STEPS * SPS * FPS) + FPS  # the animation, then a 1 s hold
 
 
-def render(tmp_path: Path, *args: str, name: str = "out.gif"):
+def render(tmp_path: Path, *args: str, name: str = "out.gif", quality: str = "blog"):
     out = tmp_path / name
     result = CliRunner().invoke(
-        cli, ["render", *args, "-n", str(STEPS), "--quality", "preview", "-O", str(out)]
+        cli, ["render", *args, "-n", str(STEPS), "--quality", quality, "-O", str(out)]
     )
     assert result.exit_code == 0, result.output
     return out, json.loads((tmp_path / (name + ".json")).read_text())
@@ -66,10 +68,10 @@ def test_the_default_gif_decodes_with_the_frames_and_size_asked(book_gif):
     path, sidecar = book_gif
     frames = gif_frames(path)
     assert len(frames) == EXPECTED_FRAMES == sidecar["output"]["frames"]
-    assert frames[0].shape == (240, 426, 3)
+    assert frames[0].shape == (480, 854, 3)
     with Image.open(path) as im:
         assert im.info["loop"] == 0  # loops forever
-        assert im.info["duration"] == 100  # 10 fps
+        assert im.info["duration"] == 50  # 20 fps
     # The side-car holds every parameter and the data.
     assert sidecar["experiment"]["optimizers"][1] == {
         "optimizer": "momentum", "hyperparameters": {"lr": 0.1, "momentum": 0.9}
@@ -97,7 +99,7 @@ def test_each_ball_is_where_its_trajectory_says(book_gif):
 
 def test_the_ball_moves_between_iterates_in_straight_lines(book_gif):
     path, sidecar = book_gif
-    frame = gif_frames(path)[1]  # half-way from point 0 to point 1
+    frame = gif_frames(path)[2]  # 4 frames a step: half-way from point 0 to point 1
     panel = sidecar["panels"][0]
     points = np.array(sidecar["trajectories"][0]["points"])
     assert_ball_at(frame, (points[0] + points[1]) / 2, panel, LIGHT.ball(0))
@@ -143,7 +145,7 @@ def test_mp4_is_h264_with_faststart(tmp_path):
 
 
 def test_png_is_the_final_frame(tmp_path):
-    out, sidecar = render(tmp_path, "-o", "adagrad", name="poster.png")
+    out, sidecar = render(tmp_path, "-o", "adagrad", name="poster.png", quality="preview")
     with Image.open(out) as im:
         assert im.size == (640, 360)
         frame = np.asarray(im.convert("RGB")).astype(int)
