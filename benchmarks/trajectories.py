@@ -39,10 +39,14 @@ def main() -> None:
     print(f"{'optimizer':<10} {'batched s':>10} {'loop s (scaled)':>16} {'speed-up':>9}")
     for opt in optimizers:
         batched = best_of(3, lambda opt=opt: run_batch(opt, BOOK, starts, STEPS))
-        loop = best_of(1, lambda opt=opt: [run_batch(opt, BOOK, s, STEPS) for s in starts[:LOOP_SAMPLE]])
+        loop = best_of(
+            1, lambda opt=opt: [run_batch(opt, BOOK, s, STEPS) for s in starts[:LOOP_SAMPLE]]
+        )
         loop_scaled = loop * BALLS / LOOP_SAMPLE
         total += batched
-        print(f"{opt.name:<10} {batched:>10.3f} {loop_scaled:>16.1f} {loop_scaled / batched:>8.0f}x")
+        print(
+            f"{opt.name:<10} {batched:>10.3f} {loop_scaled:>16.1f} {loop_scaled / batched:>8.0f}x"
+        )
     print(f"all six, {BALLS} x {STEPS}: {total:.2f} s (target < 2 s)")
 
     def cli_time(args: list[str]) -> float:
@@ -50,8 +54,10 @@ def main() -> None:
 
     baseline = cli_time([sys.executable, "-c", "pass"])
     trace = cli_time([sys.executable, "-m", "optiroll", "trace"])
-    print(f"optiroll trace (book figure): {trace:.3f} s; python -c pass: {baseline:.3f} s "
-          f"(target < 0.5 s)")
+    print(
+        f"optiroll trace (book figure): {trace:.3f} s; python -c pass: {baseline:.3f} s "
+        f"(target < 0.5 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ from .optim.registry import parse_number
 class OneLineErrors(click.Group):
     """Every user error, Click's own included, becomes one line on stderr and exit code 2."""
 
-    def main(self, args: Any = None, prog_name: Any = None, standalone_mode: bool = True, **kw: Any):
+    def main(
+        self, args: Any = None, prog_name: Any = None, standalone_mode: bool = True, **kw: Any
+    ):
         try:
             code = super().main(args, prog_name or "optiroll", standalone_mode=False, **kw)
         except click.exceptions.Abort:
@@ -41,17 +43,39 @@ class OneLineErrors(click.Group):
 def experiment_options(command: Callable) -> Callable:
     """The options every command that runs optimizers shares; passes `experiment` on."""
 
-    @click.option("--preset", "-p", default=None, metavar="NAME",
-                  help="A named comparison (see `optiroll list`); default: book.")
-    @click.option("--optimizer", "-o", "optimizers", multiple=True, metavar="NAME[:k=v,...]",
-                  help="Optimizer with optional hyper-parameters, repeatable: "
-                  "-o momentum:lr=0.3,momentum=0.8. Default: the preset's.")
-    @click.option("--surface", "-s", default=None, metavar="NAME",
-                  help="Loss surface; default: the preset's.")
-    @click.option("--start", nargs=2, default=None, metavar="X Y",
-                  help="Start point; default: the preset's (the surface's).")
-    @click.option("--steps", "-n", type=int, default=None,
-                  help="Number of updates (a run has steps+1 points); default: the preset's.")
+    @click.option(
+        "--preset",
+        "-p",
+        default=None,
+        metavar="NAME",
+        help="A named comparison (see `optiroll list`); default: book.",
+    )
+    @click.option(
+        "--optimizer",
+        "-o",
+        "optimizers",
+        multiple=True,
+        metavar="NAME[:k=v,...]",
+        help="Optimizer with optional hyper-parameters, repeatable: "
+        "-o momentum:lr=0.3,momentum=0.8. Default: the preset's.",
+    )
+    @click.option(
+        "--surface", "-s", default=None, metavar="NAME", help="Loss surface; default: the preset's."
+    )
+    @click.option(
+        "--start",
+        nargs=2,
+        default=None,
+        metavar="X Y",
+        help="Start point; default: the preset's (the surface's).",
+    )
+    @click.option(
+        "--steps",
+        "-n",
+        type=int,
+        default=None,
+        help="Number of updates (a run has steps+1 points); default: the preset's.",
+    )
     @functools.wraps(command)
     def wrapper(preset, optimizers, surface, start, steps, **kwargs):
         if start is not None:
@@ -108,10 +132,17 @@ def trace(experiment: Experiment, as_json: bool, as_csv: bool) -> None:
 @experiment_options
 @click.option("--fps", type=float, default=10.0, show_default=True, help="Frames per second.")
 @click.option("--loop", is_flag=True, help="Start again after the last step.")
-@click.option("--record", type=click.Path(dir_okay=False), default=None, metavar="FILE.cast",
-              help="Also write the animation as an asciicast v2 file.")
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE.cast",
+    help="Also write the animation as an asciicast v2 file.",
+)
 @click.option("--no-color", is_flag=True, help="No colours (the NO_COLOR variable does the same).")
-def play(experiment: Experiment, fps: float, loop: bool, record: str | None, no_color: bool) -> None:
+def play(
+    experiment: Experiment, fps: float, loop: bool, record: str | None, no_color: bool
+) -> None:
     """Animate the optimizers in the terminal: space pauses, arrows step, q quits.
 
     Example: optiroll play -o momentum:lr=0.3 -o sgd:lr=0.95
@@ -122,29 +153,70 @@ def play(experiment: Experiment, fps: float, loop: bool, record: str | None, no_
 
 
 @cli.command()
-@click.argument("scene", required=False, default="compare",
-                type=click.Choice(["compare", "race", "single"]))
+@click.argument(
+    "scene", required=False, default="compare", type=click.Choice(["compare", "race", "single"])
+)
 @experiment_options
-@click.option("--format", "-f", "fmt", default=None, type=click.Choice(["gif", "mp4", "webm", "png"]),
-              help="Output format (png: the final frame). Default: from --output, else gif.")
-@click.option("--output", "-O", type=click.Path(dir_okay=False), default=None,
-              help="Where to write; default: a descriptive name under media/ that replaces nothing.")
-@click.option("--quality", "-q", default="blog", show_default=True,
-              type=click.Choice(["preview", "blog", "lecture", "4k"]),
-              help="GIF 426x240/854x480/1280x720/1920x1080, video 640x360/1280x720/1920x1080/4K.")
-@click.option("--fps", type=float, default=None,
-              help="Frames per second (GIF: 10, 12.5, 20, 25 or 50). Default: from --quality.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    default=None,
+    type=click.Choice(["gif", "mp4", "webm", "png"]),
+    help="Output format (png: the final frame). Default: from --output, else gif.",
+)
+@click.option(
+    "--output",
+    "-O",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write; default: a descriptive name under media/ that replaces nothing.",
+)
+@click.option(
+    "--quality",
+    "-q",
+    default="blog",
+    show_default=True,
+    type=click.Choice(["preview", "blog", "lecture", "4k"]),
+    help="GIF 426x240/854x480/1280x720/1920x1080, video 640x360/1280x720/1920x1080/4K.",
+)
+@click.option(
+    "--fps",
+    type=float,
+    default=None,
+    help="Frames per second (GIF: 10, 12.5, 20, 25 or 50). Default: from --quality.",
+)
 @click.option("--seconds-per-step", type=float, default=0.2, show_default=True)
 @click.option("--theme", default="light", show_default=True, type=click.Choice(["light", "dark"]))
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "ko"]))
-@click.option("--aspect", default="16:9", show_default=True, type=click.Choice(["16:9", "1:1", "4:3"]))
-@click.option("--max-size", default=None, metavar="SIZE",
-              help="GIF only: step down frame rate, colours and size until the file fits (300KB).")
-@click.option("--stretch", is_flag=True,
-              help="Fill each panel instead of keeping x and y at the same scale (the plot says so).")
-def render(experiment: Experiment, scene: str, fmt: str | None, output: str | None, quality: str,
-           fps: float | None, seconds_per_step: float, theme: str, lang: str, aspect: str,
-           max_size: str | None, stretch: bool) -> None:
+@click.option(
+    "--aspect", default="16:9", show_default=True, type=click.Choice(["16:9", "1:1", "4:3"])
+)
+@click.option(
+    "--max-size",
+    default=None,
+    metavar="SIZE",
+    help="GIF only: step down frame rate, colours and size until the file fits (300KB).",
+)
+@click.option(
+    "--stretch",
+    is_flag=True,
+    help="Fill each panel instead of keeping x and y at the same scale (the plot says so).",
+)
+def render(
+    experiment: Experiment,
+    scene: str,
+    fmt: str | None,
+    output: str | None,
+    quality: str,
+    fps: float | None,
+    seconds_per_step: float,
+    theme: str,
+    lang: str,
+    aspect: str,
+    max_size: str | None,
+    stretch: bool,
+) -> None:
     """Render the optimizers as an animation: GIF (default), MP4, WebM or a PNG poster.
 
     \b
@@ -174,18 +246,32 @@ def render(experiment: Experiment, scene: str, fmt: str | None, output: str | No
             f"the single scene shows one optimizer, got {len(experiment.optimizers)}: "
             "choose one with -o (e.g. -o momentum)"
         )
-    settings = resolve_settings(scene, fmt, quality, fps, seconds_per_step, theme, lang, aspect,
-                                max_size, equal_scale=not stretch)
+    settings = resolve_settings(
+        scene,
+        fmt,
+        quality,
+        fps,
+        seconds_per_step,
+        theme,
+        lang,
+        aspect,
+        max_size,
+        equal_scale=not stretch,
+    )
     if target is None:
         media = Path("media")
         media.mkdir(exist_ok=True)
         target = default_output(settings, experiment, media)
-    click.echo(f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) "
-               f"to {target}", err=True)
+    click.echo(
+        f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) to {target}",
+        err=True,
+    )
     result = render_figure(settings, experiment, target, progress=_progress_printer())
     size = f"{result.bytes / 1000:.0f} KB" if result.bytes < 1e6 else f"{result.bytes / 1e6:.1f} MB"
-    click.echo(f"wrote {result.path} ({result.width}x{result.height}, {result.fps:g} fps, "
-               f"{result.frames} frames, {result.duration:.1f} s, {size})")
+    click.echo(
+        f"wrote {result.path} ({result.width}x{result.height}, {result.fps:g} fps, "
+        f"{result.frames} frames, {result.duration:.1f} s, {size})"
+    )
     for note in result.given_up:
         click.echo(f"  to fit --max-size: {note}")
     click.echo(f"data and parameters: {result.sidecar}")

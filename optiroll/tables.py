@@ -36,7 +36,7 @@ def as_table(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
             for i in range(len(traj.points))
         ]
         widths = [max(len(row[c]) for row in cells) for c in range(len(cols))]
-        lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in cells]
+        lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in cells]
         ending = (
             f"diverged at step {traj.diverged_at}"
             if traj.diverged_at is not None
@@ -66,7 +66,7 @@ def as_csv(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["optimizer", "label", "step", "x", "y", "loss", *extra, "diverged_at"])
-    for traj, cols in zip(trajectories, per_run):
+    for traj, cols in zip(trajectories, per_run, strict=True):
         by_name = dict(cols)
         for i in range(len(traj.points)):
             writer.writerow(

@@ -32,7 +32,7 @@ def test_trace_json_is_one_object_with_full_precision():
     assert data["surface"] == "book" and data["steps"] == 30 and data["start"] == [-7.0, 2.0]
     assert [r["optimizer"] for r in data["runs"]] == ["sgd", "momentum", "adagrad", "adam"]
     expected = build_experiment().run()
-    for run, traj in zip(data["runs"], expected):
+    for run, traj in zip(data["runs"], expected, strict=True):
         assert run["points"] == traj.points.tolist()  # exact, no rounding on the way
         assert run["losses"] == traj.losses.tolist()
         assert run["hyperparameters"] == traj.optimizer.hyperparameters()

@@ -61,7 +61,9 @@ def momentum_closed_form(w0, grads, lr, alpha):
     """W_k = W_0 + sum_j v_j with v_j = -lr * sum_{i<=j} alpha^(j-i) g_i."""
     out = [w0]
     for k in range(1, len(grads) + 1):
-        v = [-lr * sum(alpha ** (k - 1 - i) * g[d] for i, g in enumerate(grads[:k])) for d in (0, 1)]
+        v = [
+            -lr * sum(alpha ** (k - 1 - i) * g[d] for i, g in enumerate(grads[:k])) for d in (0, 1)
+        ]
         out.append(tuple(out[-1][d] + v[d] for d in (0, 1)))
     return out
 
@@ -168,17 +170,25 @@ def test_adagrad_never_moves_a_coordinate_more_than_lr(start, lr, steps):
 
 
 @given(
-    start=points.filter(lambda p: abs(p[0]) > 0.01 and abs(p[1]) > 0.01),
+    # |g| well above eps, so eps changes the step by less than the tolerance
+    start=points.filter(lambda p: abs(p[0]) > 0.5 and abs(p[1]) > 0.05),
     lr=st.floats(1e-3, 1.0),
     b1=st.floats(0.0, 0.99),
-    b2=st.floats(0.5, 0.9999),
+    b2=st.floats(0.5, 0.999),
 )
 def test_adam_first_step_moves_each_coordinate_by_about_lr(start, lr, b1, b2):
     traj = run(Adam(lr=lr, beta1=b1, beta2=b2), BOOK, start, 1)
     np.testing.assert_allclose(np.abs(traj.points[1] - traj.points[0]), lr, rtol=1e-4)
 
 
-ALL = [SGD(lr=0.3), Momentum(lr=0.1), Nesterov(lr=0.1), AdaGrad(lr=1.0), RMSProp(lr=0.1), Adam(lr=0.3)]
+ALL = [
+    SGD(lr=0.3),
+    Momentum(lr=0.1),
+    Nesterov(lr=0.1),
+    AdaGrad(lr=1.0),
+    RMSProp(lr=0.1),
+    Adam(lr=0.3),
+]
 
 
 @pytest.mark.parametrize("opt", ALL, ids=lambda o: o.name)
@@ -216,8 +226,9 @@ def test_update_works_on_any_batch_shape_and_is_pure(opt, data):
     ],
 )
 def test_out_of_range_hyperparameters_are_rejected(factory, message):
-    with pytest.raises(OptirollError, match=message.replace("(", r"\(").replace(")", r"\)")
-                       .replace("[", r"\[")):
+    with pytest.raises(
+        OptirollError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
+    ):
         factory()
 
 

@@ -74,7 +74,8 @@ def test_the_default_gif_decodes_with_the_frames_and_size_asked(book_gif):
         assert im.info["duration"] == 50  # 20 fps
     # The side-car holds every parameter and the data.
     assert sidecar["experiment"]["optimizers"][1] == {
-        "optimizer": "momentum", "hyperparameters": {"lr": 0.1, "momentum": 0.9}
+        "optimizer": "momentum",
+        "hyperparameters": {"lr": 0.1, "momentum": 0.9},
     }
     assert len(sidecar["trajectories"]) == 4 and len(sidecar["panels"]) == 4
 
@@ -108,7 +109,9 @@ def test_the_ball_moves_between_iterates_in_straight_lines(book_gif):
 def test_race_dark_theme_and_a_diverging_ball(tmp_path):
     path, sidecar = render(tmp_path, "race", "-o", "sgd:lr=3", "-o", "adam", "--theme", "dark")
     sgd = sidecar["trajectories"][0]
-    assert sgd["diverged_at"] is not None  # y is multiplied by -5 a step: past the bound (50) at step 3
+    assert (
+        sgd["diverged_at"] is not None
+    )  # y is multiplied by -5 a step: past the bound (50) at step 3
     frames = gif_frames(path)
     assert np.abs(frames[0][2, 2] - rgb(DARK.background)).max() <= 3
     panel = sidecar["panels"][0]
@@ -131,9 +134,7 @@ def test_korean_labels_are_drawn(tmp_path):
 
 def test_mp4_is_h264_with_faststart(tmp_path):
     out = tmp_path / "out.mp4"
-    result = CliRunner().invoke(
-        cli, ["render", "-n", "2", "--quality", "preview", "-O", str(out)]
-    )
+    result = CliRunner().invoke(cli, ["render", "-n", "2", "--quality", "preview", "-O", str(out)])
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert data.index(b"moov") < data.index(b"mdat")
@@ -174,7 +175,9 @@ def test_a_failed_render_leaves_nothing_behind(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(figures.OptimizerFigure, "construct", explode)
-    result = CliRunner().invoke(cli, ["render", "-n", "1", "--quality", "preview", "-O", str(target)])
+    result = CliRunner().invoke(
+        cli, ["render", "-n", "1", "--quality", "preview", "-O", str(target)]
+    )
     assert result.exit_code == 130
     assert target.read_bytes() == b"the old figure"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.gif"]

@@ -35,10 +35,14 @@ def test_leaving_the_bound_stops_the_run_and_keeps_the_finite_prefix():
 
 def test_a_non_finite_value_stops_the_run_and_is_dropped():
     cliff = Surface(
-        name="cliff", formula="", latex="",
+        name="cliff",
+        formula="",
+        latex="",
         value_fn=lambda x, y: x * 0 + y * 0,
         gradient_fn=lambda x, y: (np.where(x > 0, np.inf, -1.0), y * 0),
-        window=Window(-10, 10, -10, 10), start=(-1, 0), minima=(),
+        window=Window(-10, 10, -10, 10),
+        start=(-1, 0),
+        minima=(),
     )
     with np.errstate(invalid="ignore"):
         traj = run(SGD(lr=0.6), cliff, (-1.0, 0.0), 10)
@@ -50,13 +54,21 @@ def test_a_non_finite_value_stops_the_run_and_is_dropped():
 @settings(max_examples=25)
 @given(
     seed=st.integers(0, 2**32 - 1),
-    which=st.sampled_from([SGD(lr=0.9), Momentum(lr=0.1), Nesterov(lr=0.1), AdaGrad(lr=1.5),
-                           RMSProp(lr=0.1), Adam(lr=0.3)]),
+    which=st.sampled_from(
+        [
+            SGD(lr=0.9),
+            Momentum(lr=0.1),
+            Nesterov(lr=0.1),
+            AdaGrad(lr=1.5),
+            RMSProp(lr=0.1),
+            Adam(lr=0.3),
+        ]
+    ),
 )
 def test_a_batch_of_starts_gives_exactly_the_single_runs(seed, which):
     starts = np.random.default_rng(seed).uniform([-9, -4], [9, 4], size=(7, 2))
     finals = run_batch(which, BOOK, starts, 40)
-    for start, final in zip(starts, finals):
+    for start, final in zip(starts, finals, strict=True):
         np.testing.assert_array_equal(final, run(which, BOOK, tuple(start), 40).points[-1])
 
 
@@ -64,7 +76,9 @@ def test_the_default_experiment_is_the_books_figure():
     exp = build_experiment()
     assert exp.surface is BOOK and exp.start == (-7.0, 2.0) and exp.steps == 30
     assert [o.label() for o in exp.optimizers] == [
-        "SGD lr=0.95", "Momentum lr=0.1 momentum=0.9", "AdaGrad lr=1.5",
+        "SGD lr=0.95",
+        "Momentum lr=0.1 momentum=0.9",
+        "AdaGrad lr=1.5",
         "Adam lr=0.3 beta1=0.9 beta2=0.999",
     ]
 

@@ -40,6 +40,29 @@ class AdamState(NamedTuple):
     v: Array
 
 
+class _VelocityOptimizer(Optimizer):
+    """Momentum and Nesterov: the state is a velocity v, zero at the start."""
+
+    def init(self, params: Array) -> VelocityState:
+        return VelocityState(v=np.zeros_like(params, dtype=np.float64))
+
+    def quantities(self, state: VelocityState) -> dict[str, Array]:
+        return {"v": state.v}
+
+
+class _SquaresOptimizer(Optimizer):
+    """AdaGrad and RMSProp: the state is h, built from g*g; each axis steps lr / (sqrt(h) + eps)."""
+
+    lr: float
+    eps: float
+
+    def init(self, params: Array) -> SquaresState:
+        return SquaresState(h=np.zeros_like(params, dtype=np.float64))
+
+    def quantities(self, state: SquaresState) -> dict[str, Array]:
+        return {"h": state.h, "step_size": self.lr / (np.sqrt(state.h) + self.eps)}
+
+
 def _lr() -> float:
     return hyper(0.01, POSITIVE, "learning rate eta")
 
@@ -72,7 +95,7 @@ class SGD(Optimizer):
 
 
 @dataclass(frozen=True)
-class Momentum(Optimizer):
+class Momentum(_VelocityOptimizer):
     """Momentum: a velocity accumulates the gradient and decays by alpha (friction).
 
     v <- alpha * v - eta * g
@@ -89,21 +112,15 @@ class Momentum(Optimizer):
     lr: float = _lr()
     momentum: float = hyper(0.9, UNIT_OPEN, "momentum alpha: the share of velocity kept per step")
 
-    def init(self, params: Array) -> VelocityState:
-        return VelocityState(v=np.zeros_like(params, dtype=np.float64))
-
     def update(
         self, grads: Array, state: VelocityState, params: Array
     ) -> tuple[Array, VelocityState]:
         v = self.momentum * state.v - self.lr * grads
         return params + v, VelocityState(v=v)
 
-    def quantities(self, state: VelocityState) -> dict[str, Array]:
-        return {"v": state.v}
-
 
 @dataclass(frozen=True)
-class Nesterov(Optimizer):
+class Nesterov(_VelocityOptimizer):
     """Nesterov's accelerated gradient, in the book's reformulation (Bengio et al., 2012).
 
     W <- W + alpha^2 * v - (1 + alpha) * eta * g     (with the v from before this step)
@@ -120,9 +137,6 @@ class Nesterov(Optimizer):
     lr: float = _lr()
     momentum: float = hyper(0.9, UNIT_OPEN, "momentum alpha: the share of velocity kept per step")
 
-    def init(self, params: Array) -> VelocityState:
-        return VelocityState(v=np.zeros_like(params, dtype=np.float64))
-
     def update(
         self, grads: Array, state: VelocityState, params: Array
     ) -> tuple[Array, VelocityState]:
@@ -132,12 +146,9 @@ class Nesterov(Optimizer):
         v = self.momentum * state.v - self.lr * grads
         return new_params, VelocityState(v=v)
 
-    def quantities(self, state: VelocityState) -> dict[str, Array]:
-        return {"v": state.v}
-
 
 @dataclass(frozen=True)
-class AdaGrad(Optimizer):
+class AdaGrad(_SquaresOptimizer):
     """AdaGrad: each coordinate's step shrinks with the sum of its squared gradients.
 
     h <- h + g * g
@@ -154,21 +165,15 @@ class AdaGrad(Optimizer):
     lr: float = _lr()
     eps: float = _eps()
 
-    def init(self, params: Array) -> SquaresState:
-        return SquaresState(h=np.zeros_like(params, dtype=np.float64))
-
     def update(
         self, grads: Array, state: SquaresState, params: Array
     ) -> tuple[Array, SquaresState]:
         h = state.h + grads * grads
         return params - self.lr * grads / (np.sqrt(h) + self.eps), SquaresState(h=h)
 
-    def quantities(self, state: SquaresState) -> dict[str, Array]:
-        return {"h": state.h, "step_size": self.lr / (np.sqrt(state.h) + self.eps)}
-
 
 @dataclass(frozen=True)
-class RMSProp(Optimizer):
+class RMSProp(_SquaresOptimizer):
     """RMSProp: like AdaGrad, but h is an exponential moving average that forgets old gradients.
 
     h <- rho * h + (1 - rho) * g * g
@@ -187,17 +192,11 @@ class RMSProp(Optimizer):
     decay_rate: float = hyper(0.99, UNIT_OPEN, "decay rate rho of the moving average h")
     eps: float = _eps()
 
-    def init(self, params: Array) -> SquaresState:
-        return SquaresState(h=np.zeros_like(params, dtype=np.float64))
-
     def update(
         self, grads: Array, state: SquaresState, params: Array
     ) -> tuple[Array, SquaresState]:
         h = self.decay_rate * state.h + (1 - self.decay_rate) * grads * grads
         return params - self.lr * grads / (np.sqrt(h) + self.eps), SquaresState(h=h)
-
-    def quantities(self, state: SquaresState) -> dict[str, Array]:
-        return {"h": state.h, "step_size": self.lr / (np.sqrt(state.h) + self.eps)}
 
 
 @dataclass(frozen=True)

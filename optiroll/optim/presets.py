@@ -85,4 +85,3 @@ def tuned_hyperparameters(active: Preset, optimizer: str) -> dict[str, float]:
             if name == optimizer:
                 return dict(values)
     return {}
-

@@ -52,7 +52,9 @@ class Trajectory:
         }
 
 
-def run(optimizer: Optimizer, surface: Surface, start: tuple[float, float], steps: int) -> Trajectory:
+def run(
+    optimizer: Optimizer, surface: Surface, start: tuple[float, float], steps: int
+) -> Trajectory:
     """Run `steps` updates from `start`, recording everything; stop early where it diverges."""
     bound = surface.window.scaled(DIVERGENCE_BOUND)
     params = np.asarray(start, dtype=np.float64)

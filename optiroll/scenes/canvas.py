@@ -15,6 +15,7 @@ import numpy as np
 
 from ..optim.surfaces import Surface, Window
 from ..optim.trajectory import Trajectory
+from .layout import clip_segment
 
 # Okabe & Ito (2008), which stay apart under the common colour-vision deficiencies; their black
 # is left out because it vanishes on a dark terminal.
@@ -114,31 +115,13 @@ def _braille_masks(lit: np.ndarray) -> np.ndarray:
     return cells.sum(axis=(1, 3), dtype=np.uint32).astype(np.uint8)
 
 
-def _clip(p: np.ndarray, q: np.ndarray, width: int, height: int) -> tuple | None:
-    """The part of segment p-q inside [0, width) x [0, height) (Liang-Barsky), or None."""
-    t0, t1 = 0.0, 1.0
-    d = q - p
-    for delta, start, high in ((d[0], p[0], width), (d[1], p[1], height)):
-        for num, den in ((start, -delta), (high - 1e-9 - start, delta)):
-            if den == 0:
-                if num < 0:
-                    return None
-                continue
-            t = num / den
-            if den < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-    return (p + t0 * d, p + t1 * d) if t0 <= t1 else None
-
-
 def _trail_dots(view: View, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer dots (row, col) along the path, and where segment k's dots end (index k)."""
     width, height = 2 * view.cols, 4 * view.rows
     dots = view.dots(points)
     pieces, ends = [], [0]
     for p, q in zip(dots[:-1], dots[1:], strict=True):
-        clipped = _clip(p, q, width, height)
+        clipped = clip_segment(p, q, np.zeros(2), np.array([width, height]) - 1e-9)
         if clipped is not None:
             a, b = clipped
             n = int(np.ceil(np.abs(b - a).max())) + 1

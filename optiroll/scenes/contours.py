@@ -7,7 +7,9 @@ import numpy as np
 from ..optim.surfaces import Surface, Window
 
 
-def contour_levels(surface: Surface, window: Window, count: int = 9, resolution: int = 200) -> np.ndarray:
+def contour_levels(
+    surface: Surface, window: Window, count: int = 9, resolution: int = 200
+) -> np.ndarray:
     """Levels spaced geometrically above the lowest value in view.
 
     Evenly spaced levels of x**2/20 + y**2 crowd the steep y walls and leave the long valley

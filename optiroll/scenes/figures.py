@@ -19,7 +19,6 @@ from .settings import RenderSettings
 from .theme import theme
 from .words import LANGUAGES
 
-
 # Manim stroke widths are hundredths of a scene unit, so lines keep their look at every resolution.
 STROKE = 2.5
 
@@ -27,8 +26,13 @@ STROKE = 2.5
 class OptimizerFigure(Scene):
     """Balls rolling along precomputed trajectories, every step taking the same time."""
 
-    def __init__(self, settings: RenderSettings, experiment: Experiment,
-                 trajectories: list[Trajectory], **kwargs):
+    def __init__(
+        self,
+        settings: RenderSettings,
+        experiment: Experiment,
+        trajectories: list[Trajectory],
+        **kwargs,
+    ):
         self.settings = settings
         self.experiment = experiment
         self.trajectories = trajectories
@@ -48,27 +52,58 @@ class OptimizerFigure(Scene):
             static.append(ContourMap(self.experiment.surface, panel.area, scheme, stroke))
             if panel.title_box is not None:
                 run = self.trajectories[panel.runs[0]]
-                title = label(words.label(run.optimizer), font, scheme.text,
-                              panel.title_box.height * 0.6, panel.title_box.width)
+                title = label(
+                    words.label(run.optimizer),
+                    font,
+                    scheme.text,
+                    panel.title_box.height * 0.6,
+                    panel.title_box.width,
+                )
                 static.append(title.move_to([*panel.title_box.center, 0]))
             radius = min(panel.area.box.width, panel.area.box.height) * 0.022
             for i in panel.runs:
-                moving.append(TrailedBall(self.trajectories[i], panel.area, scheme.ball(i), tracker,
-                                          radius, stroke, words, font, scheme))
+                moving.append(
+                    TrailedBall(
+                        self.trajectories[i],
+                        panel.area,
+                        scheme.ball(i),
+                        tracker,
+                        radius,
+                        stroke,
+                        words,
+                        font,
+                        scheme,
+                    )
+                )
         if self.layout.legend is not None:
             static.append(self._legend(words, font, scheme))
         header = self.layout.header
         if not s.equal_scale:
-            note = label(words.not_to_scale, font, scheme.muted_text, header.height * 0.5,
-                         header.width * 0.4)
-            static.append(note.move_to([header.left, header.center[1], 0], aligned_edge=np.array([-1, 0, 0])))
-        moving.append(StepCounter(words, self.experiment.steps, tracker, font, scheme.text,
-                                  header.height * 0.6, np.array([header.right, header.center[1], 0])))
+            note = label(
+                words.not_to_scale, font, scheme.muted_text, header.height * 0.5, header.width * 0.4
+            )
+            static.append(
+                note.move_to([header.left, header.center[1], 0], aligned_edge=np.array([-1, 0, 0]))
+            )
+        moving.append(
+            StepCounter(
+                words,
+                self.experiment.steps,
+                tracker,
+                font,
+                scheme.text,
+                header.height * 0.6,
+                np.array([header.right, header.center[1], 0]),
+            )
+        )
 
         self.add(*static)
         self.add(*moving)
-        self.play(tracker.animate.set_value(float(steps)), run_time=steps * s.seconds_per_step,
-                  rate_func=linear)
+        self.play(
+            tracker.animate.set_value(float(steps)),
+            run_time=steps * s.seconds_per_step,
+            rate_func=linear,
+        )
         self.wait(s.hold_seconds)
 
     def _legend(self, words, font, scheme):

@@ -39,12 +39,16 @@ class Box:
     def split_top(self, height: float) -> tuple[Box, Box]:
         """(a strip of `height` at the top, the rest below it)."""
         cut = self.top - height
-        return Box(self.left, cut, self.right, self.top), Box(self.left, self.bottom, self.right, cut)
+        return Box(self.left, cut, self.right, self.top), Box(
+            self.left, self.bottom, self.right, cut
+        )
 
     def split_right(self, width: float) -> tuple[Box, Box]:
         """(the rest on the left, a column of `width` on the right)."""
         cut = self.right - width
-        return Box(self.left, self.bottom, cut, self.top), Box(cut, self.bottom, self.right, self.top)
+        return Box(self.left, self.bottom, cut, self.top), Box(
+            cut, self.bottom, self.right, self.top
+        )
 
     def fit(self, aspect: float) -> Box:
         """The largest centred box of width/height `aspect` inside this one."""
@@ -57,7 +61,9 @@ class Box:
         """Cells row by row from the top left."""
         w, h = self.width / cols, self.height / rows
         return [
-            Box(self.left + c * w, self.top - (r + 1) * h, self.left + (c + 1) * w, self.top - r * h)
+            Box(
+                self.left + c * w, self.top - (r + 1) * h, self.left + (c + 1) * w, self.top - r * h
+            )
             for r in range(rows)
             for c in range(cols)
         ]
@@ -112,8 +118,8 @@ def clip_polyline(points: np.ndarray, window: Window) -> list[np.ndarray]:
     current: list[np.ndarray] = []
     lo = np.array([window.x_min, window.y_min])
     hi = np.array([window.x_max, window.y_max])
-    for a, b in zip(points[:-1], points[1:]):
-        clipped = _clip_segment(a, b, lo, hi)
+    for a, b in zip(points[:-1], points[1:], strict=False):
+        clipped = clip_segment(a, b, lo, hi)
         if clipped is None:
             if current:
                 pieces.append(current)
@@ -136,7 +142,10 @@ def clip_polyline(points: np.ndarray, window: Window) -> list[np.ndarray]:
     return [np.array(p) for p in pieces]
 
 
-def _clip_segment(a, b, lo, hi):
+def clip_segment(
+    a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of segment a-b inside the box [lo, hi] (Liang-Barsky), or None."""
     d = b - a
     t0, t1 = 0.0, 1.0
     for axis in (0, 1):
@@ -191,7 +200,9 @@ def layout_figure(settings: RenderSettings, experiment: Experiment) -> FigureLay
             legend_height = 0.45 * n + 0.2
             legend = Box(body.left, body.bottom, body.right, body.bottom + legend_height)
             map_box = Box(body.left, legend.top, body.right, body.top)
-        return FigureLayout((Panel(plot(map_box.shrink(0.1)), tuple(range(n)), None),), header, legend)
+        return FigureLayout(
+            (Panel(plot(map_box.shrink(0.1)), tuple(range(n)), None),), header, legend
+        )
 
     title_height = 0.45
     rows, cols = best_grid(n, body, aspect, title_height)

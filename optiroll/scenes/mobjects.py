@@ -61,20 +61,35 @@ class ContourMap(VGroup):
         levels = contour_levels(surface, area.window)
         for i, lines in enumerate(contour_lines(surface, area.window, levels)):
             color = interpolate_color(
-                ManimColor(scheme.contour_low), ManimColor(scheme.contour_high), i / max(1, len(levels) - 1)
+                ManimColor(scheme.contour_low),
+                ManimColor(scheme.contour_high),
+                i / max(1, len(levels) - 1),
             )
             pieces = [area.to_scene(line) for line in lines]
             self.add(polyline(pieces, VMobject(stroke_color=color, stroke_width=stroke)))
         box = area.box
-        frame = Rectangle(width=box.width, height=box.height, stroke_color=scheme.frame,
-                          stroke_width=stroke)
+        frame = Rectangle(
+            width=box.width, height=box.height, stroke_color=scheme.frame, stroke_width=stroke
+        )
         self.add(frame.move_to([*box.center, 0]))
         size = min(box.width, box.height) * 0.025
         for minimum in surface.minima:
             if area.window.contains(np.array(minimum)):
                 c = area.to_scene(np.array(minimum))
-                self.add(Line(c + size * LEFT, c + size * RIGHT, color=scheme.minimum, stroke_width=stroke * 1.5),
-                         Line(c + size * DOWN, c + size * UP, color=scheme.minimum, stroke_width=stroke * 1.5))
+                self.add(
+                    Line(
+                        c + size * LEFT,
+                        c + size * RIGHT,
+                        color=scheme.minimum,
+                        stroke_width=stroke * 1.5,
+                    ),
+                    Line(
+                        c + size * DOWN,
+                        c + size * UP,
+                        color=scheme.minimum,
+                        stroke_width=stroke * 1.5,
+                    ),
+                )
 
 
 class TrailedBall(VGroup):
@@ -86,8 +101,18 @@ class TrailedBall(VGroup):
 
     TAIL_STEPS = 3  # how many recent steps the bright part of the trail covers
 
-    def __init__(self, trajectory: Trajectory, area: PlotArea, color: str, tracker: ValueTracker,
-                 radius: float, stroke: float, words: Words, font: str, scheme: ColorScheme):
+    def __init__(
+        self,
+        trajectory: Trajectory,
+        area: PlotArea,
+        color: str,
+        tracker: ValueTracker,
+        radius: float,
+        stroke: float,
+        words: Words,
+        font: str,
+        scheme: ColorScheme,
+    ):
         super().__init__()
         # Not `self.points`: that is the mobject's own geometry, which Manim would draw.
         self.path = trajectory.points
@@ -95,8 +120,9 @@ class TrailedBall(VGroup):
         self.tracker = tracker
         self.history = VMobject(stroke_color=color, stroke_width=stroke, stroke_opacity=0.45)
         self.tail = VMobject(stroke_color=color, stroke_width=stroke * 1.8)
-        self.ball = Dot(radius=radius, color=color, stroke_color=scheme.background,
-                        stroke_width=stroke * 0.8)
+        self.ball = Dot(
+            radius=radius, color=color, stroke_color=scheme.background, stroke_width=stroke * 0.8
+        )
         self.add(self.history, self.tail, self.ball)
         self.diverged_mark = self._diverged_mark(trajectory, color, radius, stroke, words, font)
         self.add_updater(lambda mob: mob.show_step(mob.tracker.get_value()))
@@ -116,7 +142,9 @@ class TrailedBall(VGroup):
         path = np.vstack([done, here])
         split = max(0, len(done) - self.TAIL_STEPS)
         window = self.area.window
-        polyline([self.area.to_scene(p) for p in clip_polyline(path[: split + 1], window)], self.history)
+        polyline(
+            [self.area.to_scene(p) for p in clip_polyline(path[: split + 1], window)], self.history
+        )
         polyline([self.area.to_scene(p) for p in clip_polyline(path[split:], window)], self.tail)
         inside = bool(window.contains(here))
         self.ball.move_to(self.area.to_scene(here)).set_opacity(1.0 if inside else 0.0)
@@ -130,11 +158,18 @@ class TrailedBall(VGroup):
         exit_point = self.area.to_scene(pieces[-1][-1] if pieces else trajectory.points[0])
         box = self.area.box
         s = radius * 1.6
-        cross = VGroup(Line(exit_point + s * (LEFT + UP), exit_point + s * (RIGHT + DOWN)),
-                       Line(exit_point + s * (LEFT + DOWN), exit_point + s * (RIGHT + UP)))
+        cross = VGroup(
+            Line(exit_point + s * (LEFT + UP), exit_point + s * (RIGHT + DOWN)),
+            Line(exit_point + s * (LEFT + DOWN), exit_point + s * (RIGHT + UP)),
+        )
         cross.set_stroke(color, width=stroke * 1.5)
-        text = label(words.diverged.format(step=trajectory.diverged_at), font, color,
-                     height=box.height * 0.05, max_width=box.width * 0.45)
+        text = label(
+            words.diverged.format(step=trajectory.diverged_at),
+            font,
+            color,
+            height=box.height * 0.05,
+            max_width=box.width * 0.45,
+        )
         # Inside the plot, on the side of the centre, so it never hangs off the frame.
         direction = np.sign(np.array([*box.center, 0]) - exit_point)
         text.next_to(cross, direction * np.array([1, 1, 0]) if direction.any() else DOWN, buff=s)
@@ -150,8 +185,16 @@ class StepCounter(VGroup):
     each step swaps in copies of pre-drawn digit glyphs at those slots.
     """
 
-    def __init__(self, words: Words, steps: int, tracker: ValueTracker, font: str, color: str,
-                 height: float, anchor: np.ndarray):
+    def __init__(
+        self,
+        words: Words,
+        steps: int,
+        tracker: ValueTracker,
+        font: str,
+        color: str,
+        height: float,
+        anchor: np.ndarray,
+    ):
         super().__init__()
         self.tracker = tracker
         width = len(str(steps))
@@ -183,7 +226,7 @@ class StepCounter(VGroup):
             return
         self.shown = step
         text = str(step).rjust(len(self.slots))
-        for slot, char in zip(self.slots, text):
+        for slot, char in zip(self.slots, text, strict=True):
             if char == " ":
                 slot.set_fill(opacity=0)
                 continue

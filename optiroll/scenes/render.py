@@ -74,8 +74,14 @@ def render(
     done = 0
 
     with atomic_output(output) as temporary:
-        encoder = open_encoder(settings.format, temporary, settings.width, settings.height,
-                               settings.fps, max_bytes=settings.max_bytes)
+        encoder = open_encoder(
+            settings.format,
+            temporary,
+            settings.width,
+            settings.height,
+            settings.fps,
+            max_bytes=settings.max_bytes,
+        )
 
         def sink(frame) -> None:
             nonlocal done
@@ -103,8 +109,17 @@ def render(
     given_up = tuple(getattr(report, "given_up", ()))
     sidecar = sidecar_path(output)
     _write_sidecar(sidecar, settings, experiment, trajectories, report, output)
-    return RenderResult(output, sidecar, report.width, report.height, report.fps, report.frames,
-                        output.stat().st_size, info.duration, given_up)
+    return RenderResult(
+        output,
+        sidecar,
+        report.width,
+        report.height,
+        report.fps,
+        report.frames,
+        output.stat().st_size,
+        info.duration,
+        given_up,
+    )
 
 
 def _background(settings: RenderSettings) -> str:
@@ -119,9 +134,16 @@ def _write_sidecar(path, settings, experiment, trajectories, report, output) -> 
     scale = report.width / settings.width
     panels = [
         {
-            "pixel_rect": [round(v * scale, 3) for v in scene_box_to_pixels(
-                panel.area.box, settings.frame_width, settings.frame_height,
-                settings.width, settings.height)],
+            "pixel_rect": [
+                round(v * scale, 3)
+                for v in scene_box_to_pixels(
+                    panel.area.box,
+                    settings.frame_width,
+                    settings.frame_height,
+                    settings.width,
+                    settings.height,
+                )
+            ],
             "data_window": panel.area.window.as_list(),
             "runs": list(panel.runs),
         }

@@ -88,8 +88,12 @@ def resolve_settings(
 ) -> RenderSettings:
     """Check every choice and fill in sizes and rates from the quality and format."""
     for value, allowed, what in (
-        (scene, SCENES, "scene"), (fmt, FORMATS, "format"), (quality, QUALITIES, "quality"),
-        (theme, THEMES, "theme"), (lang, LANGUAGES, "language"), (aspect, ASPECTS, "aspect"),
+        (scene, SCENES, "scene"),
+        (fmt, FORMATS, "format"),
+        (quality, QUALITIES, "quality"),
+        (theme, THEMES, "theme"),
+        (lang, LANGUAGES, "language"),
+        (aspect, ASPECTS, "aspect"),
     ):
         if value not in allowed:
             raise OptirollError(f"unknown {what} '{value}'; choose from {', '.join(allowed)}")
@@ -102,14 +106,24 @@ def resolve_settings(
     if not 1 <= fps <= 120:
         raise OptirollError(f"--fps must be between 1 and 120, got {fps:g}")
     if not 0.01 <= seconds_per_step <= 10:
-        raise OptirollError(f"--seconds-per-step must be between 0.01 and 10, got {seconds_per_step:g}")
+        raise OptirollError(
+            f"--seconds-per-step must be between 0.01 and 10, got {seconds_per_step:g}"
+        )
     if max_size is not None and fmt != "gif":
         raise OptirollError("--max-size applies to GIFs only")
     return RenderSettings(
-        scene=scene, format=fmt, quality=quality,
-        width=even(height * ASPECTS[aspect]), height=height, fps=fps,
-        seconds_per_step=float(seconds_per_step), theme=theme, lang=lang, aspect=aspect,
-        equal_scale=equal_scale, max_bytes=parse_size(max_size) if max_size else None,
+        scene=scene,
+        format=fmt,
+        quality=quality,
+        width=even(height * ASPECTS[aspect]),
+        height=height,
+        fps=fps,
+        seconds_per_step=float(seconds_per_step),
+        theme=theme,
+        lang=lang,
+        aspect=aspect,
+        equal_scale=equal_scale,
+        max_bytes=parse_size(max_size) if max_size else None,
     )
 
 

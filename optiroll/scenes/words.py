@@ -49,8 +49,14 @@ KOREAN = Words(
     diverged="{step}번째 갱신에서 발산",
     not_to_scale="x축과 y축의 축척이 다름",
     optimizer_names={"momentum": "모멘텀", "nesterov": "네스테로프"},
-    parameter_names={"lr": "학습률", "momentum": "α", "decay_rate": "ρ", "beta1": "β1",
-                     "beta2": "β2", "eps": "ε"},
+    parameter_names={
+        "lr": "학습률",
+        "momentum": "α",
+        "decay_rate": "ρ",
+        "beta1": "β1",
+        "beta2": "β2",
+        "eps": "ε",
+    },
 )
 
 LANGUAGES = {w.lang: w for w in (ENGLISH, KOREAN)}
