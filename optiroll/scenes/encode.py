@@ -122,7 +122,7 @@ def encode_gif(
         colors=colors,
         max_bytes=max_bytes,
         fits=max_bytes is None or written <= max_bytes,
-        given_up=_given_up((max_colors, colors), (float(fps), rate), ((width, height), size)),
+        given_up=_given_up((float(fps), rate), (max_colors, colors), ((width, height), size)),
     )
 
 
@@ -131,18 +131,19 @@ def _gif_steps(
 ) -> Iterator[tuple[int, float, tuple[int, int]]]:
     """Ever smaller settings, each keeping the losses before it.
 
-    Order of losses, least visible first: fewer colours only touch the antialiased edges of
-    flat-coloured plots; a lower frame rate keeps every frame sharp and only makes the motion
-    choppier; a smaller picture blurs every line and label in every frame, so it comes last.
+    Least visible loss first, measured on the 854x480 book figure. Halving the frame rate saves
+    about 30% and leaves every frame exact. Halving the colours saves only about 9% and shifts
+    the balls' colours, which tell the optimizers apart. A smaller picture blurs every line and
+    label, so it comes last.
     """
     size = (width, height)
+    while fps in _GIF_HALF_RATE:
+        fps = _GIF_HALF_RATE[fps]
+        yield colors, fps, size
     for fewer in _GIF_COLORS:
         if fewer < colors:
             colors = fewer
             yield colors, fps, size
-    while fps in _GIF_HALF_RATE:
-        fps = _GIF_HALF_RATE[fps]
-        yield colors, fps, size
     while True:
         smaller = (_even(size[0] * _GIF_SCALE), _even(size[1] * _GIF_SCALE))
         if smaller[0] < width * _GIF_MIN_SCALE or smaller[0] >= size[0] or smaller[1] >= size[1]:
@@ -157,13 +158,13 @@ def _drop_frames(frames: Sequence[np.ndarray], every: int) -> Sequence[np.ndarra
 
 
 def _given_up(
-    colors: tuple[int, int], fps: tuple[float, float], size: tuple[tuple[int, int], ...]
+    fps: tuple[float, float], colors: tuple[int, int], size: tuple[tuple[int, int], ...]
 ) -> tuple[str, ...]:
     losses = []
-    if colors[0] != colors[1]:
-        losses.append(f"colours {colors[0]} -> {colors[1]}")
     if fps[0] != fps[1]:
         losses.append(f"frame rate {fps[0]:g} -> {fps[1]:g} fps")
+    if colors[0] != colors[1]:
+        losses.append(f"colours {colors[0]} -> {colors[1]}")
     if size[0] != size[1]:
         losses.append(f"size {size[0][0]}x{size[0][1]} -> {size[1][0]}x{size[1][1]}")
     return tuple(losses)
@@ -182,9 +183,10 @@ def _write_gif(
         source = graph.add_buffer(width=width, height=height, format="rgb24", time_base=1 / rate)
         scale = graph.add("scale", f"{size[0]}:{size[1]}:flags=lanczos")
         split = graph.add("split")
-        # stats_mode=full: on our plots it gave smaller files with less error than diff.
+        # stats_mode=diff weighs what moves: the balls keep their exact colours (full mode, which
+        # counts the static plot in every frame, shifted them by up to 74 levels), and it is smaller.
         palette = graph.add(
-            "palettegen", max_colors=str(colors), stats_mode="full", reserve_transparent="0"
+            "palettegen", max_colors=str(colors), stats_mode="diff", reserve_transparent="0"
         )
         # No dither: dither noise differs frame to frame and defeats GIF's inter-frame reuse.
         apply = graph.add("paletteuse", dither="none", diff_mode="rectangle")
