@@ -74,11 +74,13 @@ class Optimizer:
         """Every hyper-parameter by name, in declaration order."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def shown_hyperparameters(self) -> dict[str, float]:
+        """The hyper-parameters a label shows: all but the book's eps, which every figure shares."""
+        return {k: v for k, v in self.hyperparameters().items() if k != "eps" or v != 1e-7}
+
     def label(self) -> str:
         """The display label, generated from the values: 'Momentum lr=0.1 momentum=0.9'."""
-        shown = " ".join(
-            f"{k}={v:g}" for k, v in self.hyperparameters().items() if k != "eps" or v != 1e-7
-        )
+        shown = " ".join(f"{k}={v:g}" for k, v in self.shown_hyperparameters().items())
         return f"{self.display_name} {shown}".strip()
 
     @classmethod

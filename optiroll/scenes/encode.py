@@ -14,9 +14,8 @@ import av
 import numpy as np
 from PIL import Image
 
-FORMATS = ("gif", "mp4", "webm", "png")
-# GIF delays are whole hundredths of a second, and browsers play 10 ms or less as 100 ms.
-GIF_FPS = (10.0, 12.5, 20.0, 25.0, 50.0)
+from .settings import FORMATS, GIF_FPS
+
 _GIF_HALF_RATE = {50.0: 25.0, 25.0: 12.5, 20.0: 10.0}
 _GIF_COLORS = (64, 32, 16)
 _GIF_SCALE = 0.75

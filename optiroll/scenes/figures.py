@@ -8,7 +8,7 @@ background, then the moving parts, all following one step tracker.
 from __future__ import annotations
 
 import numpy as np
-from manim import Scene, ValueTracker, linear
+from manim import DOWN, LEFT, Dot, Scene, ValueTracker, VGroup, linear
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
@@ -107,8 +107,6 @@ class OptimizerFigure(Scene):
         self.wait(s.hold_seconds)
 
     def _legend(self, words, font, scheme):
-        from manim import DOWN, LEFT, Dot, VGroup
-
         box = self.layout.legend
         rows = VGroup()
         for i, traj in enumerate(self.trajectories):

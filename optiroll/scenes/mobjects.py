@@ -199,7 +199,7 @@ class StepCounter(VGroup):
         self.tracker = tracker
         width = len(str(steps))
         suffix = f" / {steps}"
-        template = self._text(f"{words.step} {'0' * width}{suffix}", font, color)
+        template = self._text(words.counter("0" * width, steps), font, color)
         digits = self._text("0123456789", font, color)
         scale = height / template.height
         template.scale(scale).move_to(anchor, aligned_edge=RIGHT)

@@ -18,6 +18,7 @@ from ..errors import OptirollError
 from ..optim.experiment import Experiment
 from .layout import layout_figure, scene_box_to_pixels
 from .settings import RenderSettings, sidecar_path
+from .theme import theme
 
 Progress = Callable[[int, int], None]
 
@@ -123,8 +124,6 @@ def render(
 
 
 def _background(settings: RenderSettings) -> str:
-    from .theme import theme
-
     return theme(settings.theme).background
 
 

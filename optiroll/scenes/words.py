@@ -22,13 +22,13 @@ class Words:
         name = self.optimizer_names.get(optimizer.name, optimizer.display_name)
         values = [
             f"{self.parameter_names.get(k, k)}={v:g}"
-            for k, v in optimizer.hyperparameters().items()
-            if not (k == "eps" and v == 1e-7)  # the book's eps everywhere: shown only if changed
+            for k, v in optimizer.shown_hyperparameters().items()
         ]
         return " ".join([name, *values])
 
-    def counter(self, step: int, steps: int) -> str:
-        return f"{self.step} {step:>{len(str(steps))}} / {steps}"
+    def counter(self, step: int | str, steps: int) -> str:
+        """'step 12 / 30'; `step` may be text of the same width (the renderer lays out '00')."""
+        return f"{self.step} {str(step):>{len(str(steps))}} / {steps}"
 
 
 ENGLISH = Words(
