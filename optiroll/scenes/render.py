@@ -6,6 +6,7 @@ scene's own colours, not Manim's 3-3-2 one); `output` makes the write atomic and
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import sys
@@ -17,7 +18,7 @@ from .. import __version__
 from ..errors import OptirollError
 from ..optim.experiment import Experiment
 from .layout import layout_figure, scene_box_to_pixels
-from .settings import RenderSettings, sidecar_path
+from .settings import SCENES, RenderSettings, sidecar_path
 from .theme import theme
 
 Progress = Callable[[int, int], None]
@@ -59,6 +60,12 @@ def import_manim() -> None:
         ) from None
 
 
+def scene_class(name: str) -> type:
+    """The Manim Scene class that draws scene `name` (imports Manim)."""
+    module, _, cls = SCENES[name].partition(":")
+    return getattr(importlib.import_module(f"{__package__}.{module}"), cls)
+
+
 def render(
     settings: RenderSettings, experiment: Experiment, output: Path, progress: Progress | None = None
 ) -> RenderResult:
@@ -66,7 +73,6 @@ def render(
     import_manim()
     from .capture import render_frames
     from .encode import open_encoder
-    from .figures import OptimizerFigure
     from .output import atomic_output, verify
 
     trajectories = experiment.run()
@@ -92,7 +98,7 @@ def render(
                 progress(done, total)
 
         frames = render_frames(
-            lambda: OptimizerFigure(settings, experiment, trajectories),
+            lambda: scene_class(settings.scene)(settings, experiment, trajectories),
             {
                 "pixel_width": settings.width,
                 "pixel_height": settings.height,

@@ -13,7 +13,13 @@ from ..optim.experiment import Experiment
 from .theme import THEMES
 from .words import LANGUAGES
 
-SCENES = ("compare", "race", "single")
+# scene name -> the Manim Scene class that draws it, as "module:Class" under optiroll.scenes,
+# imported only when rendering (Manim is an optional extra).
+SCENES = {
+    "compare": "figures:OptimizerFigure",
+    "race": "figures:OptimizerFigure",
+    "single": "figures:OptimizerFigure",
+}
 FORMATS = ("gif", "mp4", "webm", "png")
 # Browsers play GIF delays of 10 ms or less as 100 ms and delays are whole hundredths of a second,
 # so only these rates play as asked.
@@ -88,7 +94,7 @@ def resolve_settings(
 ) -> RenderSettings:
     """Check every choice and fill in sizes and rates from the quality and format."""
     for value, allowed, what in (
-        (scene, SCENES, "scene"),
+        (scene, tuple(SCENES), "scene"),
         (fmt, FORMATS, "format"),
         (quality, QUALITIES, "quality"),
         (theme, THEMES, "theme"),
