@@ -17,6 +17,7 @@ from . import __version__
 from .errors import OptirollError
 from .optim.experiment import Experiment, build_experiment
 from .optim.registry import parse_number
+from .scenes.settings import SCENES
 
 
 class OneLineErrors(click.Group):
@@ -154,7 +155,7 @@ def play(
 
 @cli.command()
 @click.argument(
-    "scene", required=False, default="compare", type=click.Choice(["compare", "race", "single"])
+    "scene", required=False, default="compare", type=click.Choice(list(SCENES))
 )
 @experiment_options
 @click.option(
