@@ -1,0 +1,128 @@
+"""Teaching aids drawn over a plot: an arrow at the ball, a pair of per-axis bars, switched texts.
+
+They draw only numbers they are given (computed in `optim/`); each keeps the same submobjects for
+the whole animation and changes their shapes in place, because Manim lists the moving mobjects
+once per animation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import LEFT, Mobject, Rectangle, VGroup, VMobject
+
+from .layout import Box
+from .mobjects import label
+
+HIDDEN = 1e-9  # below this length (scene units) an arrow or a bar is not drawn
+
+
+class ArrowAtBall(VGroup):
+    """An arrow from a point along a vector: a shaft and a filled head, reshaped each frame."""
+
+    def __init__(self, color: str, stroke: float, head_length: float):
+        super().__init__()
+        self.head_length = head_length
+        self.shaft = VMobject(stroke_color=color, stroke_width=stroke)
+        self.head = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+        self.add(self.shaft, self.head)
+        self.point_from(np.zeros(3), np.zeros(3))
+
+    def point_from(self, start: np.ndarray, end: np.ndarray) -> None:
+        """Draw from `start` to `end` (scene points); hidden when they coincide."""
+        start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+        delta = end - start
+        length = float(np.linalg.norm(delta))
+        if length < HIDDEN:
+            self.shaft.set_stroke(opacity=0)
+            self.head.set_fill(opacity=0)
+            return
+        unit = delta / length
+        normal = np.array([-unit[1], unit[0], 0.0])
+        head = min(self.head_length, length * 0.5)
+        base = end - unit * head
+        self.shaft.set_points_as_corners([start, base])
+        self.head.set_points_as_corners(
+            [end, base + normal * head * 0.45, base - normal * head * 0.45, end]
+        )
+        self.shaft.set_stroke(opacity=1)
+        self.head.set_fill(opacity=1)
+
+
+class AxisBars(VGroup):
+    """Two horizontal bars, x above y, whose lengths show two non-negative values on one scale.
+
+    `frame` (the axis names and empty tracks) never changes: add it before the moving parts so
+    Manim paints it once.
+    """
+
+    def __init__(
+        self,
+        box: Box,
+        scale: float,
+        colors: tuple[str, str],
+        track_color: str,
+        text_color: str,
+        font: str,
+        names: tuple[str, str] = ("x", "y"),
+    ):
+        super().__init__()
+        self.scale_max = scale
+        row_height = box.height / 2
+        name_width = row_height * 0.9
+        self.left = box.left + name_width
+        self.full = box.right - self.left
+        self.thickness = row_height * 0.5
+        self.rows_y = (box.top - row_height / 2, box.bottom + row_height / 2)
+        self.frame = VGroup()
+        self.bars = []
+        for name, color, y in zip(names, colors, self.rows_y, strict=True):
+            text = label(name, font, text_color, self.thickness * 0.9, name_width * 0.8)
+            text.move_to([box.left + name_width / 2, y, 0])
+            track = Rectangle(
+                width=self.full, height=self.thickness, stroke_color=track_color, stroke_width=1.5
+            ).move_to([self.left + self.full / 2, y, 0])
+            self.frame.add(text, track)
+            bar = Rectangle(
+                width=self.full, height=self.thickness, fill_color=color, fill_opacity=1.0
+            ).set_stroke(width=0)
+            self.bars.append(bar)
+            self.add(bar)
+        self.show((0.0, 0.0))
+
+    def length(self, value: float) -> float:
+        """Scene length of a bar showing `value` (clamped to the track)."""
+        return self.full * min(max(value / self.scale_max, 0.0), 1.0)
+
+    def show(self, values: Sequence[float]) -> None:
+        for bar, value, y in zip(self.bars, values, self.rows_y, strict=True):
+            length = self.length(float(value))
+            if length < HIDDEN:
+                bar.set_fill(opacity=0)
+                continue
+            bar.stretch_to_fit_width(length).move_to([self.left, y, 0], aligned_edge=LEFT)
+            bar.set_fill(opacity=1)
+
+
+class TextSwitch(VGroup):
+    """Shows one of several prepared mobjects at a time, swapped in place (never re-typeset).
+
+    Text costs Pango ~60 ms, so every variant is laid out before the animation and `show(i)`
+    copies variant i's shapes into one slot.
+    """
+
+    def __init__(self, variants: Sequence[Mobject]):
+        super().__init__()
+        self.variants = list(variants)
+        # The slot starts as the largest variant, so later swaps never add submobjects.
+        largest = max(self.variants, key=lambda m: len(m.get_family()))
+        self.slot = largest.copy()
+        self.add(self.slot)
+        self.shown = -1
+        self.show(0)
+
+    def show(self, index: int) -> None:
+        if index != self.shown:
+            self.shown = index
+            self.slot.become(self.variants[index])

@@ -1,0 +1,110 @@
+"""Update rules on screen: LaTeX (`MathTex`) when a TeX is installed, plain Unicode text otherwise.
+
+The template needs only `texlive-latex-base` and `dvisvgm` (Debian): Manim's default uses the
+`standalone` class, which that package does not have. Without TeX, or when it fails, the same rule
+is drawn with `Text` in Unicode math and one notice says so: a render never fails for want of TeX.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from functools import cache
+
+from manim import DOWN, LEFT, MathTex, Mobject, SurroundingRectangle, Text, TexTemplate, VGroup
+
+from ..optim.base import Optimizer
+
+# Between statements of one rule: `\qquad` in the optimizers' LaTeX, `;` in their Unicode formula.
+LATEX_SEPARATOR = r"\qquad"
+UNICODE_SEPARATOR = ";"
+NOTICE = (
+    "optiroll: note: LaTeX or dvisvgm not found or failing; equations are drawn as plain text "
+    "(on Debian/Ubuntu: sudo apt-get install texlive-latex-base dvisvgm)"
+)
+
+
+@cache
+def minimal_template() -> TexTemplate:
+    """A TeX template that `texlive-latex-base` can compile: article class, AMS math only."""
+    return TexTemplate(
+        documentclass=r"\documentclass{article}\pagestyle{empty}",
+        preamble=r"\usepackage{amsmath}\usepackage{amssymb}",
+    )
+
+
+def tex_available() -> bool:
+    """Whether `latex` and `dvisvgm` are on the PATH."""
+    return shutil.which("latex") is not None and shutil.which("dvisvgm") is not None
+
+
+_noticed: list[bool] = []
+
+
+def notice_plain_text() -> None:
+    """Say once per process that equations fall back to plain text."""
+    if not _noticed:
+        _noticed.append(True)
+        print(NOTICE, file=sys.stderr)
+
+
+def statements(optimizer: Optimizer) -> tuple[list[str], list[str]]:
+    """The rule's statements (one assignment each) as LaTeX and as Unicode text, in order."""
+    latex = [s.strip() for s in optimizer.latex.split(LATEX_SEPARATOR)]
+    plain = [s.strip() for s in optimizer.formula.split(UNICODE_SEPARATOR)]
+    if len(latex) != len(plain):
+        raise ValueError(f"{optimizer.name}: its LaTeX and Unicode rules differ in statements")
+    return latex, [s.replace("<-", "←").replace(" - ", " − ") for s in plain]
+
+
+def math_line(latex: str, plain: str, color: str, font: str = "") -> Mobject:
+    """One formula: MathTex if TeX works here, else `plain` as Text (after a one-line notice)."""
+    if tex_available():
+        try:
+            return MathTex(latex, tex_template=minimal_template(), color=color)
+        except (OSError, RuntimeError, ValueError):
+            pass  # a broken TeX install: fall back like a missing one
+    notice_plain_text()
+    return Text(plain, font=font, color=color) if font else Text(plain, color=color)
+
+
+class EquationPanel(VGroup):
+    """An optimizer's rule, one statement per row; `light(i)` highlights the statement applied."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        color: str,
+        accent: str,
+        max_width: float,
+        row_height: float,
+        font: str = "",
+    ):
+        super().__init__()
+        self.color, self.accent = color, accent
+        latex, plain = statements(optimizer)
+        self.rows = VGroup(
+            *(math_line(t, p, color, font) for t, p in zip(latex, plain, strict=True))
+        )
+        for row in self.rows:
+            row.scale(row_height / max(row.height, 1e-6) * 0.75)
+        self.rows.arrange(DOWN, aligned_edge=LEFT, buff=row_height * 0.45)
+        if self.rows.width > max_width:
+            self.rows.scale_to_fit_width(max_width)
+        # One frame, moved onto the lit row: its stroke is the only thing that changes colour.
+        self.frame = SurroundingRectangle(
+            self.rows[0], color=accent, buff=0.08, corner_radius=0.06, stroke_width=2.5
+        )
+        self.add(self.frame, self.rows)
+        self.lit = -1
+        self.light(0)
+
+    def light(self, index: int) -> None:
+        """Colour statement `index` with the accent and frame it; the others in the text colour."""
+        if index == self.lit:
+            return
+        self.lit = index
+        for i, row in enumerate(self.rows):
+            row.set_color(self.accent if i == index else self.color)
+        target = SurroundingRectangle(self.rows[index], buff=0.08, corner_radius=0.06)
+        self.frame.become(target).set_stroke(self.accent, width=2.5).set_fill(opacity=0)
