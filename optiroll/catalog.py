@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from .optim.base import HyperDoc, format_value
 from .optim.presets import PRESETS
 from .optim.registry import OPTIMIZER_CLASSES
 from .optim.surfaces import SURFACES
 
 
+def _default(name: str, doc: HyperDoc) -> str:
+    """'lr=0.01', 'rules=book|pytorch' (the default first), 'eps=1e-07 (pytorch: 1e-08)'."""
+    text = f"{name}={doc.valid.choices(doc.default)}"
+    others = {r: v for r, v in (doc.by_rules or {}).items() if v != doc.default}
+    return text + "".join(f" ({r}: {format_value(v)})" for r, v in others.items())
+
+
 def describe_all() -> str:
-    lines = ["Optimizers (defaults as in the book):"]
+    lines = ["Optimizers (defaults as in the book; choices listed default first):"]
     for cls in OPTIMIZER_CLASSES.values():
-        defaults = ", ".join(f"{k}={d:g}" for k, (d, _, _) in cls.parameter_docs().items())
-        lines += [f"  {cls.name:<10} {cls.formula}", f"  {'':<10} {defaults}"]
+        defaults = ", ".join(_default(k, doc) for k, doc in cls.parameter_docs().items())
+        lines += [f"  {cls.name:<16} {cls.formula}", f"  {'':<16} {defaults}"]
     lines.append("\nSurfaces:")
     for s in SURFACES.values():
         w = s.window

@@ -1,35 +1,79 @@
 """The optimizer interface: a frozen dataclass of validated hyper-parameters with pure methods.
 
 Subclasses implement ``init(params) -> state``, ``update(grads, state, params) -> (new_params,
-new_state)`` and ``quantities(state)``; hyper-parameters are fields made with ``hyper(...)``, which
-declares the valid range that construction checks.
+new_state)`` and ``quantities(state)``; hyper-parameters are fields made with ``hyper(...)`` (a
+number in a `Range`), ``choice(...)`` (one of a few strings) or ``switch(...)`` (true or false),
+each declaring what is valid, which construction checks.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
 
 from ..errors import OptirollError
 
+Value = float | str | bool
+"""A hyper-parameter's value: a number, a choice among strings, or a switch."""
+
+
+class Domain(Protocol):
+    """What values a hyper-parameter accepts; `what` names it in errors ('adam: rules')."""
+
+    def check(self, value: Any, what: str) -> Value: ...
+
+    def parse(self, text: str, what: str) -> Value: ...
+
+    def choices(self, default: Value) -> str: ...
+
+
+def format_value(value: Value) -> str:
+    """How a value reads in labels, lists and specs: 0.3, 1e-07, pytorch, false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+def _either(options: list[str]) -> str:
+    """'a or b', 'a, b or c'."""
+    return " or ".join([", ".join(options[:-1]), options[-1]] if len(options) > 1 else options)
+
 
 @dataclass(frozen=True)
 class Range:
-    """An interval of valid values; `low_open`/`high_open` exclude the end point."""
+    """An interval of valid numbers; `low_open`/`high_open` exclude the end point."""
 
     low: float = -math.inf
     high: float = math.inf
     low_open: bool = False
     high_open: bool = False
-    integer: bool = False
 
     def contains(self, value: float) -> bool:
         above = value > self.low if self.low_open else value >= self.low
         below = value < self.high if self.high_open else value <= self.high
         return above and below
+
+    def check(self, value: Any, what: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise OptirollError(f"{what} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise OptirollError(f"{what} must be finite, got {value}")
+        if not self.contains(value):
+            raise OptirollError(f"{what} must be in {self}, got {value:g}")
+        return float(value)
+
+    def parse(self, text: str, what: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise OptirollError(f"{what} must be a number, got '{text}'") from None
+
+    def choices(self, default: Value) -> str:
+        return format_value(default)
 
     def __str__(self) -> str:
         left = "(" if self.low_open or self.low == -math.inf else "["
@@ -41,55 +85,156 @@ def _fmt(value: float) -> str:
     return "inf" if value == math.inf else "-inf" if value == -math.inf else f"{value:g}"
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One of a few names, case-insensitive; a wrong one is answered with the closest."""
+
+    options: tuple[str, ...]
+
+    def check(self, value: Any, what: str) -> str:
+        if not isinstance(value, str):
+            raise OptirollError(f"{what} must be {_either(list(self.options))}, got {value!r}")
+        key = value.strip().lower()
+        if key in self.options:
+            return key
+        close = difflib.get_close_matches(key, self.options, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise OptirollError(f"{what} must be {_either(list(self.options))}, got '{value}'{hint}")
+
+    def parse(self, text: str, what: str) -> str:
+        return text
+
+    def choices(self, default: Value) -> str:
+        return "|".join([str(default), *(o for o in self.options if o != default)])
+
+
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+
+@dataclass(frozen=True)
+class Switch:
+    """True or false; specs also accept yes/no, on/off and 1/0."""
+
+    def check(self, value: Any, what: str) -> bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise OptirollError(f"{what} must be true or false, got {value!r}")
+        return bool(value)
+
+    def parse(self, text: str, what: str) -> bool:
+        key = text.strip().lower()
+        if key in _TRUE or key in _FALSE:
+            return key in _TRUE
+        raise OptirollError(f"{what} must be true or false, got '{text}'")
+
+    def choices(self, default: Value) -> str:
+        return f"{format_value(default)}|{format_value(not default)}"
+
+
 POSITIVE = Range(0.0, math.inf, low_open=True)
+NON_NEGATIVE = Range(0.0, math.inf)
 UNIT_OPEN = Range(0.0, 1.0, high_open=True)
 UNIT_OPEN_BOTH = Range(0.0, 1.0, low_open=True, high_open=True)
 
+RULES = Choice(("book", "pytorch"))
 
-def hyper(default: float, valid: Range, doc: str) -> Any:
-    """A hyper-parameter field: its default, valid range and a short description."""
-    return field(default=default, metadata={"range": valid, "doc": doc})
+
+def hyper(
+    default: float, valid: Range, doc: str, *, quiet: bool = False, pytorch: float | None = None
+) -> Any:
+    """A number: its default, valid range and a short description.
+
+    `quiet` leaves it out of labels while it has its default (as eps); `pytorch` is a different
+    default under `rules=pytorch` (the field's value is then resolved from the rules).
+    """
+    by_rules = None if pytorch is None else {"book": default, "pytorch": pytorch}
+    return field(
+        default=None if by_rules else default,
+        metadata={"valid": valid, "doc": doc, "quiet": quiet, "by_rules": by_rules},
+    )
+
+
+def choice(default: str, valid: Choice, doc: str) -> Any:
+    """One of `valid.options`; labels show it only when it is not the default."""
+    return field(default=default, metadata={"valid": valid, "doc": doc, "quiet": True})
+
+
+def switch(default: bool, doc: str) -> Any:
+    """True or false; labels show it only when it is not the default."""
+    return field(default=default, metadata={"valid": Switch(), "doc": doc, "quiet": True})
+
+
+class HyperDoc(NamedTuple):
+    """What `optiroll list` tells of a hyper-parameter; `by_rules` maps rules to defaults."""
+
+    default: Value
+    valid: Domain
+    doc: str
+    by_rules: dict[str, float] | None
 
 
 @dataclass(frozen=True)
 class Optimizer:
-    """Base of every optimizer: validates each hyper-parameter against its declared range."""
+    """Base of every optimizer: validates each hyper-parameter against its declared domain."""
 
     name: ClassVar[str] = "optimizer"
     display_name: ClassVar[str] = "Optimizer"
+    formula: ClassVar[str] = ""
+    latex: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
+        by_rules = []
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise OptirollError(f"{self.name}: {f.name} must be a number, got {value!r}")
-            if not math.isfinite(value):
-                raise OptirollError(f"{self.name}: {f.name} must be finite, got {value}")
-            valid: Range = f.metadata["range"]
-            if not valid.contains(value):
-                raise OptirollError(f"{self.name}: {f.name} must be in {valid}, got {value:g}")
-            object.__setattr__(self, f.name, float(value))
+            if value is None and f.metadata.get("by_rules"):
+                by_rules.append(f)
+                continue
+            object.__setattr__(self, f.name, f.metadata["valid"].check(value, self._what(f.name)))
+        for f in by_rules:  # after `rules` itself is checked
+            object.__setattr__(self, f.name, f.metadata["by_rules"][self.rules])
 
-    def hyperparameters(self) -> dict[str, float]:
+    def _what(self, name: str) -> str:
+        return f"{self.name}: {name}"
+
+    def hyperparameters(self) -> dict[str, Value]:
         """Every hyper-parameter by name, in declaration order."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def shown_hyperparameters(self) -> dict[str, float]:
-        """The hyper-parameters a label shows: all but the book's eps, which every figure shares."""
-        return {k: v for k, v in self.hyperparameters().items() if k != "eps" or v != 1e-7}
+    def default(self, name: str) -> Value:
+        """The default of hyper-parameter `name` under this optimizer's rules."""
+        f = next(f for f in fields(self) if f.name == name)
+        by_rules = f.metadata.get("by_rules")
+        return by_rules[self.rules] if by_rules else f.default
+
+    def shown_hyperparameters(self) -> dict[str, Value]:
+        """What a label shows: every number, except quiet ones (eps) and choices at their default."""
+        quiet = {f.name for f in fields(self) if f.metadata["quiet"]}
+        return {
+            k: v
+            for k, v in self.hyperparameters().items()
+            if k not in quiet or v != self.default(k)
+        }
 
     def label(self) -> str:
-        """The display label, generated from the values: 'Momentum lr=0.1 momentum=0.9'."""
-        shown = " ".join(f"{k}={v:g}" for k, v in self.shown_hyperparameters().items())
+        """The display label, generated from the values: 'Adam lr=0.3 rules=pytorch'."""
+        shown = " ".join(f"{k}={format_value(v)}" for k, v in self.shown_hyperparameters().items())
         return f"{self.display_name} {shown}".strip()
 
     @classmethod
-    def parameter_docs(cls) -> dict[str, tuple[float, Range, str]]:
-        """(default, range, description) for each hyper-parameter."""
-        return {f.name: (f.default, f.metadata["range"], f.metadata["doc"]) for f in fields(cls)}
+    def parameter_docs(cls) -> dict[str, HyperDoc]:
+        """Default, domain, description and per-rules defaults of each hyper-parameter."""
+        docs = {}
+        for f in fields(cls):
+            by_rules = f.metadata.get("by_rules")
+            default = by_rules["book"] if by_rules else f.default
+            docs[f.name] = HyperDoc(default, f.metadata["valid"], f.metadata["doc"], by_rules)
+        return docs
 
-    formula: ClassVar[str] = ""
-    latex: ClassVar[str] = ""
+    @classmethod
+    def parse_value(cls, name: str, text: str) -> Value:
+        """The value of hyper-parameter `name` from spec text ('0.3', 'pytorch', 'false')."""
+        valid = next(f for f in fields(cls) if f.name == name).metadata["valid"]
+        return valid.parse(text.strip(), f"{cls.name}: {name}")
 
     def init(self, params: np.ndarray) -> Any:
         """The state before the first step, for parameters shaped like `params`."""

@@ -8,6 +8,10 @@ balls ``(10000, 2)``); every operation is element-wise, so a batch costs no Pyth
 Symbols as in the post: W the parameters, g = dL/dW the gradient, eta (``lr``) the learning rate,
 alpha (``momentum``) the momentum coefficient, v the velocity, h the sum of squared gradients.
 ``quantities(state)`` gives what a picture shows of the state (velocity, per-axis step size, ...).
+
+Momentum, AdaGrad, RMSProp and Adam take ``rules=book|pytorch``: the book's code, or PyTorch's
+documented algorithm (``torch.optim.SGD``, ``Adagrad``, ``RMSprop``, ``Adam``); each docstring says
+what changes. Optimizers published after the book are in `modern.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
-from .base import POSITIVE, UNIT_OPEN, UNIT_OPEN_BOTH, Optimizer, hyper
+from .base import POSITIVE, RULES, UNIT_OPEN, UNIT_OPEN_BOTH, Optimizer, choice, hyper, switch
 
 Array = np.ndarray
 
@@ -30,6 +34,10 @@ class VelocityState(NamedTuple):
     v: Array
 
 
+class BufferState(NamedTuple):
+    buf: Array
+
+
 class SquaresState(NamedTuple):
     h: Array
 
@@ -40,7 +48,7 @@ class AdamState(NamedTuple):
     v: Array
 
 
-class _VelocityOptimizer(Optimizer):
+class VelocityOptimizer(Optimizer):
     """Momentum and Nesterov: the state is a velocity v, zero at the start."""
 
     def init(self, params: Array) -> VelocityState:
@@ -50,7 +58,7 @@ class _VelocityOptimizer(Optimizer):
         return {"v": state.v}
 
 
-class _SquaresOptimizer(Optimizer):
+class SquaresOptimizer(Optimizer):
     """AdaGrad and RMSProp: the state is h, built from g*g; each axis steps lr / (sqrt(h) + eps)."""
 
     lr: float
@@ -63,12 +71,27 @@ class _SquaresOptimizer(Optimizer):
         return {"h": state.h, "step_size": self.lr / (np.sqrt(state.h) + self.eps)}
 
 
+def ema(average: Array, value: Array, decay: float) -> Array:
+    """The moving average after one more value: average + (1 - decay) * (value - average)."""
+    return average + (1 - decay) * (value - average)
+
+
 def _lr() -> float:
     return hyper(0.01, POSITIVE, "learning rate eta")
 
 
-def _eps() -> float:
-    return hyper(1e-7, POSITIVE, "added to sqrt(h) so the first step never divides by zero")
+def _eps(pytorch: float | None = None) -> float:
+    return hyper(
+        1e-7,
+        POSITIVE,
+        "added to the root so the first step never divides by zero",
+        quiet=True,
+        pytorch=pytorch,
+    )
+
+
+def _rules() -> str:
+    return choice("book", RULES, "whose conventions: the book's code or PyTorch's algorithm")
 
 
 @dataclass(frozen=True)
@@ -95,11 +118,18 @@ class SGD(Optimizer):
 
 
 @dataclass(frozen=True)
-class Momentum(_VelocityOptimizer):
-    """Momentum: a velocity accumulates the gradient and decays by alpha (friction).
+class Momentum(VelocityOptimizer):
+    """Momentum (Polyak, 1964): a velocity accumulates the gradient and decays by alpha (friction).
 
-    v <- alpha * v - eta * g
-    W <- W + v
+    rules=book:
+        v <- alpha * v - eta * g
+        W <- W + v
+    rules=pytorch (torch.optim.SGD with momentum, dampening 0; the buffer starts at g):
+        b <- alpha * b + g
+        W <- W - eta * b
+
+    The same path while eta is constant (v = -eta * b), up to rounding; it differs when eta changes.
+    ``quantities`` gives v (the last step) under both rules, and b under PyTorch's.
     """
 
     name: ClassVar[str] = "momentum"
@@ -111,16 +141,31 @@ class Momentum(_VelocityOptimizer):
     )
     lr: float = _lr()
     momentum: float = hyper(0.9, UNIT_OPEN, "momentum alpha: the share of velocity kept per step")
+    rules: str = _rules()
+
+    def init(self, params: Array) -> VelocityState | BufferState:
+        if self.rules == "pytorch":
+            # alpha * 0 + g_1 is exactly PyTorch's first buffer, g_1.
+            return BufferState(buf=np.zeros_like(params, dtype=np.float64))
+        return super().init(params)
 
     def update(
-        self, grads: Array, state: VelocityState, params: Array
-    ) -> tuple[Array, VelocityState]:
+        self, grads: Array, state: VelocityState | BufferState, params: Array
+    ) -> tuple[Array, VelocityState | BufferState]:
+        if self.rules == "pytorch":
+            buf = self.momentum * state.buf + grads
+            return params - self.lr * buf, BufferState(buf=buf)
         v = self.momentum * state.v - self.lr * grads
         return params + v, VelocityState(v=v)
 
+    def quantities(self, state: VelocityState | BufferState) -> dict[str, Array]:
+        if self.rules == "pytorch":
+            return {"v": -self.lr * state.buf, "buf": state.buf}
+        return super().quantities(state)
+
 
 @dataclass(frozen=True)
-class Nesterov(_VelocityOptimizer):
+class Nesterov(VelocityOptimizer):
     """Nesterov's accelerated gradient, in the book's reformulation (Bengio et al., 2012).
 
     W <- W + alpha^2 * v - (1 + alpha) * eta * g     (with the v from before this step)
@@ -148,11 +193,16 @@ class Nesterov(_VelocityOptimizer):
 
 
 @dataclass(frozen=True)
-class AdaGrad(_SquaresOptimizer):
-    """AdaGrad: each coordinate's step shrinks with the sum of its squared gradients.
+class AdaGrad(SquaresOptimizer):
+    """AdaGrad (Duchi, Hazan & Singer, 2011): each coordinate's step shrinks with the sum of its
+    squared gradients.
 
-    h <- h + g * g
+    h <- h + g * g                          (h starts at 0)
     W <- W - eta * g / (sqrt(h) + eps)
+
+    rules=pytorch (torch.optim.Adagrad, initial_accumulator_value 0, lr_decay 0) is the same rule
+    with eps = 1e-10 instead of the book's 1e-7; optax's differs more (h starts at 0.1, eps inside
+    the root).
     """
 
     name: ClassVar[str] = "adagrad"
@@ -163,7 +213,8 @@ class AdaGrad(_SquaresOptimizer):
         r"\qquad W \leftarrow W - \eta \frac{1}{\sqrt{h}} \frac{\partial L}{\partial W}"
     )
     lr: float = _lr()
-    eps: float = _eps()
+    eps: float = _eps(pytorch=1e-10)
+    rules: str = _rules()
 
     def update(
         self, grads: Array, state: SquaresState, params: Array
@@ -173,11 +224,15 @@ class AdaGrad(_SquaresOptimizer):
 
 
 @dataclass(frozen=True)
-class RMSProp(_SquaresOptimizer):
-    """RMSProp: like AdaGrad, but h is an exponential moving average that forgets old gradients.
+class RMSProp(SquaresOptimizer):
+    """RMSProp (Tieleman & Hinton, 2012, Coursera lecture 6.5): like AdaGrad, but h is an
+    exponential moving average that forgets old gradients.
 
-    h <- rho * h + (1 - rho) * g * g
+    h <- rho * h + (1 - rho) * g * g        (h starts at 0)
     W <- W - eta * g / (sqrt(h) + eps)
+
+    rules=pytorch (torch.optim.RMSprop, not centered, momentum 0) is the same rule with eps = 1e-8
+    instead of the book's 1e-7 (PyTorch calls rho `alpha`).
     """
 
     name: ClassVar[str] = "rmsprop"
@@ -190,7 +245,8 @@ class RMSProp(_SquaresOptimizer):
     )
     lr: float = _lr()
     decay_rate: float = hyper(0.99, UNIT_OPEN, "decay rate rho of the moving average h")
-    eps: float = _eps()
+    eps: float = _eps(pytorch=1e-8)
+    rules: str = _rules()
 
     def update(
         self, grads: Array, state: SquaresState, params: Array
@@ -204,10 +260,14 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): momentum on g and RMSProp on g*g, with bias correction.
 
     t <- t + 1
-    eta_t <- eta * sqrt(1 - beta2^t) / (1 - beta1^t)
     m <- m + (1 - beta1) * (g - m)
     v <- v + (1 - beta2) * (g * g - v)
-    W <- W - eta_t * m / (sqrt(v) + eps)
+    rules=book (eps is added before the correction, so it acts as eps / sqrt(1 - beta2^t)):
+        W <- W - eta * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + eps)
+    rules=pytorch (torch.optim.Adam; eps = 1e-8 and added after the correction):
+        W <- W - eta / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+    bias_correction=false, under either rules:
+        W <- W - eta * m / (sqrt(v) + eps)
     """
 
     name: ClassVar[str] = "adam"
@@ -222,29 +282,51 @@ class Adam(Optimizer):
     lr: float = hyper(0.001, POSITIVE, "learning rate eta")
     beta1: float = hyper(0.9, UNIT_OPEN, "decay of the first moment m")
     beta2: float = hyper(0.999, UNIT_OPEN_BOTH, "decay of the second moment v")
-    eps: float = _eps()
+    eps: float = _eps(pytorch=1e-8)
+    rules: str = _rules()
+    bias_correction: bool = switch(True, "divide m and v by 1 - beta^t, undoing their start at 0")
 
     def init(self, params: Array) -> AdamState:
         zeros = np.zeros_like(params, dtype=np.float64)
         return AdamState(t=0, m=zeros, v=zeros.copy())
 
+    def moments(self, grads: Array, state: AdamState) -> tuple[int, Array, Array]:
+        """t, m and v after this step's gradient."""
+        return state.t + 1, ema(state.m, grads, self.beta1), ema(state.v, grads * grads, self.beta2)
+
+    def scale(self, t: int) -> tuple[float, float]:
+        """(eta_t, r) such that the step at t is eta_t * m / (sqrt(v) / r + eps)."""
+        if not self.bias_correction:
+            return self.lr, 1.0
+        c1, c2 = 1.0 - self.beta1**t, 1.0 - self.beta2**t
+        if self.rules == "pytorch":
+            return self.lr / c1, np.sqrt(c2)
+        return self.lr * np.sqrt(c2) / c1, 1.0
+
+    def step(self, t: int, m: Array, v: Array) -> Array:
+        """The step at t, to subtract from W; `v` is what divides (AMSGrad's running max)."""
+        lr_t, r = self.scale(t)
+        return lr_t * m / (np.sqrt(v) / r + self.eps)
+
     def update(self, grads: Array, state: AdamState, params: Array) -> tuple[Array, AdamState]:
-        t = state.t + 1
-        lr_t = self.lr * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
-        m = state.m + (1 - self.beta1) * (grads - state.m)
-        v = state.v + (1 - self.beta2) * (grads * grads - state.v)
-        return params - lr_t * m / (np.sqrt(v) + self.eps), AdamState(t=t, m=m, v=v)
+        t, m, v = self.moments(grads, state)
+        return params - self.step(t, m, v), AdamState(t=t, m=m, v=v)
 
     def quantities(self, state: AdamState) -> dict[str, Array]:
-        t = max(state.t, 1)  # at t = 0 m and v are zero, and so are their corrected values
-        lr_t = self.lr * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
+        return self.moment_quantities(state.t, state.m, state.v)
+
+    def moment_quantities(self, t: int, m: Array, v: Array) -> dict[str, Array]:
+        """m, v, the moments the step uses (m_hat, v_hat) and the per-axis step size."""
+        t = max(t, 1)  # at t = 0 m and v are zero, and so are their corrected values
+        c1, c2 = (1.0 - self.beta1**t, 1.0 - self.beta2**t) if self.bias_correction else (1, 1)
+        lr_t, r = self.scale(t)
         return {
-            "m": state.m,
-            "v": state.v,
-            "m_hat": state.m / (1.0 - self.beta1**t),
-            "v_hat": state.v / (1.0 - self.beta2**t),
-            "step_size": lr_t / (np.sqrt(state.v) + self.eps),
+            "m": m,
+            "v": v,
+            "m_hat": m / c1,
+            "v_hat": v / c2,
+            "step_size": lr_t / (np.sqrt(v) / r + self.eps),
         }
 
 
-OPTIMIZERS: tuple[type[Optimizer], ...] = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
+BOOK_OPTIMIZERS: tuple[type[Optimizer], ...] = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)

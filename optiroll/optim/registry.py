@@ -5,24 +5,30 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Mapping
 
 from ..errors import OptirollError
-from .base import Optimizer
-from .optimizers import OPTIMIZERS
+from .base import Optimizer, Value
+from .modern import MODERN_OPTIMIZERS
+from .optimizers import BOOK_OPTIMIZERS
 from .surfaces import SURFACES, Surface
 
+OPTIMIZERS: tuple[type[Optimizer], ...] = BOOK_OPTIMIZERS + MODERN_OPTIMIZERS
 OPTIMIZER_CLASSES: dict[str, type[Optimizer]] = {cls.name: cls for cls in OPTIMIZERS}
 
-_OPTIMIZER_ALIASES = {"gd": "sgd", "nag": "nesterov", "rmsprop": "rmsprop", "adagrad": "adagrad"}
+_OPTIMIZER_ALIASES = {"gd": "sgd", "nag": "nesterov", "rmspropm": "rmsprop-momentum"}
 _PARAMETER_ALIASES = {
-    "learning_rate": "lr",
+    "learningrate": "lr",
     "eta": "lr",
     "alpha": "momentum",
     "rho": "decay_rate",
     "decay": "decay_rate",
-    "beta_1": "beta1",
-    "beta_2": "beta2",
     "epsilon": "eps",
+    "wd": "weight_decay",
+    "lambda": "weight_decay",
+    "psi": "momentum_decay",
+    "rule": "rules",
+    "convention": "rules",
 }
 
 
@@ -37,11 +43,17 @@ def unknown_name(kind: str, name: str, known: list[str]) -> OptirollError:
     return OptirollError(f"unknown {kind} '{name}'{hint}")
 
 
+def _optimizer_key(name: str) -> str | None:
+    """The registered name that `name` means (any case, separators or alias), if any."""
+    names = {_normalize(n): n for n in OPTIMIZER_CLASSES}
+    key = _normalize(name)
+    return names.get(key) or _OPTIMIZER_ALIASES.get(key)
+
+
 def optimizer_class(name: str) -> type[Optimizer]:
     """The optimizer class for a name or alias, case-insensitive."""
-    key = _normalize(name)
-    key = _OPTIMIZER_ALIASES.get(key, key)
-    if key not in OPTIMIZER_CLASSES:
+    key = _optimizer_key(name)
+    if key is None:
         raise unknown_name("optimizer", name, sorted(OPTIMIZER_CLASSES))
     return OPTIMIZER_CLASSES[key]
 
@@ -65,33 +77,52 @@ def parse_number(text: str, what: str) -> float:
     return value
 
 
+def _parameter(cls: type[Optimizer], key: str) -> str:
+    """The hyper-parameter of `cls` that `key` means (any case or separators, or an alias)."""
+    known = {_normalize(k): k for k in cls.parameter_docs()}
+    norm = _normalize(key)
+    name = known.get(norm) or _PARAMETER_ALIASES.get(norm)
+    if name not in cls.parameter_docs():
+        close = difflib.get_close_matches(norm, list(known), n=1, cutoff=0.5)
+        hint = (
+            f"; did you mean '{known[close[0]]}'?"
+            if close
+            else f"; it has {', '.join(known.values())}"
+        )
+        raise OptirollError(f"{cls.name}: unknown hyper-parameter '{key}'{hint}")
+    return name
+
+
 def make_optimizer(
-    name: str, overrides: dict[str, float], base: dict[str, float] | None = None
+    name: str, overrides: Mapping[str, Value], base: Mapping[str, Value] | None = None
 ) -> Optimizer:
-    """Build an optimizer from `base` hyper-parameters (e.g. a preset's) updated by `overrides`."""
+    """Build an optimizer from `base` hyper-parameters (e.g. a preset's) updated by `overrides`.
+
+    Text values are read by each hyper-parameter's kind: '0.3', 'pytorch', 'false'.
+    """
     cls = optimizer_class(name)
-    known = list(cls.parameter_docs())
     values = dict(base or {})
     for key, value in overrides.items():
-        norm = _normalize(key)
-        norm = _PARAMETER_ALIASES.get(key.strip().lower(), norm)
-        if norm not in known:
-            close = difflib.get_close_matches(norm, known, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; it has {', '.join(known)}"
-            raise OptirollError(f"{cls.name}: unknown hyper-parameter '{key}'{hint}")
-        values[norm] = value
+        field = _parameter(cls, key)
+        values[field] = cls.parse_value(field, value) if isinstance(value, str) else value
     return cls(**values)
 
 
-def parse_spec(spec: str) -> tuple[str, dict[str, float]]:
-    """'momentum:lr=0.2,momentum=0.8' -> ('momentum', {'lr': 0.2, 'momentum': 0.8})."""
+def parse_spec(spec: str) -> tuple[str, dict[str, Value]]:
+    """'momentum:lr=0.2,rules=pytorch' -> ('momentum', {'lr': '0.2', 'rules': 'pytorch'}).
+
+    An optimizer's values stay text, for `make_optimizer` to read by each hyper-parameter's kind;
+    any other spec's (a surface's parameters) must be numbers.
+    """
     name, _, rest = spec.partition(":")
     if not name.strip():
         raise OptirollError(f"optimizer spec '{spec}' has no name (expected NAME:key=value,...)")
-    overrides: dict[str, float] = {}
+    as_text = _optimizer_key(name) is not None
+    values: dict[str, Value] = {}
     for item in filter(None, (part.strip() for part in rest.split(","))):
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
             raise OptirollError(f"'{item}' in '{spec}' is not key=value")
-        overrides[key.strip()] = parse_number(value.strip(), f"{name.strip()}: {key.strip()}")
-    return name.strip(), overrides
+        what = f"{name.strip()}: {key.strip()}"
+        values[key.strip()] = value.strip() if as_text else parse_number(value.strip(), what)
+    return name.strip(), values

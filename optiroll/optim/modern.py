@@ -1,0 +1,258 @@
+"""Optimizers published after the book's chapter, in the same pure form as `optimizers.py`.
+
+AdamW and AMSGrad are Adam with one change each, so they take Adam's `rules` and
+`bias_correction` too; NAdam, Adadelta and RMSProp with momentum follow PyTorch's documented
+algorithms (``torch.optim.NAdam``, ``Adadelta``, ``RMSprop(momentum=...)``), whose papers they cite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
+
+import numpy as np
+
+from .base import NON_NEGATIVE, POSITIVE, UNIT_OPEN, UNIT_OPEN_BOTH, Optimizer, hyper
+from .optimizers import Adam, AdamState, SquaresOptimizer, SquaresState, ema
+
+Array = np.ndarray
+
+
+class AMSGradState(NamedTuple):
+    t: int
+    m: Array
+    v: Array
+    v_max: Array
+
+
+class NAdamState(NamedTuple):
+    t: int
+    m: Array
+    v: Array
+    mu_product: float
+
+
+class AdadeltaState(NamedTuple):
+    h: Array
+    u: Array
+
+
+class RMSPropMomentumState(NamedTuple):
+    h: Array
+    buf: Array
+
+
+@dataclass(frozen=True)
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019).
+
+    W <- W - eta * lambda * W           (decay, decoupled from the gradient)
+    then Adam's step (see `Adam`) with the gradient taken at the W before the decay.
+
+    As torch.optim.AdamW, the decay is scaled by eta (the paper scales it by the schedule
+    multiplier alone); weight_decay = 0 is Adam exactly.
+    """
+
+    name: ClassVar[str] = "adamw"
+    display_name: ClassVar[str] = "AdamW"
+    formula: ClassVar[str] = "W <- W - ηλW;  then Adam: W <- W - η·√(1-β₂ᵗ)/(1-β₁ᵗ)·m/√v"
+    latex: ClassVar[str] = (
+        r"W \leftarrow W - \eta \lambda W"
+        r"\qquad W \leftarrow W - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} \frac{m}{\sqrt{v}}"
+    )
+    weight_decay: float = hyper(0.01, NON_NEGATIVE, "decoupled weight decay lambda")
+
+    def update(self, grads: Array, state: AdamState, params: Array) -> tuple[Array, AdamState]:
+        return super().update(grads, state, params * (1 - self.lr * self.weight_decay))
+
+
+@dataclass(frozen=True)
+class AMSGrad(Adam):
+    """AMSGrad (Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018).
+
+    Adam, but it divides by the largest v so far, so a coordinate's step size never grows:
+    m <- m + (1 - beta1) * (g - m)
+    v <- v + (1 - beta2) * (g * g - v)
+    v_max <- max(v_max, v)
+    W <- W - eta_t * m / (sqrt(v_max) / r + eps)      (eta_t and r as in `Adam`, per rules)
+
+    As torch.optim.Adam(amsgrad=True): the max is over the uncorrected v, then corrected. The
+    paper's algorithm has no bias correction (bias_correction=false).
+    """
+
+    name: ClassVar[str] = "amsgrad"
+    display_name: ClassVar[str] = "AMSGrad"
+    formula: ClassVar[str] = (
+        "m <- β₁m + (1-β₁)g;  v <- β₂v + (1-β₂)g²;  v̂ <- max(v̂, v);  "
+        "W <- W - η·√(1-β₂ᵗ)/(1-β₁ᵗ)·m/√v̂"
+    )
+    latex: ClassVar[str] = (
+        r"m \leftarrow \beta_1 m + (1-\beta_1) g \qquad v \leftarrow \beta_2 v + (1-\beta_2) g^2"
+        r"\qquad \hat{v} \leftarrow \max(\hat{v}, v)"
+        r"\qquad W \leftarrow W - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} \frac{m}{\sqrt{\hat{v}}}"
+    )
+
+    def init(self, params: Array) -> AMSGradState:
+        t, m, v = super().init(params)
+        return AMSGradState(t=t, m=m, v=v, v_max=v.copy())
+
+    def update(
+        self, grads: Array, state: AMSGradState, params: Array
+    ) -> tuple[Array, AMSGradState]:
+        t, m, v = self.moments(grads, state)
+        v_max = np.maximum(state.v_max, v)
+        return params - self.step(t, m, v_max), AMSGradState(t=t, m=m, v=v, v_max=v_max)
+
+    def quantities(self, state: AMSGradState) -> dict[str, Array]:
+        divided_by = self.moment_quantities(state.t, state.m, state.v_max)
+        return {**divided_by, "v": state.v, "v_max": state.v_max}
+
+
+@dataclass(frozen=True)
+class NAdam(Optimizer):
+    """NAdam (Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop).
+
+    As torch.optim.NAdam, with its momentum schedule (psi = momentum_decay):
+    t <- t + 1
+    mu_t <- beta1 * (1 - 0.5 * 0.96^(t psi));  mu_{t+1} <- beta1 * (1 - 0.5 * 0.96^((t+1) psi))
+    m <- beta1 * m + (1 - beta1) * g
+    v <- beta2 * v + (1 - beta2) * g * g
+    m_hat <- mu_{t+1} m / (1 - mu_1 ... mu_{t+1}) + (1 - mu_t) g / (1 - mu_1 ... mu_t)
+    v_hat <- v / (1 - beta2^t)
+    W <- W - eta * m_hat / (sqrt(v_hat) + eps)
+
+    m_hat looks one step ahead: the momentum of the next step is applied now (Nesterov).
+    """
+
+    name: ClassVar[str] = "nadam"
+    display_name: ClassVar[str] = "NAdam"
+    formula: ClassVar[str] = (
+        "m <- β₁m + (1-β₁)g;  v <- β₂v + (1-β₂)g²;  "
+        "W <- W - η·(μₜ₊₁m̂ + (1-μₜ)ĝ)/√v̂  (μₜ = β₁(1 - ½·0.96^(tψ)))"
+    )
+    latex: ClassVar[str] = (
+        r"\mu_t = \beta_1 (1 - \tfrac{1}{2} 0.96^{t\psi})"
+        r"\qquad \hat{m} = \frac{\mu_{t+1} m}{1-\prod_{i=1}^{t+1}\mu_i}"
+        r" + \frac{(1-\mu_t) g}{1-\prod_{i=1}^{t}\mu_i}"
+        r"\qquad W \leftarrow W - \eta \frac{\hat{m}}{\sqrt{\hat{v}} + \epsilon}"
+    )
+    lr: float = hyper(0.002, POSITIVE, "learning rate eta")
+    beta1: float = hyper(0.9, UNIT_OPEN, "decay of the first moment m")
+    beta2: float = hyper(0.999, UNIT_OPEN_BOTH, "decay of the second moment v")
+    eps: float = hyper(1e-8, POSITIVE, "added to sqrt(v_hat)", quiet=True)
+    momentum_decay: float = hyper(0.004, NON_NEGATIVE, "psi: how fast mu_t rises to beta1")
+
+    def init(self, params: Array) -> NAdamState:
+        zeros = np.zeros_like(params, dtype=np.float64)
+        return NAdamState(t=0, m=zeros, v=zeros.copy(), mu_product=1.0)
+
+    def mu(self, t: int) -> float:
+        """The momentum coefficient of step t."""
+        return self.beta1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
+
+    def update(self, grads: Array, state: NAdamState, params: Array) -> tuple[Array, NAdamState]:
+        t = state.t + 1
+        mu, mu_next = self.mu(t), self.mu(t + 1)
+        mu_product = state.mu_product * mu
+        m = ema(state.m, grads, self.beta1)
+        v = ema(state.v, grads * grads, self.beta2)
+        m_hat = mu_next * m / (1.0 - mu_product * mu_next) + (1.0 - mu) * grads / (1.0 - mu_product)
+        v_hat = v / (1.0 - self.beta2**t)
+        new_params = params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        return new_params, NAdamState(t=t, m=m, v=v, mu_product=mu_product)
+
+    def quantities(self, state: NAdamState) -> dict[str, Array]:
+        t = max(state.t, 1)
+        v_hat = state.v / (1.0 - self.beta2**t)
+        return {"m": state.m, "v": state.v, "step_size": self.lr / (np.sqrt(v_hat) + self.eps)}
+
+
+@dataclass(frozen=True)
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012, Algorithm 1).
+
+    h <- rho * h + (1 - rho) * g * g                     (E[g^2])
+    dx <- sqrt(u + eps) / sqrt(h + eps) * g
+    u <- rho * u + (1 - rho) * dx * dx                   (E[dx^2])
+    W <- W - eta * dx
+
+    Units match without a learning rate: the paper has none (eta = 1); eta is torch.optim.Adadelta's
+    extra factor. Defaults are the paper's (rho 0.95, eps 1e-6; PyTorch uses rho 0.9). Steps start
+    at about sqrt(eps) and grow as u remembers the steps taken.
+    """
+
+    name: ClassVar[str] = "adadelta"
+    display_name: ClassVar[str] = "Adadelta"
+    formula: ClassVar[str] = (
+        "h <- ρh + (1-ρ)g²;  Δ <- √(u+ε)/√(h+ε)·g;  u <- ρu + (1-ρ)Δ²;  W <- W - ηΔ"
+    )
+    latex: ClassVar[str] = (
+        r"h \leftarrow \rho h + (1-\rho) g^2"
+        r"\qquad \Delta \leftarrow \frac{\sqrt{u + \epsilon}}{\sqrt{h + \epsilon}} g"
+        r"\qquad u \leftarrow \rho u + (1-\rho) \Delta^2 \qquad W \leftarrow W - \eta \Delta"
+    )
+    lr: float = hyper(1.0, POSITIVE, "learning rate eta: a factor on the step (1 in the paper)")
+    decay_rate: float = hyper(0.95, UNIT_OPEN, "decay rate rho of both moving averages")
+    eps: float = hyper(
+        1e-6, POSITIVE, "added inside both roots; sets the first steps' size", quiet=True
+    )
+
+    def init(self, params: Array) -> AdadeltaState:
+        zeros = np.zeros_like(params, dtype=np.float64)
+        return AdadeltaState(h=zeros, u=zeros.copy())
+
+    def update(
+        self, grads: Array, state: AdadeltaState, params: Array
+    ) -> tuple[Array, AdadeltaState]:
+        rho = self.decay_rate
+        h = rho * state.h + (1 - rho) * grads * grads
+        dx = np.sqrt(state.u + self.eps) / np.sqrt(h + self.eps) * grads
+        u = rho * state.u + (1 - rho) * dx * dx
+        return params - self.lr * dx, AdadeltaState(h=h, u=u)
+
+    def quantities(self, state: AdadeltaState) -> dict[str, Array]:
+        ratio = np.sqrt(state.u + self.eps) / np.sqrt(state.h + self.eps)
+        return {"h": state.h, "u": state.u, "step_size": self.lr * ratio}
+
+
+@dataclass(frozen=True)
+class RMSPropMomentum(SquaresOptimizer):
+    """RMSProp with momentum (Tieleman & Hinton, 2012; Graves, "Generating Sequences With
+    Recurrent Neural Networks", 2013, eq. 38-45 without centering), as torch.optim.RMSprop with
+    momentum > 0.
+
+    h <- rho * h + (1 - rho) * g * g
+    b <- alpha * b + g / (sqrt(h) + eps)
+    W <- W - eta * b
+
+    momentum = 0 is RMSProp (up to rounding).
+    """
+
+    name: ClassVar[str] = "rmsprop-momentum"
+    display_name: ClassVar[str] = "RMSProp+Momentum"
+    formula: ClassVar[str] = "h <- ρh + (1-ρ)g²;  b <- αb + g/√h;  W <- W - ηb"
+    latex: ClassVar[str] = (
+        r"h \leftarrow \rho h + (1-\rho) g^2"
+        r"\qquad b \leftarrow \alpha b + \frac{g}{\sqrt{h}} \qquad W \leftarrow W - \eta b"
+    )
+    lr: float = hyper(0.01, POSITIVE, "learning rate eta")
+    decay_rate: float = hyper(0.99, UNIT_OPEN, "decay rate rho of the moving average h")
+    momentum: float = hyper(0.9, UNIT_OPEN, "momentum alpha: the share of the buffer kept per step")
+    eps: float = hyper(1e-7, POSITIVE, "added to sqrt(h)", quiet=True)
+
+    def init(self, params: Array) -> RMSPropMomentumState:
+        zeros = np.zeros_like(params, dtype=np.float64)
+        return RMSPropMomentumState(h=zeros, buf=zeros.copy())
+
+    def update(
+        self, grads: Array, state: RMSPropMomentumState, params: Array
+    ) -> tuple[Array, RMSPropMomentumState]:
+        h = self.decay_rate * state.h + (1 - self.decay_rate) * grads * grads
+        buf = self.momentum * state.buf + grads / (np.sqrt(h) + self.eps)
+        return params - self.lr * buf, RMSPropMomentumState(h=h, buf=buf)
+
+    def quantities(self, state: RMSPropMomentumState) -> dict[str, Array]:
+        return {**super().quantities(SquaresState(h=state.h)), "v": -self.lr * state.buf}
+
+
+MODERN_OPTIMIZERS: tuple[type[Optimizer], ...] = (AdamW, AMSGrad, NAdam, Adadelta, RMSPropMomentum)
