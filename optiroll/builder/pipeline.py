@@ -1,0 +1,97 @@
+"""A build: plan the files of every figure, render the stale ones, write snippets and index.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..scenes.render import expected_frames
+from ..scenes.settings import sidecar_path
+from .cache import BuildCache, render_key
+from .figures import FiguresFile
+from .runner import Job, Outcome, Progress, run_jobs
+from .snippets import INDEX, index, snippet
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    cached: list[str] = field(default_factory=list)
+    rendered: list[Outcome] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+    snippets: list[str] = field(default_factory=list)
+
+
+def plan(
+    figures: FiguresFile, out_dir: Path, cache: BuildCache, force: bool = False
+) -> tuple[list[Job], list[str]]:
+    """The files to render and the files already up to date."""
+    jobs, fresh = [], []
+    for figure in figures.figures:
+        for fmt in figure.outputs:
+            settings, experiment = figure.resolve(fmt)
+            key = render_key(settings, experiment)
+            name = figure.file_name(fmt)
+            if not force and cache.is_fresh(out_dir, name, key):
+                fresh.append(name)
+                continue
+            frames = expected_frames(settings, experiment.steps)
+            jobs.append(
+                Job(
+                    figure.name,
+                    name,
+                    fmt,
+                    figure.settings_args,
+                    figure.experiment_args,
+                    key,
+                    frames,
+                )
+            )
+    return jobs, fresh
+
+
+def build(
+    figures: FiguresFile,
+    out_dir: Path,
+    workers: int,
+    force: bool = False,
+    progress: Progress | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> BuildReport:
+    """Render what changed into `out_dir` (nothing is written outside it) and index it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = BuildReport(out_dir)
+    cache = BuildCache(out_dir)
+    jobs, report.cached = plan(figures, out_dir, cache, force)
+
+    def finished(outcome: Outcome) -> None:
+        if outcome.error is None:
+            cache.record(out_dir, outcome.job.file_name, outcome.job.key)
+            report.rendered.append(outcome)
+        else:
+            report.failed.append(outcome)
+        if on_done:
+            on_done(outcome)
+
+    if jobs:
+        run_jobs(jobs, out_dir, workers, progress, finished)
+    snippets = {}
+    for figure in figures.figures:
+        files = [out_dir / figure.file_name(fmt) for fmt in figure.outputs]
+        if all(f.is_file() and sidecar_path(f).is_file() for f in files):
+            snippets[figure.name] = snippet(figure, out_dir, figures.base_url)
+            _write_if_changed(out_dir / f"{figure.name}.md", snippets[figure.name])
+            report.snippets.append(f"{figure.name}.md")
+    _write_if_changed(out_dir / INDEX, index(figures, snippets))
+    return report
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write atomically, and not at all when the file already says this (its mtime stays)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    from ..scenes.output import atomic_output  # imports PyAV: only when something changed
+
+    with atomic_output(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")

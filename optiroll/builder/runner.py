@@ -1,0 +1,154 @@
+"""Render jobs in worker processes (each imports Manim once) and report overall progress."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import os
+import queue
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import OptirollError
+from .figures import resolve_figure
+
+# files done, files in all, frames done, frames in all
+Progress = Callable[[int, int, int, int], None]
+PROGRESS_EVERY = 5  # frames between progress messages from a worker
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to render; plain values only, so it pickles (surfaces hold functions)."""
+
+    figure: str
+    file_name: str
+    fmt: str
+    settings_args: dict[str, Any]
+    experiment_args: dict[str, Any]
+    key: str
+    frames: int  # expected, for the progress display until the worker reports its own count
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    seconds: float
+    error: str | None = None
+
+
+_worker_queue: Any = None
+_worker_import_error: str | None = None
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _init_worker(progress_queue: Any) -> None:
+    """Import Manim once per worker; a missing extra fails each job with the install hint."""
+    global _worker_queue, _worker_import_error
+    _worker_queue = progress_queue
+    # Manim's text and TeX caches are not safe for two processes writing the same entry (one reads
+    # a half-written SVG), and capture puts them under XDG_CACHE_HOME: one private cache a worker.
+    private = tempfile.mkdtemp(prefix="optiroll-worker-")
+    os.environ["XDG_CACHE_HOME"] = private
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(private, True), exitpriority=10)
+    from ..scenes.render import import_manim
+
+    try:
+        import_manim()
+    except OptirollError as err:
+        _worker_import_error = str(err)
+
+
+def _render_job(job: Job, out_dir: Path) -> float:
+    from ..scenes.render import render
+
+    if _worker_import_error:
+        raise OptirollError(_worker_import_error)
+    settings, experiment = resolve_figure(job.settings_args, job.experiment_args, job.fmt)
+
+    def progress(done: int, total: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            _worker_queue.put((job.file_name, done, total))
+
+    started = time.perf_counter()
+    render(settings, experiment, out_dir / job.file_name, progress)
+    return time.perf_counter() - started
+
+
+def _describe(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return text if isinstance(err, OptirollError) else f"{type(err).__name__}: {text}"
+
+
+def run_jobs(
+    jobs: list[Job],
+    out_dir: Path,
+    workers: int,
+    progress: Progress | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Render every job, `workers` at a time; a failing job is an Outcome with its error."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    messages = context.Queue()
+    frames_done = {job.file_name: 0 for job in jobs}
+    frames_all = {job.file_name: job.frames for job in jobs}
+    outcomes: list[Outcome] = []
+    # Longest first, so the last worker to finish is not the one left with the biggest file.
+    ordered = sorted(jobs, key=lambda job: -job.frames)
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(jobs))),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(messages,),
+    ) as pool:
+        submitted: dict[Future, tuple[Job, float]] = {
+            pool.submit(_render_job, job, out_dir): (job, time.perf_counter()) for job in ordered
+        }
+        pending = set(submitted)
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                _drain(messages, frames_done, frames_all)
+                for future in finished:
+                    job, _ = submitted[future]
+                    try:
+                        outcome = Outcome(job, future.result())
+                    except Exception as err:  # noqa: BLE001 - any failure belongs to this figure
+                        outcome = Outcome(job, 0.0, _describe(err))
+                    frames_done[job.file_name] = frames_all[job.file_name]
+                    outcomes.append(outcome)
+                    if on_done:
+                        on_done(outcome)
+                if progress:
+                    progress(
+                        len(outcomes),
+                        len(jobs),
+                        sum(frames_done.values()),
+                        sum(frames_all.values()),
+                    )
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return outcomes
+
+
+def _drain(messages: Any, frames_done: dict[str, int], frames_all: dict[str, int]) -> None:
+    while True:
+        try:
+            name, done, total = messages.get_nowait()
+        except queue.Empty:
+            return
+        frames_done[name], frames_all[name] = done, total
