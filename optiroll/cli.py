@@ -294,4 +294,112 @@ def _progress_printer() -> Callable[[int, int], None]:
     return show
 
 
+@cli.command()
+@click.argument("figures_file", metavar="FIGURES.toml", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output folder; default: media/<FIGURES file's name>/. Nothing is written outside it.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Figures rendered at once, one process each; default: one per core.",
+)
+@click.option("--force", is_flag=True, help="Re-render every figure, even those up to date.")
+def build(figures_file: str, out_dir: str | None, jobs: int | None, force: bool) -> None:
+    """Render every figure of a figures file (TOML), with Markdown snippets and an index.md.
+
+    Figures whose parameters did not change since the last build are not rendered again.
+
+    \b
+    Examples:
+      optiroll init-figures post.toml && optiroll build post.toml
+      optiroll build examples/chapter6.toml --out site/assets/ch6 --jobs 2
+    """
+    from pathlib import Path
+
+    from .builder.figures import FiguresFileError, load_figures
+    from .builder.pipeline import build as build_figures
+    from .builder.runner import default_jobs
+
+    try:
+        figures = load_figures(Path(figures_file))
+    except FiguresFileError as err:
+        for problem in err.problems:
+            click.echo(f"optiroll: error: {problem}", err=True)
+        sys.exit(2)
+    out = Path(out_dir) if out_dir else Path("media") / Path(figures_file).stem
+    if out.exists() and not out.is_dir():
+        raise OptirollError(f"--out {out} is not a directory")
+    workers = jobs or default_jobs()
+    progress, on_done = _build_progress()
+    report = build_figures(figures, out, workers, force, progress, on_done)
+    click.echo(
+        f"{len(report.rendered)} rendered, {len(report.cached)} up to date, "
+        f"{len(report.failed)} failed; snippets and index: {out / 'index.md'}"
+    )
+    for outcome in report.failed:
+        click.echo(
+            f"optiroll: error: figure '{outcome.job.figure}' ({outcome.job.file_name}): "
+            f"{outcome.error}",
+            err=True,
+        )
+    if report.failed:
+        sys.exit(1)
+
+
+def _build_progress() -> tuple[Callable[[int, int, int, int], None], Callable[[Any], None]]:
+    """One overall line on a terminal (files and frames of all workers), and a line per file."""
+    tty = sys.stderr.isatty()
+    clear = "\r\033[K" if tty else ""
+
+    def progress(files_done: int, files: int, frames_done: int, frames: int) -> None:
+        if tty:
+            line = f"{clear}  {files_done}/{files} files, frame {frames_done}/{frames}"
+            click.echo(line, nl=False, err=True)
+
+    def on_done(outcome: Any) -> None:
+        status = f"failed: {outcome.error}" if outcome.error else f"{outcome.seconds:.1f} s"
+        click.echo(f"{clear}  {outcome.job.file_name}: {status}", err=True)
+
+    return progress, on_done
+
+
+@cli.command("init-figures")
+@click.argument("path", default="figures.toml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def init_figures(path: str, force: bool) -> None:
+    """Write a commented starter figures file (default figures.toml) for `optiroll build`.
+
+    Example: optiroll init-figures post.toml
+    """
+    from pathlib import Path
+
+    from .builder.starter import write_starter
+
+    written = write_starter(Path(path), force)
+    click.echo(f"wrote {written}; edit it, then: optiroll build {written}")
+
+
+@cli.command()
+def doctor() -> None:
+    """Check what rendering needs: one line per item, OK or what is missing and how to install it.
+
+    Exit code 0 only when every required item is present; optional ones (WARN) only warn.
+    """
+    from .builder.doctor import diagnose, healthy
+
+    findings = diagnose()
+    for finding in findings:
+        click.echo(finding.line())
+    if not healthy(findings):
+        sys.exit(1)
+
+
+
 main = cli
