@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optiroll.errors import OptirollError
+from optiroll.optim.modern import Adadelta, AdamW, AMSGrad, NAdam, RMSPropMomentum
 from optiroll.optim.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
 from optiroll.optim.surfaces import BOOK
 from optiroll.optim.trajectory import run
@@ -188,10 +189,17 @@ ALL = [
     AdaGrad(lr=1.0),
     RMSProp(lr=0.1),
     Adam(lr=0.3),
+    Momentum(lr=0.1, rules="pytorch"),
+    Adam(lr=0.3, rules="pytorch"),
+    AdamW(lr=0.3, weight_decay=0.1),
+    AMSGrad(lr=0.3),
+    NAdam(lr=0.3),
+    Adadelta(),
+    RMSPropMomentum(lr=0.01),
 ]
 
 
-@pytest.mark.parametrize("opt", ALL, ids=lambda o: o.name)
+@pytest.mark.parametrize("opt", ALL, ids=lambda o: o.label())
 @given(data=st.data())
 @settings(max_examples=20)
 def test_update_works_on_any_batch_shape_and_is_pure(opt, data):
