@@ -65,7 +65,7 @@ class AxisBars(VGroup):
         track_color: str,
         text_color: str,
         font: str,
-        names: tuple[str, str] = ("x", "y"),
+        names: tuple[str, str] = ("x", "y"),  # one character each
     ):
         super().__init__()
         self.scale_max = scale
@@ -77,8 +77,9 @@ class AxisBars(VGroup):
         self.rows_y = (box.top - row_height / 2, box.bottom + row_height / 2)
         self.frame = VGroup()
         self.bars = []
-        for name, color, y in zip(names, colors, self.rows_y, strict=True):
-            text = label(name, font, text_color, self.thickness * 0.9, name_width * 0.8)
+        # Both names from one text, so they share a scale: alone, "x" would be drawn taller than "y".
+        glyphs = label("".join(names), font, text_color, self.thickness * 1.1, name_width * 2)
+        for text, color, y in zip(glyphs, colors, self.rows_y, strict=True):
             text.move_to([box.left + name_width / 2, y, 0])
             track = Rectangle(
                 width=self.full, height=self.thickness, stroke_color=track_color, stroke_width=1.5

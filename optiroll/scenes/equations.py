@@ -86,8 +86,8 @@ class EquationPanel(VGroup):
         self.rows = VGroup(
             *(math_line(t, p, color, font) for t, p in zip(latex, plain, strict=True))
         )
-        for row in self.rows:
-            row.scale(row_height / max(row.height, 1e-6) * 0.75)
+        # One scale for every row, set by the tallest (a fraction), so the symbols match in size.
+        self.rows.scale(row_height / max(max(row.height for row in self.rows), 1e-6))
         self.rows.arrange(DOWN, aligned_edge=LEFT, buff=row_height * 0.45)
         if self.rows.width > max_width:
             self.rows.scale_to_fit_width(max_width)

@@ -10,7 +10,8 @@ import importlib
 import json
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class RenderResult:
     bytes: int
     duration: float
     given_up: tuple[str, ...]
+    sections: Path | None = None  # the folder of section clips, for scenes with sections
 
 
 def expected_frames(settings: RenderSettings, steps: int) -> int:
@@ -71,51 +73,83 @@ def render(
 ) -> RenderResult:
     """Render the figure to `output` (atomically) and write its side-car beside it."""
     import_manim()
+    from .background import BackgroundEncoder
     from .capture import render_frames
     from .encode import open_encoder
     from .output import atomic_output, verify
+    from .sections import SectionCutter, sections_path
 
     trajectories = experiment.run()
     steps = max(len(t.points) - 1 for t in trajectories)
-    total = expected_frames(settings, steps)
+    cls = scene_class(settings.scene)
+    # A scene with its own timeline plans its frames; sectioned ones also get a clip per section.
+    planned = getattr(cls, "planned_frames", None)
+    total = planned(settings, trajectories) if planned else expected_frames(settings, steps)
+    sectioned = hasattr(cls, "on_section") and settings.format != "png"
+    folder = sections_path(output) if sectioned else None
     done = 0
 
-    with atomic_output(output) as temporary:
-        encoder = open_encoder(
-            settings.format,
-            temporary,
+    with atomic_output(output) as temporary, _maybe_directory(folder) as clips_dir:
+        cutter = (
+            SectionCutter(clips_dir, settings.format, settings.width, settings.height, settings.fps)
+            if clips_dir
+            else None
+        )
+        encoder = BackgroundEncoder(
+            open_encoder(
+                settings.format,
+                temporary,
+                settings.width,
+                settings.height,
+                settings.fps,
+                max_bytes=settings.max_bytes,
+                fixed_colors=_moving_colors(settings, len(trajectories)),
+            ),
             settings.width,
             settings.height,
-            settings.fps,
-            max_bytes=settings.max_bytes,
         )
 
         def sink(frame) -> None:
             nonlocal done
             encoder.write(frame)
+            if cutter:
+                cutter.write(frame)
             done += 1
             if progress:
                 progress(done, total)
 
-        frames = render_frames(
-            lambda: scene_class(settings.scene)(settings, experiment, trajectories),
-            {
-                "pixel_width": settings.width,
-                "pixel_height": settings.height,
-                "frame_rate": settings.fps,
-                "frame_height": settings.frame_height,
-                "frame_width": settings.frame_width,
-                "background_color": _background(settings),
-            },
-            sink,
-        )
-        if frames != total:
-            raise RuntimeError(f"Manim made {frames} frames, expected {total}")
-        report = encoder.close()
+        def build():
+            scene = cls(settings, experiment, trajectories)
+            if cutter:
+                scene.on_section = cutter.start
+            return scene
+
+        try:
+            frames = render_frames(
+                build,
+                {
+                    "pixel_width": settings.width,
+                    "pixel_height": settings.height,
+                    "frame_rate": settings.fps,
+                    "frame_height": settings.frame_height,
+                    "frame_width": settings.frame_width,
+                    "background_color": _background(settings),
+                },
+                sink,
+            )
+            if frames != total:
+                raise RuntimeError(f"Manim made {frames} frames, expected {total}")
+            report = encoder.close()
+        except BaseException:
+            encoder.abort()
+            raise
         info = verify(temporary, report)
+        clips = cutter.close() if cutter else None
+        if clips is not None and sum(c.frames for c in clips) != frames:
+            raise RuntimeError(f"the section clips hold {sum(c.frames for c in clips)} frames")
     given_up = tuple(getattr(report, "given_up", ()))
     sidecar = sidecar_path(output)
-    _write_sidecar(sidecar, settings, experiment, trajectories, report, output)
+    _write_sidecar(sidecar, settings, experiment, trajectories, report, output, folder, clips)
     return RenderResult(
         output,
         sidecar,
@@ -126,14 +160,43 @@ def render(
         output.stat().st_size,
         info.duration,
         given_up,
+        folder,
     )
+
+
+@contextmanager
+def _maybe_directory(folder: Path | None) -> Iterator[Path | None]:
+    """An atomic temporary folder for `folder`, or None when there is nothing to put there."""
+    if folder is None:
+        yield None
+        return
+    from .sections import atomic_directory
+
+    with atomic_directory(folder) as temporary:
+        yield temporary
+
+
+def _moving_colors(settings: RenderSettings, balls: int) -> list[str]:
+    """Colours the first frame lacks (the trails'), which a streamed GIF's palette must hold."""
+    from .mobjects import TrailedBall
+
+    scheme = theme(settings.theme)
+    return [c for i in range(balls) for c in TrailedBall.colors(scheme.ball(i), scheme.background)]
 
 
 def _background(settings: RenderSettings) -> str:
     return theme(settings.theme).background
 
 
-def _write_sidecar(path, settings, experiment, trajectories, report, output) -> None:
+def _panels(settings: RenderSettings, experiment: Experiment) -> tuple:
+    """The plots on screen: the scene's own layout when it has one, else the figure grid."""
+    own = getattr(scene_class(settings.scene), "panels", None)
+    return own(settings, experiment) if own else layout_figure(settings, experiment).panels
+
+
+def _write_sidecar(
+    path, settings, experiment, trajectories, report, output, folder=None, clips=None
+) -> None:
     """Everything needed to map a pixel back to (x, y) and to render the same figure again."""
     # A GIF shrunk to fit --max-size keeps its layout: scale the rectangles with it.
     scale = report.width / settings.width
@@ -152,7 +215,7 @@ def _write_sidecar(path, settings, experiment, trajectories, report, output) -> 
             "data_window": panel.area.window.as_list(),
             "runs": list(panel.runs),
         }
-        for panel in layout_figure(settings, experiment).panels
+        for panel in _panels(settings, experiment)
     ]
     data = {
         "tool": "optiroll",
@@ -168,6 +231,11 @@ def _write_sidecar(path, settings, experiment, trajectories, report, output) -> 
         "panels": panels,
         "trajectories": [t.to_dict() for t in trajectories],
     }
+    if clips is not None:
+        data["sections"] = {
+            "folder": folder.name,
+            "clips": [asdict(c) for c in clips],
+        }
     from .output import atomic_output
 
     with atomic_output(path) as temporary:

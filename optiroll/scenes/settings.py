@@ -19,6 +19,14 @@ SCENES = {
     "compare": "figures:OptimizerFigure",
     "race": "figures:OptimizerFigure",
     "single": "figures:OptimizerFigure",
+    "explain": "explain:ExplainScene",
+    "lecture": "lecture:LectureScene",
+}
+# What a scene uses when the user does not say: an explain step needs time to be read, and a
+# lecture is a video for a projector.
+SCENE_DEFAULTS: dict[str, dict[str, object]] = {
+    "explain": {"seconds_per_step": 1.5},
+    "lecture": {"quality": "lecture", "format": "mp4", "seconds_per_step": 0.5},
 }
 FORMATS = ("gif", "mp4", "webm", "png")
 # Browsers play GIF delays of 10 ms or less as 100 ms and delays are whole hundredths of a second,
@@ -62,6 +70,11 @@ class RenderSettings:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def scene_default(scene: str, key: str, fallback: object) -> object:
+    """The scene's own default for an option the user left out, else `fallback`."""
+    return SCENE_DEFAULTS.get(scene, {}).get(key, fallback)
 
 
 def even(x: float) -> int:

@@ -1,0 +1,79 @@
+"""The timelines of the explain and lecture scenes in whole frames, so frame counts are exact.
+
+Manim makes `len(arange(0, run_time, 1/fps))` frames for an animation and `int(duration * fps)`
+for a frozen wait; run times half a frame off the grid make both counts immune to rounding.
+No Manim here: the render pipeline plans its progress and checks with the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..optim.trajectory import Trajectory
+from .settings import RenderSettings
+
+# Lecture beats, in seconds.
+TITLE_IN, TITLE_HOLD = 1.0, 2.5
+SURFACE_IN, SURFACE_ARROW, SURFACE_HOLD = 1.0, 1.0, 4.0
+CARD_IN, CARD_HOLD = 0.8, 3.2
+PATH_HOLD = 1.0
+CLOSING_SECONDS_PER_STEP = 0.15
+CLOSING_HOLD = 3.0
+
+
+def frames(seconds: float, fps: float) -> int:
+    """Whole frames for a beat of `seconds` (at least one)."""
+    return max(1, round(seconds * fps))
+
+
+def play_seconds(count: int, fps: float) -> float:
+    """A run time that Manim's `play` turns into exactly `count` frames."""
+    return (count - 0.5) / fps
+
+
+def wait_seconds(count: int, fps: float) -> float:
+    """A duration that Manim's frozen `wait` turns into exactly `count` frames."""
+    return (count + 0.5) / fps
+
+
+@dataclass(frozen=True)
+class Section:
+    """A named part of a video and its beats, each a count of frames."""
+
+    name: str
+    beats: tuple[int, ...]
+
+    @property
+    def frames(self) -> int:
+        return sum(self.beats)
+
+
+def explain_beats(settings: RenderSettings, trajectory: Trajectory) -> tuple[int, int]:
+    """(frames of the steps, frames of the held last frame)."""
+    steps = len(trajectory.points) - 1
+    fps = settings.fps
+    return frames(steps * settings.seconds_per_step, fps), frames(settings.hold_seconds, fps)
+
+
+def lecture_sections(settings: RenderSettings, trajectories: list[Trajectory]) -> list[Section]:
+    """Title, surface, one section per optimizer (card, path, hold), then the comparison."""
+    fps = settings.fps
+
+    def beats(*seconds: float) -> tuple[int, ...]:
+        return tuple(frames(s, fps) for s in seconds)
+
+    sections = [
+        Section("title", beats(TITLE_IN, TITLE_HOLD)),
+        Section("surface", beats(SURFACE_IN, SURFACE_ARROW, SURFACE_HOLD)),
+    ]
+    for trajectory in trajectories:
+        steps = len(trajectory.points) - 1
+        sections.append(
+            Section(
+                trajectory.optimizer.name,
+                beats(CARD_IN, CARD_HOLD, steps * settings.seconds_per_step, PATH_HOLD),
+            )
+        )
+    longest = max(len(t.points) - 1 for t in trajectories)
+    sections.append(Section("comparison", beats(longest * CLOSING_SECONDS_PER_STEP, CLOSING_HOLD)))
+    return sections

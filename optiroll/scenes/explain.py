@@ -1,0 +1,295 @@
+"""The explain scene: one optimizer beside its update rule, the rule's quantities live each step.
+
+Each step has two beats on one tracker: first the ball waits while the rule's state statements
+light up (the bars and readout already show the state after the update), then the update of W
+lights up and the ball rolls to the next point. Everything shown is read from the trajectory.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from manim import LEFT, RIGHT, Scene, Text, ValueTracker, VGroup, linear, smooth
+
+from ..optim.experiment import Experiment
+from ..optim.surfaces import Surface
+from ..optim.trajectory import Trajectory
+from .aids import ArrowAtBall, AxisBars, TextSwitch
+from .beats import explain_beats, play_seconds, wait_seconds
+from .equations import EquationPanel
+from .fonts import pick_font
+from .layout import Box, Panel
+from .lesson_layout import ExplainLayout, layout_explain
+from .mobjects import ContourMap, StepCounter, TrailedBall, label
+from .narration import kind, readout_lines, step_caption, updates
+from .settings import RenderSettings
+from .theme import ColorScheme, theme
+from .words import LANGUAGES, Words
+
+STROKE = 2.5
+STATE_BEAT = 0.35  # share of a step spent on the state statements before the ball moves
+GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
+
+
+def nice_below(x: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above x (x > 0)."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= x * (1 + 1e-12))
+
+
+def gradient_scale(trajectory: Trajectory, layout: ExplainLayout) -> float:
+    """Data units per gradient unit, so the longest -grad arrow spans a fixed share of the plot."""
+    box, w = layout.plot.box, layout.plot.window
+    per_unit = np.array([box.width / (w.x_max - w.x_min), box.height / (w.y_max - w.y_min)])
+    longest = float(np.max(np.linalg.norm(trajectory.gradients[:-1] * per_unit, axis=1)))
+    if longest == 0.0:
+        return 1.0
+    return nice_below(GRADIENT_ARROW_SHARE * min(box.width, box.height) / longest)
+
+
+def beat(t: float, n: int, statements: int) -> tuple[int, float, int]:
+    """At tracker value t: (the step k being applied, the ball's step position, the lit statement)."""
+    k = min(int(math.floor(t)), n - 1)
+    frac = min(t - k, 1.0)
+    ball = k + smooth(min(max((frac - STATE_BEAT) / (1 - STATE_BEAT), 0.0), 1.0))
+    if statements == 1 or frac >= STATE_BEAT:
+        return k, ball, statements - 1
+    return k, ball, min(int(frac / STATE_BEAT * (statements - 1)), statements - 2)
+
+
+def switch(
+    texts: list[str], font: str, color: str, box: Box, line_height: float, top_left: bool
+) -> TextSwitch:
+    """A TextSwitch over `texts` all drawn at one scale, fitted into `box`."""
+    mobs = [Text(t, font=font, color=color) if font else Text(t, color=color) for t in texts]
+    lines = texts[0].count("\n") + 1
+    scale = min(line_height * lines / mobs[0].height, box.width / max(m.width for m in mobs))
+    scale = min(scale, box.height / max(m.height for m in mobs))
+    for mob in mobs:
+        mob.scale(scale)
+        if top_left:
+            mob.move_to([box.left, box.top, 0], aligned_edge=LEFT + np.array([0, 1, 0]))
+        else:
+            mob.move_to([box.center[0], box.center[1], 0])
+    return TextSwitch(mobs)
+
+
+class ExplainBoard:
+    """Every part the explain scene draws for one run: `static` ones, then `moving` ones.
+
+    All moving parts follow `tracker` (the step as a float, 0..updates) through one conductor,
+    which runs first because its tracker is the first moving mobject.
+    """
+
+    def __init__(
+        self,
+        trajectory: Trajectory,
+        surface: Surface,
+        layout: ExplainLayout,
+        scheme: ColorScheme,
+        words: Words,
+        font: str,
+        steps: int,
+        tracker: ValueTracker,
+    ):
+        self.trajectory, self.layout, self.tracker = trajectory, layout, tracker
+        self.n = updates(trajectory)
+        area = layout.plot
+        w = words.lesson
+        title = label(
+            words.label(trajectory.optimizer),
+            font,
+            scheme.text,
+            layout.header.height * 0.6,
+            layout.header.width * 0.7,
+        )
+        title.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
+        self.equation = EquationPanel(
+            trajectory.optimizer,
+            scheme.text,
+            scheme.ball(1),
+            layout.equation.width,
+            min(0.8, layout.equation.height / 2.8),
+            font,
+        ).move_to([*layout.equation.center, 0])
+        self.static = [ContourMap(surface, area, scheme, STROKE), title]
+
+        self.ball_clock = ValueTracker(0.0)
+        self.counter_clock = ValueTracker(1.0)
+        radius = min(area.box.width, area.box.height) * 0.022
+        self.ball = TrailedBall(
+            trajectory,
+            area,
+            scheme.ball(0),
+            self.ball_clock,
+            radius,
+            STROKE,
+            words,
+            font,
+            scheme,
+        )
+        self.scale = gradient_scale(trajectory, layout)
+        head = radius * 1.6
+        self.gradient_arrow = ArrowAtBall(scheme.ball(1), STROKE * 1.4, head)
+        legend = [(scheme.ball(1), w.gradient_arrow.format(scale=f"{self.scale:g}"))]
+        self.velocity_arrow = None
+        if kind(trajectory) == "velocity":
+            self.velocity_arrow = ArrowAtBall(scheme.ball(2), STROKE * 1.4, head)
+            legend.append((scheme.ball(2), w.velocity_arrow))
+        self.static.append(self._legend(legend, font, scheme, head))
+
+        readout_box = layout.readout
+        self.bars = None
+        if "step_size" in trajectory.quantities:
+            sizes = trajectory.quantities["step_size"][1:]
+            self.bars = AxisBars(
+                layout.bars,
+                float(np.max(sizes)),
+                (scheme.ball(3), scheme.ball(4)),
+                scheme.frame,
+                scheme.text,
+                font,
+            )
+            bars_title = label(
+                w.step_sizes,
+                font,
+                scheme.muted_text,
+                layout.bars_title.height * 0.55,
+                layout.bars_title.width,
+            )
+            bars_title.move_to(
+                [layout.bars_title.left, layout.bars_title.center[1], 0], aligned_edge=LEFT
+            )
+            self.static += [bars_title, self.bars.frame]
+        else:
+            readout_box = Box(
+                readout_box.left, readout_box.bottom, readout_box.right, layout.bars_title.top
+            )
+        n = self.n
+        self.readout = switch(
+            ["\n".join(readout_lines(words, trajectory, k)) for k in range(n)],
+            font,
+            scheme.text,
+            readout_box,
+            0.34,
+            top_left=True,
+        )
+        self.caption = switch(
+            [step_caption(words, trajectory, k) for k in range(n)],
+            font,
+            scheme.text,
+            layout.caption,
+            0.34,
+            top_left=False,
+        )
+        header = layout.header
+        counter = StepCounter(
+            words,
+            steps,
+            self.counter_clock,
+            font,
+            scheme.text,
+            header.height * 0.6,
+            np.array([header.right, header.center[1], 0]),
+        )
+        self.ball_clock.add_updater(lambda _: self.conduct(self.tracker.get_value()))
+        self.moving = [
+            self.ball_clock,
+            self.ball,
+            self.gradient_arrow,
+            *([self.velocity_arrow] if self.velocity_arrow else []),
+            *([self.bars] if self.bars else []),
+            self.equation,
+            self.readout,
+            self.caption,
+            counter,
+        ]
+        self.conduct(0.0)
+
+    def conduct(self, t: float) -> None:
+        """Set every moving part for tracker value t."""
+        traj, area = self.trajectory, self.layout.plot
+        k, ball_t, lit = beat(t, self.n, len(self.equation.rows))
+        self.ball_clock.set_value(ball_t)
+        self.counter_clock.set_value(min(k + 1, self.n))
+        here = self.ball.position(ball_t)
+        start = area.to_scene(here)
+        self.gradient_arrow.point_from(start, area.to_scene(here - self.scale * traj.gradients[k]))
+        if self.velocity_arrow is not None:
+            aim = traj.points[k] + traj.quantities["v"][k + 1]
+            self.velocity_arrow.point_from(start, area.to_scene(aim))
+        if self.bars is not None:
+            self.bars.show(traj.quantities["step_size"][k + 1])
+        self.equation.light(lit)
+        self.readout.show(k)
+        self.caption.show(k)
+
+    def _legend(self, entries, font, scheme, head) -> VGroup:
+        box = self.layout.legend
+        rows = VGroup()
+        for color, text in entries:
+            sample = ArrowAtBall(color, STROKE * 1.4, head)
+            sample.point_from(np.zeros(3), np.array([0.6, 0.0, 0.0]))
+            words = label(text, font, scheme.text, box.height * 0.5, box.width * 0.45)
+            rows.add(VGroup(sample, words).arrange(RIGHT, buff=0.15))
+        rows.arrange(RIGHT, buff=0.6)
+        if rows.width > box.width:
+            rows.scale_to_fit_width(box.width)
+        return rows.move_to([*box.center, 0])
+
+
+class ExplainScene(Scene):
+    """One optimizer beside its rule; one beat per step, then the last frame held."""
+
+    def __init__(
+        self,
+        settings: RenderSettings,
+        experiment: Experiment,
+        trajectories: list[Trajectory],
+        **kwargs,
+    ):
+        self.settings, self.experiment, self.trajectories = settings, experiment, trajectories
+        super().__init__(**kwargs)
+
+    @staticmethod
+    def planned_frames(settings: RenderSettings, trajectories: list[Trajectory]) -> int:
+        return sum(explain_beats(settings, trajectories[0]))
+
+    @staticmethod
+    def panels(settings: RenderSettings, experiment: Experiment) -> tuple[Panel, ...]:
+        layout = layout_explain(
+            settings.frame_width,
+            settings.frame_height,
+            experiment.surface.window,
+            settings.equal_scale,
+        )
+        return (Panel(layout.plot, (0,), layout.header),)
+
+    def construct(self) -> None:
+        s = self.settings
+        words = LANGUAGES[s.lang]
+        trajectory = self.trajectories[0]
+        layout = layout_explain(
+            s.frame_width, s.frame_height, self.experiment.surface.window, s.equal_scale
+        )
+        tracker = ValueTracker(0.0)
+        board = ExplainBoard(
+            trajectory,
+            self.experiment.surface,
+            layout,
+            theme(s.theme),
+            words,
+            pick_font(words),
+            self.experiment.steps,
+            tracker,
+        )
+        self.add(*board.static)
+        self.add(*board.moving)
+        moving, hold = explain_beats(s, trajectory)
+        self.play(
+            tracker.animate.set_value(float(updates(trajectory))),
+            run_time=play_seconds(moving, s.fps),
+            rate_func=linear,
+        )
+        self.wait(wait_seconds(hold, s.fps), frozen_frame=True)
