@@ -11,7 +11,7 @@ from ..errors import OptirollError
 from .base import Optimizer, Value
 from .modern import MODERN_OPTIMIZERS
 from .optimizers import BOOK_OPTIMIZERS
-from .surfaces import SURFACES, Surface
+from .surfaces import SURFACES, Surface, Window
 
 OPTIMIZERS: tuple[type[Optimizer], ...] = BOOK_OPTIMIZERS + MODERN_OPTIMIZERS
 OPTIMIZER_CLASSES: dict[str, type[Optimizer]] = {cls.name: cls for cls in OPTIMIZERS}
@@ -58,12 +58,41 @@ def optimizer_class(name: str) -> type[Optimizer]:
     return OPTIMIZER_CLASSES[key]
 
 
-def surface(name: str) -> Surface:
-    """The surface of that name."""
-    key = _normalize(name)
-    if key not in SURFACES:
-        raise unknown_name("surface", name, sorted(SURFACES))
-    return SURFACES[key]
+def surface(spec: str, window: Window | None = None) -> Surface:
+    """The surface a spec names, seen through `window` (default: its own).
+
+    `rotated:angle=30` sets a parameter of a surface family; `expr:FORMULA` is a formula in x and y
+    (sympy is imported only then). Refused when f is not finite over the window.
+    """
+    import inspect
+
+    from .surfaces import SURFACE_FAMILIES
+
+    head, colon, rest = spec.partition(":")
+    key = _normalize(head)
+    if key == "expr":
+        if not colon:
+            raise OptirollError("expr needs a formula: --surface 'expr:x**2/20 + y**2'")
+        from .expression import expression_surface
+
+        return expression_surface(rest, window)
+    names = {_normalize(n): n for n in SURFACES}
+    if key not in names:
+        raise unknown_name("surface", head, sorted(SURFACES))
+    chosen = SURFACES[names[key]]
+    if colon:
+        family = SURFACE_FAMILIES.get(names[key])
+        if family is None:
+            raise OptirollError(f"surface '{names[key]}' takes no parameters, got '{rest}'")
+        _, values = parse_spec(spec)
+        known = list(inspect.signature(family).parameters)
+        for given in values:
+            if given not in known:
+                close = difflib.get_close_matches(given, known, n=1, cutoff=0.5)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; it has {', '.join(known)}"
+                raise OptirollError(f"surface {names[key]}: unknown parameter '{given}'{hint}")
+        chosen = family(**values)
+    return chosen.with_window(window).require_finite() if window else chosen
 
 
 def parse_number(text: str, what: str) -> float:

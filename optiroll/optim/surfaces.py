@@ -1,68 +1,14 @@
-"""Loss surfaces f(x, y) with analytic gradients, evaluated over arrays of points shaped (..., 2)."""
+"""The named loss surfaces: the book's bowl, the same bowl turned, and the classic test functions."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
-import numpy as np
+from .classic_surfaces import CLASSIC_SURFACES
+from .surface import Array, Surface, Window
 
-Array = np.ndarray
-
-
-@dataclass(frozen=True)
-class Window:
-    """A rectangle of the (x, y) plane."""
-
-    x_min: float
-    x_max: float
-    y_min: float
-    y_max: float
-
-    @property
-    def center(self) -> tuple[float, float]:
-        return ((self.x_min + self.x_max) / 2, (self.y_min + self.y_max) / 2)
-
-    def scaled(self, factor: float) -> Window:
-        """The window grown by `factor` about its centre."""
-        cx, cy = self.center
-        hw, hh = (self.x_max - self.x_min) / 2 * factor, (self.y_max - self.y_min) / 2 * factor
-        return Window(cx - hw, cx + hw, cy - hh, cy + hh)
-
-    def contains(self, points: Array) -> Array:
-        """Whether each point (..., 2) lies inside, as a boolean array (...)."""
-        x, y = points[..., 0], points[..., 1]
-        return (x >= self.x_min) & (x <= self.x_max) & (y >= self.y_min) & (y <= self.y_max)
-
-    def as_list(self) -> list[float]:
-        return [self.x_min, self.x_max, self.y_min, self.y_max]
-
-
-@dataclass(frozen=True)
-class Surface:
-    """A loss surface: formula for display, value and gradient, view window, start and minima."""
-
-    name: str
-    formula: str
-    latex: str
-    value_fn: Callable[[Array, Array], Array]
-    gradient_fn: Callable[[Array, Array], tuple[Array, Array]]
-    window: Window
-    start: tuple[float, float]
-    minima: tuple[tuple[float, float], ...]
-    description: str = ""
-
-    def value(self, points: Array) -> Array:
-        """f at each point: (..., 2) -> (...)."""
-        points = np.asarray(points, dtype=np.float64)
-        return self.value_fn(points[..., 0], points[..., 1])
-
-    def gradient(self, points: Array) -> Array:
-        """The gradient at each point: (..., 2) -> (..., 2)."""
-        points = np.asarray(points, dtype=np.float64)
-        gx, gy = self.gradient_fn(points[..., 0], points[..., 1])
-        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
-
+__all__ = ["BOOK", "SURFACES", "SURFACE_FAMILIES", "Surface", "Window", "rotated"]
 
 BOOK = Surface(
     name="book",
@@ -76,4 +22,50 @@ BOOK = Surface(
     description="the book's anisotropic bowl: a long shallow valley along x, steep walls in y",
 )
 
-SURFACES: dict[str, Surface] = {s.name: s for s in (BOOK,)}
+DEFAULT_ANGLE = 45.0
+
+
+def rotated(angle: float = DEFAULT_ANGLE) -> Surface:
+    """The book's bowl turned `angle` degrees anticlockwise, its start and window turned with it."""
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+
+    def along_across(x: Array, y: Array) -> tuple[Array, Array]:
+        return x * c + y * s, y * c - x * s
+
+    def value(x: Array, y: Array) -> Array:
+        u, v = along_across(x, y)
+        return u**2 / 20.0 + v**2
+
+    def gradient(x: Array, y: Array) -> tuple[Array, Array]:
+        u, v = along_across(x, y)
+        return u / 10.0 * c - 2.0 * v * s, u / 10.0 * s + 2.0 * v * c
+
+    u0, v0 = BOOK.start
+    # The bounding box of the book's window turned, to the next half unit.
+    half_x = math.ceil(2 * (10.0 * abs(c) + 5.0 * abs(s))) / 2
+    half_y = math.ceil(2 * (10.0 * abs(s) + 5.0 * abs(c))) / 2
+    default = angle == DEFAULT_ANGLE
+    return Surface(
+        name="rotated" if default else f"rotated-{angle:g}",
+        formula=f"f(x, y) = u**2/20 + v**2, (u, v) = (x, y) turned by {-angle:g} degrees",
+        latex=(
+            rf"f(x, y) = \frac{{1}}{{20}} u^2 + v^2,\ u = x \cos {angle:g}^\circ + y \sin {angle:g}"
+            rf"^\circ,\ v = y \cos {angle:g}^\circ - x \sin {angle:g}^\circ"
+        ),
+        value_fn=value,
+        gradient_fn=gradient,
+        window=Window(-half_x, half_x, -half_y, half_y),
+        start=(u0 * c - v0 * s, u0 * s + v0 * c),
+        minima=((0.0, 0.0),),
+        description=(
+            f"the book's bowl with its valley turned {angle:g} degrees off the x axis: SGD and"
+            " Momentum do not notice, AdaGrad and Adam scale x and y, no longer the valley's axes"
+        ),
+        spec="rotated" if default else f"rotated:angle={angle:g}",
+    )
+
+
+SURFACES: dict[str, Surface] = {s.name: s for s in (BOOK, rotated(), *CLASSIC_SURFACES)}
+
+# Surfaces that take parameters, `NAME:key=value`: the factory for each name.
+SURFACE_FAMILIES: dict[str, Callable[..., Surface]] = {"rotated": rotated}
