@@ -61,7 +61,12 @@ def experiment_options(command: Callable) -> Callable:
         "-o momentum:lr=0.3,momentum=0.8. Default: the preset's.",
     )
     @click.option(
-        "--surface", "-s", default=None, metavar="NAME", help="Loss surface; default: the preset's."
+        "--surface",
+        "-s",
+        default=None,
+        metavar="NAME",
+        help="Loss surface: a name, rotated:angle=30, or a formula 'expr:x**2/20 + y**2'; "
+        "default: the preset's.",
     )
     @click.option(
         "--start",
@@ -77,11 +82,21 @@ def experiment_options(command: Callable) -> Callable:
         default=None,
         help="Number of updates (a run has steps+1 points); default: the preset's.",
     )
+    @click.option(
+        "--window",
+        nargs=4,
+        default=None,
+        metavar="X_MIN X_MAX Y_MIN Y_MAX",
+        help="The view window; default: the surface's (expr: -10 10 -5 5, the book's).",
+    )
     @functools.wraps(command)
-    def wrapper(preset, optimizers, surface, start, steps, **kwargs):
+    def wrapper(preset, optimizers, surface, start, steps, window, **kwargs):
         if start is not None:
             start = (parse_number(start[0], "start x"), parse_number(start[1], "start y"))
-        kwargs["experiment"] = build_experiment(preset, optimizers, surface, start, steps)
+        if window is not None:
+            names = ("window x_min", "window x_max", "window y_min", "window y_max")
+            window = tuple(parse_number(v, name) for v, name in zip(window, names, strict=True))
+        kwargs["experiment"] = build_experiment(preset, optimizers, surface, start, steps, window)
         return command(**kwargs)
 
     return wrapper
@@ -399,7 +414,6 @@ def doctor() -> None:
         click.echo(finding.line())
     if not healthy(findings):
         sys.exit(1)
-
 
 
 main = cli

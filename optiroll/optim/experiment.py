@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..errors import OptirollError
 from .base import Optimizer
 from .presets import DEFAULT_PRESET, preset, tuned_hyperparameters
 from .registry import make_optimizer, optimizer_class, parse_spec, surface
-from .surfaces import Surface
+from .surfaces import Surface, Window
 from .trajectory import DIVERGENCE_BOUND, Trajectory, run
 
 MAX_STEPS = 10_000
@@ -30,6 +33,9 @@ class Experiment:
     def to_dict(self) -> dict:
         return {
             "surface": self.surface.name,
+            "surface_spec": self.surface.spec or self.surface.name,
+            "formula": self.surface.formula,
+            "window": self.surface.window.as_list(),
             "steps": self.steps,
             "start": list(self.start),
             "optimizers": [
@@ -45,14 +51,18 @@ def build_experiment(
     surface_name: str | None = None,
     start: tuple[float, float] | None = None,
     steps: int | None = None,
+    window: tuple[float, float, float, float] | None = None,
 ) -> Experiment:
     """Resolve user choices over a preset (the book's figure by default).
 
     An optimizer named without values takes the hyper-parameters a preset on the same surface
-    tuned for it, else the book's defaults; `NAME:key=value` overrides either.
+    tuned for it, else the book's defaults; `NAME:key=value` overrides either. A `window`
+    (x_min, x_max, y_min, y_max) replaces the surface's; when it leaves out the start, and no start
+    is given, the ball starts where the book's would in that window.
     """
     base = preset(preset_name or DEFAULT_PRESET)
-    chosen = surface(surface_name) if surface_name else surface(base.surface)
+    view = _window(window) if window is not None else None
+    chosen = surface(surface_name or base.surface, view)
     same_surface = chosen.name == base.surface
     if optimizer_specs:
         optimizers = []
@@ -65,6 +75,8 @@ def build_experiment(
         optimizers = [make_optimizer(name, {}, values) for name, values in base.runs]
     if start is None:
         start = base.start if same_surface else chosen.start
+        if view is not None and not view.contains(np.array(start)):
+            start = view.default_start
     if steps is None:
         steps = base.steps
     if not 1 <= steps <= MAX_STEPS:
@@ -78,3 +90,16 @@ def build_experiment(
             f"y in [{chosen.window.y_min:g}, {chosen.window.y_max:g}]"
         )
     return Experiment(chosen, (float(x), float(y)), int(steps), tuple(optimizers))
+
+
+def _window(bounds: tuple[float, float, float, float]) -> Window:
+    """A view window from x_min, x_max, y_min, y_max, each axis of positive length."""
+    x_min, x_max, y_min, y_max = (float(v) for v in bounds)
+    if not all(math.isfinite(v) for v in (x_min, x_max, y_min, y_max)):
+        raise OptirollError("window bounds must be finite numbers")
+    if not (x_min < x_max and y_min < y_max):
+        raise OptirollError(
+            f"window x in [{x_min:g}, {x_max:g}], y in [{y_min:g}, {y_max:g}] is empty: "
+            "give X_MIN X_MAX Y_MIN Y_MAX, each minimum below its maximum"
+        )
+    return Window(x_min, x_max, y_min, y_max)
