@@ -191,10 +191,10 @@ def play(
 @click.option(
     "--quality",
     "-q",
-    default="blog",
-    show_default=True,
+    default=None,
     type=click.Choice(["preview", "blog", "lecture", "4k"]),
-    help="GIF 426x240/854x480/1280x720/1920x1080, video 640x360/1280x720/1920x1080/4K.",
+    help="GIF 426x240/854x480/1280x720/1920x1080, video 640x360/1280x720/1920x1080/4K. "
+    "Default: blog (lecture for the lecture scene).",
 )
 @click.option(
     "--fps",
@@ -202,7 +202,12 @@ def play(
     default=None,
     help="Frames per second (GIF: 10, 12.5, 20, 25 or 50). Default: from --quality.",
 )
-@click.option("--seconds-per-step", type=float, default=0.2, show_default=True)
+@click.option(
+    "--seconds-per-step",
+    type=float,
+    default=None,
+    help="Default: 0.2 (explain 1.5, lecture 0.5: time to read the numbers).",
+)
 @click.option("--theme", default="light", show_default=True, type=click.Choice(["light", "dark"]))
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "ko"]))
 @click.option(
@@ -224,9 +229,9 @@ def render(
     scene: str,
     fmt: str | None,
     output: str | None,
-    quality: str,
+    quality: str | None,
     fps: float | None,
-    seconds_per_step: float,
+    seconds_per_step: float | None,
     theme: str,
     lang: str,
     aspect: str,
@@ -240,14 +245,23 @@ def render(
       optiroll render                              # the book's comparison as a blog GIF
       optiroll render race -o sgd -o momentum:lr=0.3 --format mp4
       optiroll render single -o adam --lang ko --theme dark --quality lecture
+      optiroll render explain -o adagrad           # the rule beside the ball, numbers live
+      optiroll render lecture --lang ko -q preview  # a sectioned MP4 lecture, a clip per part
     """
     from pathlib import Path
 
     from .scenes.render import render as render_figure
-    from .scenes.settings import default_output, resolve_settings
+    from .scenes.settings import default_output, resolve_settings, scene_default
 
     target = Path(output) if output else None
-    fmt = fmt or (target.suffix[1:].lower() if target and target.suffix else "gif")
+    fmt = fmt or (
+        target.suffix[1:].lower()
+        if target and target.suffix
+        else str(scene_default(scene, "format", "gif"))
+    )
+    quality = quality or str(scene_default(scene, "quality", "blog"))
+    if seconds_per_step is None:
+        seconds_per_step = float(scene_default(scene, "seconds_per_step", 0.2))
     if target is not None:
         if not target.suffix:
             target = target.with_suffix("." + fmt)
@@ -257,9 +271,9 @@ def render(
             raise OptirollError(f"directory '{target.parent}' does not exist")
         if target.is_dir():
             raise OptirollError(f"--output {output} is a directory")
-    if scene == "single" and len(experiment.optimizers) != 1:
+    if scene in ("single", "explain") and len(experiment.optimizers) != 1:
         raise OptirollError(
-            f"the single scene shows one optimizer, got {len(experiment.optimizers)}: "
+            f"the {scene} scene shows one optimizer, got {len(experiment.optimizers)}: "
             "choose one with -o (e.g. -o momentum)"
         )
     settings = resolve_settings(
@@ -290,6 +304,8 @@ def render(
     )
     for note in result.given_up:
         click.echo(f"  to fit --max-size: {note}")
+    if result.sections is not None:
+        click.echo(f"one clip per section: {result.sections}")
     click.echo(f"data and parameters: {result.sidecar}")
 
 

@@ -19,10 +19,14 @@ from .. import __version__
 from ..errors import OptirollError
 from ..optim.experiment import Experiment
 from .layout import layout_figure, scene_box_to_pixels
-from .settings import SCENES, RenderSettings, sidecar_path
+from .settings import SCENES, RenderSettings, sections_path, sidecar_path
 from .theme import theme
 
 Progress = Callable[[int, int], None]
+# Measured on the default figure: 32 colours, the scheme's own among them, look like 64 and make
+# the GIF 13% smaller; beyond the fixed colours the static plot needs about a dozen.
+GIF_COLORS = 32
+GIF_FREE_COLORS = 12
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def render(
     from .capture import render_frames
     from .encode import open_encoder
     from .output import atomic_output, verify
-    from .sections import SectionCutter, sections_path
+    from .sections import SectionCutter
 
     trajectories = experiment.run()
     steps = max(len(t.points) - 1 for t in trajectories)

@@ -33,11 +33,6 @@ class Clip:
     duration: float
 
 
-def sections_path(output: Path) -> Path:
-    """The folder of a video's section clips: beside it, named after the whole file name."""
-    return output.with_name(output.name + ".sections")
-
-
 @contextmanager
 def atomic_directory(target: Path) -> Iterator[Path]:
     """Yield a hidden temporary folder beside `target`; swap it into place only on success."""

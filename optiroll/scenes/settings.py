@@ -158,7 +158,7 @@ def default_output(settings: RenderSettings, experiment: Experiment, media_dir: 
     stem = f"{settings.scene}-{experiment.surface.name}-{names}-{fingerprint(settings, experiment)}"
     candidate = media_dir / f"{stem}.{settings.format}"
     n = 2
-    while candidate.exists() or sidecar_path(candidate).exists():
+    while any(p.exists() for p in (candidate, sidecar_path(candidate), sections_path(candidate))):
         candidate = media_dir / f"{stem}-{n}.{settings.format}"
         n += 1
     return candidate
@@ -167,3 +167,8 @@ def default_output(settings: RenderSettings, experiment: Experiment, media_dir: 
 def sidecar_path(output: Path) -> Path:
     """Where a render's data and parameters go: beside it, named after the whole file name."""
     return output.with_name(output.name + ".json")
+
+
+def sections_path(output: Path) -> Path:
+    """The folder of a video's section clips: beside it, named after the whole file name."""
+    return output.with_name(output.name + ".sections")
