@@ -10,7 +10,7 @@ from .optim.surfaces import SURFACES
 
 def _default(name: str, doc: HyperDoc) -> str:
     """'lr=0.01', 'rules=book|pytorch' (the default first), 'eps=1e-07 (pytorch: 1e-08)'."""
-    text = f"{name}={doc.valid.choices(doc.default)}"
+    text = f"{name}={doc.valid.describe(doc.default)}"
     others = {r: v for r, v in (doc.by_rules or {}).items() if v != doc.default}
     return text + "".join(f" ({r}: {format_value(v)})" for r, v in others.items())
 

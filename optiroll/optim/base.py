@@ -22,13 +22,16 @@ Value = float | str | bool
 
 
 class Domain(Protocol):
-    """What values a hyper-parameter accepts; `what` names it in errors ('adam: rules')."""
+    """What values a hyper-parameter accepts; `what` names it in errors ('adam: rules').
+
+    `describe(default)` is how `optiroll list` shows it: '0.9', 'book|pytorch', 'true|false'.
+    """
 
     def check(self, value: Any, what: str) -> Value: ...
 
     def parse(self, text: str, what: str) -> Value: ...
 
-    def choices(self, default: Value) -> str: ...
+    def describe(self, default: Value) -> str: ...
 
 
 def format_value(value: Value) -> str:
@@ -72,7 +75,7 @@ class Range:
         except ValueError:
             raise OptirollError(f"{what} must be a number, got '{text}'") from None
 
-    def choices(self, default: Value) -> str:
+    def describe(self, default: Value) -> str:
         return format_value(default)
 
     def __str__(self) -> str:
@@ -104,7 +107,7 @@ class Choice:
     def parse(self, text: str, what: str) -> str:
         return text
 
-    def choices(self, default: Value) -> str:
+    def describe(self, default: Value) -> str:
         return "|".join([str(default), *(o for o in self.options if o != default)])
 
 
@@ -127,7 +130,7 @@ class Switch:
             return key in _TRUE
         raise OptirollError(f"{what} must be true or false, got '{text}'")
 
-    def choices(self, default: Value) -> str:
+    def describe(self, default: Value) -> str:
         return f"{format_value(default)}|{format_value(not default)}"
 
 
@@ -189,12 +192,10 @@ class Optimizer:
             if value is None and f.metadata.get("by_rules"):
                 by_rules.append(f)
                 continue
-            object.__setattr__(self, f.name, f.metadata["valid"].check(value, self._what(f.name)))
+            checked = f.metadata["valid"].check(value, f"{self.name}: {f.name}")
+            object.__setattr__(self, f.name, checked)
         for f in by_rules:  # after `rules` itself is checked
             object.__setattr__(self, f.name, f.metadata["by_rules"][self.rules])
-
-    def _what(self, name: str) -> str:
-        return f"{self.name}: {name}"
 
     def hyperparameters(self) -> dict[str, Value]:
         """Every hyper-parameter by name, in declaration order."""
