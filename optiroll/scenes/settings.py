@@ -19,6 +19,7 @@ SCENES = {
     "compare": "figures:OptimizerFigure",
     "race": "figures:OptimizerFigure",
     "single": "figures:OptimizerFigure",
+    "surface3d": "surface3d:SurfaceFigure",
     "explain": "explain:ExplainScene",
     "lecture": "lecture:LectureScene",
 }

@@ -108,6 +108,8 @@ class Words:
     step: str
     diverged: str  # formatted with step=N
     not_to_scale: str
+    loss: str
+    height_note: str  # what the 3D scene's height shows
     optimizer_names: dict[str, str]
     parameter_names: dict[str, str]
     lesson: LessonWords
@@ -132,6 +134,8 @@ ENGLISH = Words(
     step="step",
     diverged="diverged at step {step}",
     not_to_scale="x and y not to scale",
+    loss="loss",
+    height_note="height: √loss",
     optimizer_names={},
     parameter_names={},
     lesson=ENGLISH_LESSON,
@@ -144,6 +148,8 @@ KOREAN = Words(
     step="갱신",
     diverged="{step}번째 갱신에서 발산",
     not_to_scale="x축과 y축의 축척이 다름",
+    loss="손실",
+    height_note="높이: √손실",
     optimizer_names={"momentum": "모멘텀", "nesterov": "네스테로프"},
     parameter_names={
         "lr": "학습률",

@@ -1,0 +1,41 @@
+"""A legend: one coloured dot and label per entry, in rows or a grid, fitted into a box."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from manim import DOWN, LEFT, Dot, VGroup
+
+from .layout import Box
+from .mobjects import label
+
+
+def legend(
+    entries: Sequence[tuple[str, str]],
+    box: Box,
+    font: str,
+    text_color: str,
+    columns: int = 1,
+    text_height: float = 0.28,
+) -> VGroup:
+    """(text, colour) entries, row by row in `columns` columns, centred in `box`."""
+    rows = -(-len(entries) // columns)
+    width = (box.width - 0.2) / columns - 0.6
+    items = VGroup(
+        *(
+            VGroup(
+                Dot(radius=text_height * 0.36, color=color),
+                label(text, font, text_color, text_height, width),
+            ).arrange(buff=0.2)
+            for text, color in entries
+        )
+    )
+    if columns == 1:
+        items.arrange(DOWN, aligned_edge=LEFT, buff=text_height * 0.9)
+    else:
+        items.arrange_in_grid(rows, columns, buff=(0.5, text_height * 0.6), cell_alignment=LEFT)
+    if items.width > box.width - 0.2:
+        items.scale_to_fit_width(box.width - 0.2)
+    if items.height > box.height - 0.1:
+        items.scale_to_fit_height(box.height - 0.1)
+    return items.move_to([*box.center, 0])
