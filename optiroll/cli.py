@@ -356,6 +356,7 @@ def build(figures_file: str, out_dir: str | None, jobs: int | None, force: bool)
 
     from .builder.figures import FiguresFileError, load_figures
     from .builder.pipeline import build as build_figures
+    from .builder.pipeline import default_out_dir
     from .builder.runner import default_jobs
 
     try:
@@ -364,7 +365,7 @@ def build(figures_file: str, out_dir: str | None, jobs: int | None, force: bool)
         for problem in err.problems:
             click.echo(f"optiroll: error: {problem}", err=True)
         sys.exit(2)
-    out = Path(out_dir) if out_dir else Path("media") / Path(figures_file).stem
+    out = Path(out_dir) if out_dir else default_out_dir(Path(figures_file))
     if out.exists() and not out.is_dir():
         raise OptirollError(f"--out {out} is not a directory")
     workers = jobs or default_jobs()

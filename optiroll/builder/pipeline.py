@@ -23,6 +23,11 @@ class BuildReport:
     snippets: list[str] = field(default_factory=list)
 
 
+def default_out_dir(figures_file: Path) -> Path:
+    """media/<the figures file's name>/, under the current directory."""
+    return Path("media") / Path(figures_file).stem
+
+
 def plan(
     figures: FiguresFile, out_dir: Path, cache: BuildCache, force: bool = False
 ) -> tuple[list[Job], list[str]]:

@@ -221,6 +221,9 @@ def _write_sidecar(
         }
         for panel in _panels(settings, experiment)
     ]
+    own = getattr(scene_class(settings.scene), "sidecar_panels", None)
+    if own:  # a scene whose view is not flat plots (the 3D one) describes its panels itself
+        panels = own(settings, experiment, trajectories, scale)
     data = {
         "tool": "optiroll",
         "version": __version__,
