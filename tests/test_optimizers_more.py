@@ -324,6 +324,12 @@ def test_labels_show_choices_and_switches_only_when_not_the_default():
     )
     assert AdaGrad(lr=1.5, eps=1e-10).label() == "AdaGrad lr=1.5 eps=1e-10"
     assert AdamW(lr=0.3).label() == "AdamW lr=0.3 beta1=0.9 beta2=0.999 weight_decay=0.01"
+    # NAdam's schedule constant, like eps, only when changed
+    assert NAdam(lr=0.3).label() == "NAdam lr=0.3 beta1=0.9 beta2=0.999"
+    assert (
+        NAdam(momentum_decay=0.01).label()
+        == "NAdam lr=0.002 beta1=0.9 beta2=0.999 momentum_decay=0.01"
+    )
 
 
 def test_specs_read_each_value_by_its_kind():

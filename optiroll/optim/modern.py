@@ -140,7 +140,9 @@ class NAdam(Optimizer):
     beta1: float = hyper(0.9, UNIT_OPEN, "decay of the first moment m")
     beta2: float = hyper(0.999, UNIT_OPEN_BOTH, "decay of the second moment v")
     eps: float = hyper(1e-8, POSITIVE, "added to sqrt(v_hat)", quiet=True)
-    momentum_decay: float = hyper(0.004, NON_NEGATIVE, "psi: how fast mu_t rises to beta1")
+    momentum_decay: float = hyper(
+        0.004, NON_NEGATIVE, "psi: how fast mu_t rises to beta1", quiet=True
+    )
 
     def init(self, params: Array) -> NAdamState:
         zeros = np.zeros_like(params, dtype=np.float64)
