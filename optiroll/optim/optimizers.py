@@ -59,7 +59,7 @@ class VelocityOptimizer(Optimizer):
 
 
 class SquaresOptimizer(Optimizer):
-    """AdaGrad and RMSProp: the state is h, built from g*g; each axis steps lr / (sqrt(h) + eps)."""
+    """AdaGrad and the RMSProps: the state holds h, built from g*g; each axis steps lr / (sqrt(h) + eps)."""
 
     lr: float
     eps: float
