@@ -6,6 +6,10 @@ functions in FUNCTIONS. The sympy expression is built from that tree node by nod
 reaches eval, exec or sympify), differentiated by sympy, and compiled to vectorized NumPy. Constant
 parts are also computed in floats on the way, so `9**9**9`, `1/0` and `log(-1)` are refused before
 sympy works on them; the formula must be finite over the view window.
+
+Limits: MAX_LENGTH characters (after runs of white space become one space), MAX_DEPTH levels of
+nesting (calls, signs and right operands: a long sum a + b + c + ... is not deep), constant
+exponents of at most MAX_EXPONENT in size and constant parts within MAX_CONSTANT.
 """
 
 from __future__ import annotations
@@ -102,7 +106,9 @@ def _checked_constant(compute: Callable[[], object], what: str) -> float:
         value = compute()
     except ZeroDivisionError:
         raise OptirollError(f"division by zero in {what}") from None
-    except (OverflowError, ValueError):
+    except OverflowError:
+        raise OptirollError(f"{what} is too large for a float") from None
+    except ValueError:
         raise OptirollError(f"{what} is not a finite real number") from None
     if isinstance(value, complex):
         raise OptirollError(f"{what} is not a real number")
@@ -141,7 +147,8 @@ def _build(node: ast.AST, text: str, depth: int = 0) -> _Node:
             symbol = _BINARY_NAMES.get(type(node.op), type(node.op).__name__)
             raise OptirollError(f"the operator {symbol} is not allowed; use + - * / **")
         symbol, apply = _OPERATORS[type(node.op)]
-        left = _build(node.left, text, depth + 1)
+        # A chain a + b + c nests to the left; only what nests to the right counts as depth.
+        left = _build(node.left, text, depth)
         right = _build(node.right, text, depth + 1)
         if symbol == "/" and right.value == 0:
             raise OptirollError(f"division by zero in {piece}")
@@ -156,8 +163,8 @@ def _build(node: ast.AST, text: str, depth: int = 0) -> _Node:
     if isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name not in FUNCTIONS:
-            called = f"'{name}'" if name else "that"
-            raise OptirollError(f"calling {called} is not allowed; functions: {FUNCTION_LIST}")
+            called = name or _shortened(ast.get_source_segment(text, node.func) or "that")
+            raise OptirollError(f"calling '{called}' is not allowed; functions: {FUNCTION_LIST}")
         if len(node.args) != 1 or node.keywords:
             raise OptirollError(f"{name}() takes exactly one argument, in {piece}")
         symbolic, numeric = FUNCTIONS[name]
