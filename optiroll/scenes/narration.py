@@ -16,16 +16,21 @@ from .words import Words
 SHOWN_QUANTITIES = {"v": "v", "h": "h", "m_hat": "m̂", "v_hat": "v̂", "step_size": "η/(√h+ε)"}
 
 
+# The book's rules, whose captions spell out the arithmetic; other optimizers get the numbers only.
+KINDS = {
+    "sgd": "plain",
+    "momentum": "velocity",
+    "nesterov": "velocity",
+    "adagrad": "squares",
+    "rmsprop": "squares",
+    "adam": "adam",
+}
+
+
 def kind(trajectory: Trajectory) -> str:
-    """'adam', 'squares' (AdaGrad, RMSProp), 'velocity' (Momentum, Nesterov) or 'plain' (SGD)."""
-    q = trajectory.quantities
-    if "m_hat" in q:
-        return "adam"
-    if "h" in q:
-        return "squares"
-    if "v" in q:
-        return "velocity"
-    return "plain"
+    """'plain' (SGD), 'velocity' (Momentum, Nesterov), 'squares' (AdaGrad, RMSProp), 'adam',
+    or 'other' for rules the book does not have."""
+    return KINDS.get(trajectory.optimizer.name, "other")
 
 
 def updates(trajectory: Trajectory) -> int:
@@ -61,6 +66,8 @@ def quantity_symbol(trajectory: Trajectory, name: str) -> str:
     """The symbol of a quantity; Adam's step size divides its own lr_t by sqrt(v)."""
     if name == "step_size" and kind(trajectory) == "adam":
         return "ηₜ/(√v+ε)"
+    if name == "step_size" and kind(trajectory) == "other":
+        return "η·…"  # each such rule scales η its own way
     return SHOWN_QUANTITIES[name]
 
 
@@ -81,8 +88,10 @@ def step_caption(words: Words, trajectory: Trajectory, k: int) -> str:
     opt, q = trajectory.optimizer, trajectory.quantities
     g = trajectory.gradients[k][1]
     dy = fmt(trajectory.points[k + 1][1] - trajectory.points[k][1])
-    lr = fmt(opt.lr)
     w = words.lesson
+    if kind(trajectory) == "other":
+        return w.other_caption.format(g=fmt(g), dy=dy)
+    lr = fmt(opt.lr)
     match kind(trajectory):
         case "adam":
             m, v = q["m_hat"][k + 1][1], q["v_hat"][k + 1][1]

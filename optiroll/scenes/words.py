@@ -19,6 +19,7 @@ class LessonWords:
     velocity_caption: str  # a, v0, lr, g, v1, dy
     squares_caption: str  # h, lr, g, dy
     adam_caption: str  # m, v, lr, m_f, dy
+    other_caption: str  # g, dy: rules outside the book
     title: str
     subtitle: str
     surface_heading: str
@@ -38,6 +39,7 @@ ENGLISH_LESSON = LessonWords(
     velocity_caption="v_y = αv_y − η·∂L/∂y = {a}·{v0} − {lr}·{g} = {v1}; the ball moves {dy} in y",
     squares_caption="h_y = {h}, so the y-step is −{lr}·{g}/√{h} = {dy}",
     adam_caption="m̂_y = {m}, v̂_y = {v}, so the y-step is −{lr}·{m_f}/√{v} = {dy}",
+    other_caption="∂L/∂y = {g}, and the y-step is {dy}",
     title="How optimizers roll downhill",
     subtitle="Deep Learning from Scratch, chapter 6.1: updating the parameters",
     surface_heading="The loss surface",
@@ -74,6 +76,7 @@ KOREAN_LESSON = LessonWords(
     velocity_caption="속도 v_y = αv_y − η·∂L/∂y = {a}·{v0} − {lr}·{g} = {v1}, y 방향 이동 {dy}",
     squares_caption="h_y = {h} 이므로 y 방향 갱신량은 −{lr}·{g}/√{h} = {dy}",
     adam_caption="m̂_y = {m}, v̂_y = {v} 이므로 y 방향 갱신량은 −{lr}·{m_f}/√{v} = {dy}",
+    other_caption="∂L/∂y = {g}, y 방향 갱신량은 {dy}",
     title="매개변수 갱신: 최적화 기법",
     subtitle="밑바닥부터 시작하는 딥러닝 6.1",
     surface_heading="손실 함수",
