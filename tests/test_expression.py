@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy
 from click.testing import CliRunner
-from hypothesis import assume, given, settings
+from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
 from optiroll.cli import cli
@@ -231,8 +231,8 @@ def test_random_formulas_have_gradients_equal_to_finite_differences(text, u, v):
     assume(len(text) <= MAX_LENGTH)
     try:
         s = expression_surface(text, Window(-1, 1, -1, 1))
-    except OptirollError as err:  # e.g. a constant part that overflows
-        assume(False, str(err))
+    except OptirollError:  # e.g. a constant part that overflows
+        reject()
     h = 1e-6
     p = np.array([u, v])
     numeric = np.array(

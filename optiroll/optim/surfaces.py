@@ -45,8 +45,10 @@ def rotated(angle: float = DEFAULT_ANGLE) -> Surface:
     half_x = math.ceil(2 * (10.0 * abs(c) + 5.0 * abs(s))) / 2
     half_y = math.ceil(2 * (10.0 * abs(s) + 5.0 * abs(c))) / 2
     default = angle == DEFAULT_ANGLE
+    # Names and specs give this angle back: short when that is exact, else every digit.
+    exact = f"{angle:g}" if float(f"{angle:g}") == angle else repr(float(angle))
     return Surface(
-        name="rotated" if default else f"rotated-{angle:g}",
+        name="rotated" if default else f"rotated-{exact}",
         formula=f"f(x, y) = u**2/20 + v**2, (u, v) = (x, y) turned by {-angle:g} degrees",
         latex=(
             rf"f(x, y) = \frac{{1}}{{20}} u^2 + v^2,\ u = x \cos {angle:g}^\circ + y \sin {angle:g}"
@@ -61,7 +63,7 @@ def rotated(angle: float = DEFAULT_ANGLE) -> Surface:
             f"the book's bowl with its valley turned {angle:g} degrees off the x axis: SGD and"
             " Momentum do not notice, AdaGrad and Adam scale x and y, no longer the valley's axes"
         ),
-        spec="rotated" if default else f"rotated:angle={angle:g}",
+        spec="rotated" if default else f"rotated:angle={exact}",
     )
 
 
