@@ -224,6 +224,11 @@ def play(
     is_flag=True,
     help="Fill each panel instead of keeping x and y at the same scale (the plot says so).",
 )
+@click.option(
+    "--loss-curve",
+    is_flag=True,
+    help="compare and race: add a panel of loss against step (log scale) with a moving cursor.",
+)
 def render(
     experiment: Experiment,
     scene: str,
@@ -237,6 +242,7 @@ def render(
     aspect: str,
     max_size: str | None,
     stretch: bool,
+    loss_curve: bool,
 ) -> None:
     """Render the optimizers as an animation: GIF (default), MP4, WebM or a PNG poster.
 
@@ -287,6 +293,7 @@ def render(
         aspect,
         max_size,
         equal_scale=not stretch,
+        loss_curve=loss_curve,
     )
     if target is None:
         media = Path("media")

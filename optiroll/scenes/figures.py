@@ -8,12 +8,15 @@ background, then the moving parts, all following one step tracker.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, Dot, Scene, ValueTracker, VGroup, linear
+from manim import Scene, ValueTracker, linear
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
 from .fonts import pick_font
 from .layout import layout_figure
+from .legend import legend
+from .loss_axes import loss_axes
+from .loss_curve import LossCursor, LossCurveFrame
 from .mobjects import ContourMap, StepCounter, TrailedBall, label
 from .settings import RenderSettings
 from .theme import theme
@@ -75,8 +78,19 @@ class OptimizerFigure(Scene):
                         scheme,
                     )
                 )
+        entries = [
+            (words.label(t.optimizer), scheme.ball(i)) for i, t in enumerate(self.trajectories)
+        ]
         if self.layout.legend is not None:
-            static.append(self._legend(words, font, scheme))
+            static.append(legend(entries, self.layout.legend, font, scheme.text))
+        if self.layout.curve is not None:
+            losses = [t.losses for t in self.trajectories]
+            colors = [color for _, color in entries]
+            axes = loss_axes(self.layout.curve, steps, losses)
+            static.append(LossCurveFrame(axes, losses, colors, words, font, scheme, stroke))
+            moving.append(LossCursor(axes, losses, colors, tracker, scheme, stroke))
+        if self.layout.curve_key is not None:
+            static.append(self._curve_key(words, font, scheme))
         header = self.layout.header
         if not s.equal_scale:
             note = label(
@@ -106,13 +120,10 @@ class OptimizerFigure(Scene):
         )
         self.wait(s.hold_seconds)
 
-    def _legend(self, words, font, scheme):
-        box = self.layout.legend
-        rows = VGroup()
-        for i, traj in enumerate(self.trajectories):
-            text = label(words.label(traj.optimizer), font, scheme.text, 0.28, box.width - 0.6)
-            rows.add(VGroup(Dot(radius=0.1, color=scheme.ball(i)), text).arrange(buff=0.2))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        if rows.width > box.width - 0.2:
-            rows.scale_to_fit_width(box.width - 0.2)
-        return rows.move_to([*box.center, 0])
+    def _curve_key(self, words, font, scheme):
+        """The loss curve's colours by optimizer name (the panels' titles give the values)."""
+        names = [words.name(t.optimizer) for t in self.trajectories]
+        if len(set(names)) < len(names):  # the same optimizer twice: only the values tell
+            names = [words.label(t.optimizer) for t in self.trajectories]
+        entries = [(name, scheme.ball(i)) for i, name in enumerate(names)]
+        return legend(entries, self.layout.curve_key, font, scheme.text, text_height=0.24)

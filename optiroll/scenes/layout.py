@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -178,6 +178,12 @@ class FigureLayout:
     panels: tuple[Panel, ...]
     header: Box
     legend: Box | None
+    curve: Box | None = None  # the loss curve's panel
+    curve_key: Box | None = None  # its colour key, when there is no legend to tell the colours
+
+
+# The loss curve takes this share of the body, below the plots or right of them.
+CURVE_SHARE = 0.34
 
 
 def layout_figure(settings: RenderSettings, experiment: Experiment) -> FigureLayout:
@@ -185,6 +191,34 @@ def layout_figure(settings: RenderSettings, experiment: Experiment) -> FigureLay
     fw, fh = settings.frame_width, settings.frame_height
     frame = Box(-fw / 2, -fh / 2, fw / 2, fh / 2).shrink(0.2)
     header, body = frame.split_top(0.5)
+    if not settings.loss_curve:
+        return _plots(settings, experiment, header, body)
+    # Below the plots or right of them, whichever leaves the plots larger (ties: below).
+    candidates = []
+    for plots_box, curve in (
+        body.split_top(body.height * (1 - CURVE_SHARE)),
+        body.split_right(body.width * CURVE_SHARE),
+    ):
+        layout = _plots(settings, experiment, header, plots_box)
+        candidates.append(_with_curve(layout, curve.shrink(0.1), len(experiment.optimizers)))
+    return max(candidates, key=lambda c: c.panels[0].area.box.width)  # the first of equals
+
+
+def _with_curve(layout: FigureLayout, curve: Box, n: int) -> FigureLayout:
+    """The layout with the curve's panel and, when there is no legend, a colour key for it."""
+    if layout.legend is not None:
+        return replace(layout, curve=curve)
+    if curve.width > 2 * curve.height:  # a wide strip: the key beside the curve
+        rest, key = curve.split_right(min(3.6, curve.width * 0.35))
+    else:
+        key, rest = curve.split_top(0.36 * n + 0.1)
+    return replace(layout, curve=rest, curve_key=key)
+
+
+def _plots(
+    settings: RenderSettings, experiment: Experiment, header: Box, body: Box
+) -> FigureLayout:
+    """The plots (and race's legend) in `body`."""
     window = experiment.surface.window
     aspect = (window.x_max - window.x_min) / (window.y_max - window.y_min)
     n = len(experiment.optimizers)

@@ -21,13 +21,14 @@ def legend(
     """(text, colour) entries, row by row in `columns` columns, centred in `box`."""
     rows = -(-len(entries) // columns)
     width = (box.width - 0.2) / columns - 0.6
+    texts = [label(text, font, text_color, text_height, float("inf")) for text, _ in entries]
+    widest = max(t.width for t in texts)
+    for text in texts:  # one size for all, so no entry looks more important
+        text.scale(min(1.0, width / widest))
     items = VGroup(
         *(
-            VGroup(
-                Dot(radius=text_height * 0.36, color=color),
-                label(text, font, text_color, text_height, width),
-            ).arrange(buff=0.2)
-            for text, color in entries
+            VGroup(Dot(radius=text_height * 0.36, color=color), text).arrange(buff=0.2)
+            for text, (_, color) in zip(texts, entries, strict=True)
         )
     )
     if columns == 1:

@@ -19,6 +19,7 @@ from .. import __version__
 from ..errors import OptirollError
 from ..optim.experiment import Experiment
 from .layout import layout_figure, scene_box_to_pixels
+from .loss_axes import loss_axes, sidecar_entry
 from .settings import SCENES, RenderSettings, sections_path, sidecar_path
 from .theme import theme
 
@@ -224,6 +225,7 @@ def _write_sidecar(
     own = getattr(scene_class(settings.scene), "sidecar_panels", None)
     if own:  # a scene whose view is not flat plots (the 3D one) describes its panels itself
         panels = own(settings, experiment, trajectories, scale)
+    curve = layout_figure(settings, experiment).curve if settings.loss_curve else None
     data = {
         "tool": "optiroll",
         "version": __version__,
@@ -238,6 +240,10 @@ def _write_sidecar(
         "panels": panels,
         "trajectories": [t.to_dict() for t in trajectories],
     }
+    if curve is not None:
+        steps = max(len(t.points) - 1 for t in trajectories)
+        axes = loss_axes(curve, steps, [t.losses for t in trajectories])
+        data["loss_curve"] = sidecar_entry(axes, settings, scale)
     if clips is not None:
         data["sections"] = {
             "folder": folder.name,

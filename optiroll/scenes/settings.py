@@ -29,6 +29,7 @@ SCENE_DEFAULTS: dict[str, dict[str, object]] = {
     "explain": {"seconds_per_step": 1.5},
     "lecture": {"quality": "lecture", "format": "mp4", "seconds_per_step": 0.5},
 }
+LOSS_CURVE_SCENES = ("compare", "race")
 FORMATS = ("gif", "mp4", "webm", "png")
 # Browsers play GIF delays of 10 ms or less as 100 ms and delays are whole hundredths of a second,
 # so only these rates play as asked.
@@ -60,6 +61,7 @@ class RenderSettings:
     equal_scale: bool
     max_bytes: int | None
     hold_seconds: float = HOLD_SECONDS
+    loss_curve: bool = False  # a loss-against-step panel beside the plots
 
     @property
     def frame_height(self) -> float:
@@ -105,6 +107,7 @@ def resolve_settings(
     aspect: str = "16:9",
     max_size: str | None = None,
     equal_scale: bool = True,
+    loss_curve: bool = False,
 ) -> RenderSettings:
     """Check every choice and fill in sizes and rates from the quality and format."""
     for value, allowed, what in (
@@ -131,6 +134,10 @@ def resolve_settings(
         )
     if max_size is not None and fmt != "gif":
         raise OptirollError("--max-size applies to GIFs only")
+    if loss_curve and scene not in LOSS_CURVE_SCENES:
+        raise OptirollError(
+            f"--loss-curve applies to {' and '.join(LOSS_CURVE_SCENES)} only, not {scene}"
+        )
     return RenderSettings(
         scene=scene,
         format=fmt,
@@ -144,6 +151,7 @@ def resolve_settings(
         aspect=aspect,
         equal_scale=equal_scale,
         max_bytes=parse_size(max_size) if max_size else None,
+        loss_curve=loss_curve,
     )
 
 

@@ -117,9 +117,13 @@ class Words:
     parameter_names: dict[str, str]
     lesson: LessonWords
 
+    def name(self, optimizer: Optimizer) -> str:
+        """'Momentum' (모멘텀 in Korean)."""
+        return self.optimizer_names.get(optimizer.name, optimizer.display_name)
+
     def label(self, optimizer: Optimizer) -> str:
         """'Momentum lr=0.1 momentum=0.9' from the optimizer's own values."""
-        name = self.optimizer_names.get(optimizer.name, optimizer.display_name)
+        name = self.name(optimizer)
         values = [
             f"{self.parameter_names.get(k, k)}={v:g}"
             for k, v in optimizer.shown_hyperparameters().items()
