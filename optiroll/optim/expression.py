@@ -210,8 +210,10 @@ def _vectorized(exprs: list[sympy.Expr]) -> Callable[[Array, Array], list[Array]
     def evaluate(x: Array, y: Array) -> list[Array]:
         shape = np.broadcast(x, y).shape
         with np.errstate(all="ignore"):
-            results = compiled(x, y)
-        return [np.broadcast_to(np.asarray(r, dtype=np.float64), shape).copy() for r in results]
+            results = [np.asarray(r) for r in compiled(x, y)]
+        # sympy may simplify to an imaginary constant (sqrt(-x**2) is I*|x|): not a real loss.
+        real = [np.where(r.imag == 0, r.real, np.nan) if np.iscomplexobj(r) else r for r in results]
+        return [np.broadcast_to(r.astype(np.float64), shape).copy() for r in real]
 
     return evaluate
 

@@ -96,12 +96,12 @@ class Surface:
         return float(x), float(y)
 
     def require_finite(self) -> Surface:
-        """This surface, if f is finite over a grid on its window; else a one-line error."""
+        """This surface, if f is a finite real number over a grid on its window; else a one-line error."""
         point = self.nonfinite_point()
         if point is not None:
             w = self.window
             raise OptirollError(
-                f"{self.formula} is not finite at ({point[0]:g}, {point[1]:g}), inside the window"
-                f" x in [{w.x_min:g}, {w.x_max:g}], y in [{w.y_min:g}, {w.y_max:g}]"
+                f"{self.formula} is not a finite real number at ({point[0]:g}, {point[1]:g}),"
+                f" inside the window x in [{w.x_min:g}, {w.x_max:g}], y in [{w.y_min:g}, {w.y_max:g}]"
             )
         return self
