@@ -263,6 +263,37 @@ def benchmark(repeats: int, out_dir: Path) -> None:
           f"smaller file: {size_ratio:.2f} ({'met' if size_ratio < 1.0 else 'missed'})")
 
 
+# Other scenes, timed per frame beside the default figure at the same quality (the baseline).
+# A scene that takes its own quality or options adds a row here.
+SCENE_RUNS = (
+    ("compare", "preview"),
+    ("surface3d", "preview"),
+    ("compare", "blog"),
+    ("surface3d", "blog"),
+)
+
+
+def per_frame(repeats: int, out_dir: Path) -> None:
+    """Wall time per frame of each scene in SCENE_RUNS, start-up included, best of `repeats`."""
+    optiroll = str(Path(sys.executable).with_name("optiroll"))
+    print(
+        f"{'scene':<10} {'quality':<8} {'wall s':>7} {'frames':>6} {'ms/frame':>9} "
+        f"{'bytes':>10} {'x compare':>9}"
+    )
+    baseline: dict[str, float] = {}
+    for scene, quality in SCENE_RUNS:
+        out = out_dir / f"{scene}-{quality}.gif"
+        command = [optiroll, "render", scene, "--quality", quality, "--output", str(out)]
+        seconds = min(measure(command)[0] for _ in range(repeats))
+        frames = json.loads(sidecar_path(out).read_text())["output"]["frames"]
+        per = seconds / frames
+        baseline.setdefault(quality, per)
+        print(
+            f"{scene:<10} {quality:<8} {seconds:>7.2f} {frames:>6} {per * 1000:>9.1f} "
+            f"{out.stat().st_size:>10,} {per / baseline[quality]:>9.2f}"
+        )
+
+
 def profile(out_dir: Path) -> None:
     """Render in this process under cProfile; print the top 15 entries by cumulative time.
 
@@ -288,6 +319,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs per pipeline (best time)")
     parser.add_argument("--profile", action="store_true", help="profile optiroll render instead")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the GIFs in DIR")
+    parser.add_argument("--scenes", action="store_true", help="only the per-scene frame times")
     parser.add_argument("--pipeline", choices=("mpl-naive", "mpl-blit"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--like", type=Path, help=argparse.SUPPRESS)
@@ -301,8 +333,11 @@ def main(argv: list[str] | None = None) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         if args.profile:
             profile(out_dir)
+        elif args.scenes:
+            per_frame(args.repeats, out_dir)
         else:
             benchmark(args.repeats, out_dir)
+            per_frame(args.repeats, out_dir)
 
 
 if __name__ == "__main__":
