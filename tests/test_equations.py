@@ -17,12 +17,8 @@ from manim import MathTex, Text  # noqa: E402
 from optiroll.cli import cli  # noqa: E402
 from optiroll.optim.registry import OPTIMIZERS  # noqa: E402
 from optiroll.scenes import equations  # noqa: E402
-from optiroll.scenes.equations import (  # noqa: E402
-    EquationPanel,
-    math_line,
-    minimal_template,
-    statements,
-)
+from optiroll.scenes.equations import EquationPanel, math_line, minimal_template  # noqa: E402
+from optiroll.scenes.narration import statements  # noqa: E402
 
 HAS_TEX = shutil.which("latex") is not None and shutil.which("dvisvgm") is not None
 

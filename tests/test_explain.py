@@ -15,8 +15,10 @@ pytest.importorskip("manim")
 
 from optiroll.cli import cli  # noqa: E402
 from optiroll.optim.experiment import build_experiment  # noqa: E402
-from optiroll.scenes.explain import beat, nice_below  # noqa: E402
-from optiroll.scenes.narration import fmt, readout_lines, step_caption  # noqa: E402
+from optiroll.scenes.beats import step_beats  # noqa: E402
+from optiroll.scenes.explain import nice_below  # noqa: E402
+from optiroll.scenes.narration import fmt, readout_lines, statements, step_caption  # noqa: E402
+from optiroll.scenes.settings import resolve_settings  # noqa: E402
 from optiroll.scenes.theme import LIGHT  # noqa: E402
 from optiroll.scenes.words import ENGLISH, KOREAN  # noqa: E402
 
@@ -64,13 +66,15 @@ def test_numbers_keep_about_three_digits():
     assert [nice_below(v) for v in (0.74, 3.0, 1.0, 0.0999)] == [0.5, 2.0, 1.0, 0.05]
 
 
-@given(st.floats(0, 30), st.integers(1, 30), st.integers(1, 3))
-def test_beat_stays_inside_its_step(t, n, statements):
-    t = min(t, n)
-    k, ball, lit = beat(t, n, statements)
-    assert 0 <= k < n and k <= ball <= k + 1 and 0 <= lit < statements
-    if t - k < 0.3:  # the state beat: the ball has not left point k yet
-        assert ball == k and (statements == 1 or lit < statements - 1)
+@given(st.sampled_from(["sgd", "momentum", "adagrad", "adam"]), st.floats(0.1, 3.0))
+def test_a_step_pauses_once_per_state_statement_then_moves(name, seconds):
+    settings = resolve_settings("explain", "mp4", "preview", seconds_per_step=seconds)
+    optimizer = run(name, 1).optimizer
+    state, move = step_beats(settings, optimizer)
+    rows = len(statements(optimizer)[0])  # SGD 1, Momentum and AdaGrad 2, Adam 3
+    assert len(state) == max(1, rows - 1) and min(state) >= 1 and move >= 1
+    # About the step's time in whole frames (each beat rounds by at most half a frame).
+    assert abs(sum(state) + move - seconds * FPS) <= (len(state) + 1) / 2
 
 
 def render(tmp_path: Path, optimizer: str, steps: int = 2):
@@ -115,7 +119,8 @@ def bar_pixels(frame: np.ndarray, color: str, panel) -> np.ndarray:
 
 def test_adagrad_render_bars_and_gradient_arrow(tmp_path):
     frames, sidecar = render(tmp_path, "adagrad")
-    assert len(frames) == 2 * FPS + FPS  # two 1-second steps, then a 1-second hold
+    # Two 1-second steps (a 0.35 s pause lighting h, 0.65 s rolling), then a 1-second hold.
+    assert len(frames) == 2 * (5 + 10) + FPS
     assert frames[0].shape == (360, 640, 3)
     panel = sidecar["panels"][0]
     step_size = np.array(sidecar["trajectories"][0]["quantities"]["step_size"])
@@ -138,7 +143,7 @@ def test_momentum_render_shows_the_velocity_arrow(tmp_path):
     frames, sidecar = render(tmp_path, "momentum")
     panel = sidecar["panels"][0]
     points = sidecar["trajectories"][0]["points"]
-    frame = frames[FPS + 3]  # step 2's state beat: the ball at point 1, v2 points to point 2
+    frame = frames[15 + 3]  # step 2's state beat: the ball at point 1, v2 points to point 2
     arrow = inside(near(frame, LIGHT.ball(2)), panel)
     here, there = ball_pixel(points[1], panel), ball_pixel(points[2], panel)
     assert len(arrow) > 5

@@ -28,8 +28,9 @@ def test_plan_has_a_section_per_part_in_order():
     runs = build_experiment(None, ["sgd", "momentum"], None, None, 4).run()
     sections = lecture_sections(settings, runs)
     assert [s.name for s in sections] == ["title", "surface", "sgd", "momentum", "comparison"]
-    # The path beat of an optimizer: 4 steps at 0.5 s, at 15 fps.
-    assert sections[2].beats[2] == 30
+    # SGD's path: 4 steps of 0.5 s at 15 fps, each a 0.175 s pause (2.6 -> 3 frames) and a
+    # 0.325 s roll (4.9 -> 5 frames).
+    assert sections[2].beats[2] == 4 * (3 + 5)
     assert frames(4 * 0.5, 15) == 30 and frames(0.01, 15) == 1
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..optim.base import Optimizer
 from ..optim.trajectory import Trajectory
+from .narration import statements
 from .settings import RenderSettings
 
+STATE_BEAT = 0.35  # share of a step spent on the state statements before the ball moves
 # Lecture beats, in seconds.
 TITLE_IN, TITLE_HOLD = 1.0, 2.5
 SURFACE_IN, SURFACE_ARROW, SURFACE_HOLD = 1.0, 1.0, 4.0
@@ -48,11 +51,26 @@ class Section:
         return sum(self.beats)
 
 
+def step_beats(settings: RenderSettings, optimizer: Optimizer) -> tuple[tuple[int, ...], int]:
+    """One step: (a beat per state statement lit before the ball moves, the ball's move).
+
+    A rule with one statement (SGD) still pauses first: its gradient arrow is shown standing.
+    """
+    fps, seconds = settings.fps, settings.seconds_per_step
+    pauses = max(1, len(statements(optimizer)[0]) - 1)
+    state = tuple(frames(seconds * STATE_BEAT / pauses, fps) for _ in range(pauses))
+    return state, frames(seconds * (1 - STATE_BEAT), fps)
+
+
+def path_frames(settings: RenderSettings, trajectory: Trajectory) -> int:
+    """Frames of every step of a run."""
+    state, move = step_beats(settings, trajectory.optimizer)
+    return (len(trajectory.points) - 1) * (sum(state) + move)
+
+
 def explain_beats(settings: RenderSettings, trajectory: Trajectory) -> tuple[int, int]:
     """(frames of the steps, frames of the held last frame)."""
-    steps = len(trajectory.points) - 1
-    fps = settings.fps
-    return frames(steps * settings.seconds_per_step, fps), frames(settings.hold_seconds, fps)
+    return path_frames(settings, trajectory), frames(settings.hold_seconds, settings.fps)
 
 
 def lecture_sections(settings: RenderSettings, trajectories: list[Trajectory]) -> list[Section]:
@@ -67,13 +85,9 @@ def lecture_sections(settings: RenderSettings, trajectories: list[Trajectory]) -
         Section("surface", beats(SURFACE_IN, SURFACE_ARROW, SURFACE_HOLD)),
     ]
     for trajectory in trajectories:
-        steps = len(trajectory.points) - 1
-        sections.append(
-            Section(
-                trajectory.optimizer.name,
-                beats(CARD_IN, CARD_HOLD, steps * settings.seconds_per_step, PATH_HOLD),
-            )
-        )
+        card = beats(CARD_IN, CARD_HOLD)
+        path = (path_frames(settings, trajectory), frames(PATH_HOLD, fps))
+        sections.append(Section(trajectory.optimizer.name, card + path))
     longest = max(len(t.points) - 1 for t in trajectories)
     sections.append(Section("comparison", beats(longest * CLOSING_SECONDS_PER_STEP, CLOSING_HOLD)))
     return sections

@@ -14,10 +14,8 @@ from functools import cache
 from manim import DOWN, LEFT, MathTex, Mobject, SurroundingRectangle, Text, TexTemplate, VGroup
 
 from ..optim.base import Optimizer
+from .narration import statements
 
-# Between statements of one rule: `\qquad` in the optimizers' LaTeX, `;` in their Unicode formula.
-LATEX_SEPARATOR = r"\qquad"
-UNICODE_SEPARATOR = ";"
 NOTICE = (
     "optiroll: note: LaTeX or dvisvgm not found or failing; equations are drawn as plain text "
     "(on Debian/Ubuntu: sudo apt-get install texlive-latex-base dvisvgm)"
@@ -46,15 +44,6 @@ def notice_plain_text() -> None:
     if not _noticed:
         _noticed.append(True)
         print(NOTICE, file=sys.stderr)
-
-
-def statements(optimizer: Optimizer) -> tuple[list[str], list[str]]:
-    """The rule's statements (one assignment each) as LaTeX and as Unicode text, in order."""
-    latex = [s.strip() for s in optimizer.latex.split(LATEX_SEPARATOR)]
-    plain = [s.strip() for s in optimizer.formula.split(UNICODE_SEPARATOR)]
-    if len(latex) != len(plain):
-        raise ValueError(f"{optimizer.name}: its LaTeX and Unicode rules differ in statements")
-    return latex, [s.replace("<-", "←").replace(" - ", " − ") for s in plain]
 
 
 def math_line(latex: str, plain: str, color: str, font: str = "") -> Mobject:

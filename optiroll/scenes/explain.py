@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import LEFT, RIGHT, Scene, Text, ValueTracker, VGroup, linear, smooth
+from manim import LEFT, RIGHT, Scene, Text, ValueTracker, VGroup, smooth
 
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from .aids import ArrowAtBall, AxisBars, TextSwitch
-from .beats import explain_beats, play_seconds, wait_seconds
+from .beats import explain_beats, play_seconds, step_beats, wait_seconds
 from .equations import EquationPanel
 from .fonts import pick_font
 from .layout import Box, Panel
@@ -28,7 +28,6 @@ from .theme import ColorScheme, theme
 from .words import LANGUAGES, Words
 
 STROKE = 2.5
-STATE_BEAT = 0.35  # share of a step spent on the state statements before the ball moves
 GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
 
 
@@ -46,16 +45,6 @@ def gradient_scale(trajectory: Trajectory, layout: ExplainLayout) -> float:
     if longest == 0.0:
         return 1.0
     return nice_below(GRADIENT_ARROW_SHARE * min(box.width, box.height) / longest)
-
-
-def beat(t: float, n: int, statements: int) -> tuple[int, float, int]:
-    """At tracker value t: (the step k being applied, the ball's step position, the lit statement)."""
-    k = min(int(math.floor(t)), n - 1)
-    frac = min(t - k, 1.0)
-    ball = k + smooth(min(max((frac - STATE_BEAT) / (1 - STATE_BEAT), 0.0), 1.0))
-    if statements == 1 or frac >= STATE_BEAT:
-        return k, ball, statements - 1
-    return k, ball, min(int(frac / STATE_BEAT * (statements - 1)), statements - 2)
 
 
 def switch(
@@ -78,8 +67,7 @@ def switch(
 class ExplainBoard:
     """Every part the explain scene draws for one run: `static` ones, then `moving` ones.
 
-    All moving parts follow `tracker` (the step as a float, 0..updates) through one conductor,
-    which runs first because its tracker is the first moving mobject.
+    `play` shows the steps; the ball and its arrows follow `ball_clock` (the step as a float).
     """
 
     def __init__(
@@ -91,9 +79,8 @@ class ExplainBoard:
         words: Words,
         font: str,
         steps: int,
-        tracker: ValueTracker,
     ):
-        self.trajectory, self.layout, self.tracker = trajectory, layout, tracker
+        self.trajectory, self.layout = trajectory, layout
         self.n = updates(trajectory)
         area = layout.plot
         w = words.lesson
@@ -193,37 +180,63 @@ class ExplainBoard:
             header.height * 0.6,
             np.array([header.right, header.center[1], 0]),
         )
-        self.ball_clock.add_updater(lambda _: self.conduct(self.tracker.get_value()))
-        self.moving = [
-            self.ball_clock,
-            self.ball,
-            self.gradient_arrow,
-            *([self.velocity_arrow] if self.velocity_arrow else []),
+        self.counter = counter
+        # Only the ball and its arrows move within a step; the rule, bars and texts change between
+        # the plays, so Manim paints them once per beat instead of every frame.
+        self.static += [
             *([self.bars] if self.bars else []),
             self.equation,
             self.readout,
             self.caption,
-            counter,
         ]
-        self.conduct(0.0)
+        arrows = VGroup(
+            self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])
+        )
+        arrows.add_updater(lambda _: self.aim_arrows(self.ball_clock.get_value()))
+        self.moving = [self.ball, arrows, counter]
+        self.k = 0
+        self.show_step(0)
 
-    def conduct(self, t: float) -> None:
-        """Set every moving part for tracker value t."""
-        traj, area = self.trajectory, self.layout.plot
-        k, ball_t, lit = beat(t, self.n, len(self.equation.rows))
-        self.ball_clock.set_value(ball_t)
-        self.counter_clock.set_value(min(k + 1, self.n))
-        here = self.ball.position(ball_t)
+    def show_step(self, k: int) -> None:
+        """Everything for step k (from point k to k + 1), the ball still at point k."""
+        traj = self.trajectory
+        self.k = k
+        self.ball_clock.set_value(float(k))
+        self.ball.show_step(float(k))
+        self.aim_arrows(float(k))
+        self.counter_clock.set_value(float(k + 1))
+        self.counter.refresh()
+        if self.bars is not None:
+            self.bars.show(traj.quantities["step_size"][k + 1])
+        self.readout.show(k)
+        self.caption.show(k)
+
+    def aim_arrows(self, t: float) -> None:
+        """The arrows at the ball's position t: -grad of step k, and the velocity it moves with."""
+        traj, area, k = self.trajectory, self.layout.plot, self.k
+        here = self.ball.position(t)
         start = area.to_scene(here)
         self.gradient_arrow.point_from(start, area.to_scene(here - self.scale * traj.gradients[k]))
         if self.velocity_arrow is not None:
             aim = traj.points[k] + traj.quantities["v"][k + 1]
             self.velocity_arrow.point_from(start, area.to_scene(aim))
-        if self.bars is not None:
-            self.bars.show(traj.quantities["step_size"][k + 1])
-        self.equation.light(lit)
-        self.readout.show(k)
-        self.caption.show(k)
+
+    def play(self, scene: Scene, settings: RenderSettings) -> None:
+        """Every step: the state statements lit in turn with the ball still, then it rolls."""
+        fps = settings.fps
+        state, move = step_beats(settings, self.trajectory.optimizer)
+        last = len(self.equation.rows) - 1
+        for k in range(self.n):
+            self.show_step(k)
+            for i, count in enumerate(state):
+                self.equation.light(min(i, last))
+                scene.wait(wait_seconds(count, fps), frozen_frame=True)
+            self.equation.light(last)
+            scene.play(
+                self.ball_clock.animate.set_value(float(k + 1)),
+                run_time=play_seconds(move, fps),
+                rate_func=smooth,
+            )
 
     def _legend(self, entries, font, scheme, head) -> VGroup:
         box = self.layout.legend
@@ -273,7 +286,6 @@ class ExplainScene(Scene):
         layout = layout_explain(
             s.frame_width, s.frame_height, self.experiment.surface.window, s.equal_scale
         )
-        tracker = ValueTracker(0.0)
         board = ExplainBoard(
             trajectory,
             self.experiment.surface,
@@ -282,14 +294,8 @@ class ExplainScene(Scene):
             words,
             pick_font(words),
             self.experiment.steps,
-            tracker,
         )
         self.add(*board.static)
         self.add(*board.moving)
-        moving, hold = explain_beats(s, trajectory)
-        self.play(
-            tracker.animate.set_value(float(updates(trajectory))),
-            run_time=play_seconds(moving, s.fps),
-            rate_func=linear,
-        )
-        self.wait(wait_seconds(hold, s.fps), frozen_frame=True)
+        board.play(self, s)
+        self.wait(wait_seconds(explain_beats(s, trajectory)[1], s.fps), frozen_frame=True)

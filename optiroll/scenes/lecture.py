@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import replace
 
 import numpy as np
 from manim import (
@@ -18,7 +17,6 @@ from manim import (
     DashedLine,
     Dot,
     FadeIn,
-    Rectangle,
     Scene,
     ValueTracker,
     VGroup,
@@ -26,37 +24,22 @@ from manim import (
 )
 
 from ..optim.experiment import Experiment
-from ..optim.surfaces import Window
 from ..optim.trajectory import Trajectory
 from .aids import ArrowAtBall
 from .beats import lecture_sections, play_seconds, wait_seconds
 from .equations import EquationPanel, math_line
 from .explain import STROKE, ExplainBoard, gradient_scale
 from .fonts import pick_font
-from .layout import Box, Panel, PlotArea
+from .layout import Box, Panel
 from .lesson_layout import layout_explain
+from .loss_axes import loss_axes
+from .loss_curve import LossCursor, LossCurveFrame
 from .mobjects import ContourMap, TrailedBall, label
 from .settings import RenderSettings
 from .theme import theme
 from .words import LANGUAGES
 
-LOSS_FLOOR = 1e-12  # losses are drawn on a log scale; an exact zero sits here
 WRAP = {"en": 34, "ko": 20}  # characters per line of prose in the side panel
-
-
-def loss_curve(trajectory: Trajectory, window: Window) -> Trajectory:
-    """The run as a path through (step, log10 loss), for a ball that traces its loss curve."""
-    steps = np.arange(len(trajectory.losses), dtype=np.float64)
-    logs = np.log10(np.maximum(trajectory.losses, LOSS_FLOOR))
-    return replace(trajectory, points=np.column_stack([steps, logs]), diverged_at=None)
-
-
-def loss_window(trajectories: list[Trajectory]) -> Window:
-    """Steps across, log10 loss up, covering every run's losses."""
-    logs = np.concatenate([np.log10(np.maximum(t.losses, LOSS_FLOOR)) for t in trajectories])
-    low, high = float(np.floor(logs.min())), float(np.ceil(logs.max()))
-    longest = max(len(t.losses) - 1 for t in trajectories)
-    return Window(0.0, float(max(longest, 1)), low, high if high > low else low + 1)
 
 
 class LectureScene(Scene):
@@ -116,13 +99,6 @@ class LectureScene(Scene):
         self.play(*(FadeIn(m) for m in mobjects), run_time=play_seconds(beats[0], fps))
         self.wait(wait_seconds(beats[-1], fps), frozen_frame=True)
 
-    def _run(self, tracker: ValueTracker, end: float, count: int) -> None:
-        self.play(
-            tracker.animate.set_value(end),
-            run_time=play_seconds(count, self.settings.fps),
-            rate_func=linear,
-        )
-
     def _title(self, beats: tuple[int, ...]) -> None:
         w, fw = self.words.lesson, self.settings.frame_width
         title = self._text(w.title, 0.8, fw * 0.85)
@@ -176,7 +152,6 @@ class LectureScene(Scene):
         def show(beats: tuple[int, ...]) -> None:
             self._card(trajectory, beats[:2])
             self.clear()
-            tracker = ValueTracker(0.0)
             board = ExplainBoard(
                 trajectory,
                 self.experiment.surface,
@@ -185,11 +160,10 @@ class LectureScene(Scene):
                 self.words,
                 self.font,
                 self.experiment.steps,
-                tracker,
             )
             self.add(*board.static)
             self.add(*board.moving)
-            self._run(tracker, float(board.n), beats[2])
+            board.play(self, self.settings)  # its steps: exactly beats[2] frames
             self.wait(wait_seconds(beats[3], self.settings.fps), frozen_frame=True)
 
         return show
@@ -211,40 +185,39 @@ class LectureScene(Scene):
         self._in_and_hold(beats, title, values, rule, blurb)
 
     def _comparison(self, beats: tuple[int, ...]) -> None:
-        layout, fps = self.layout, self.settings.fps
-        w = self.words
+        layout, fps, scheme = self.layout, self.settings.fps, self.scheme
         tracker = ValueTracker(0.0)
-        heading = self._text(w.lesson.closing, layout.header.height * 0.6, layout.header.width)
+        heading = self._text(
+            self.words.lesson.closing, layout.header.height * 0.6, layout.header.width
+        )
         heading.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
         panel = Box(
-            layout.equation.left,
-            layout.caption.top + 0.2,
-            layout.equation.right,
-            layout.equation.top,
+            layout.equation.left, layout.caption.top, layout.equation.right, layout.equation.top
         )
-        axis_title, rest = panel.split_top(0.5)
-        curves_box, legend_box = rest.split_top(rest.height * 0.6)
-        curves = PlotArea(curves_box.shrink(0.1), loss_window(self.trajectories))
-        frame_title = self._text(w.lesson.loss_axis, 0.28, axis_title.width, muted=True)
-        frame_title.move_to([axis_title.left, axis_title.center[1], 0], aligned_edge=LEFT)
+        curves_box, legend_box = panel.split_top(panel.height * 0.62)
+        longest = max(len(t.points) - 1 for t in self.trajectories)
+        losses = [t.losses for t in self.trajectories]
+        colors = [scheme.ball(i) for i in range(len(self.trajectories))]
+        axes = loss_axes(curves_box, longest, losses)
         static = [
-            ContourMap(self.experiment.surface, layout.plot, self.scheme, STROKE),
+            ContourMap(self.experiment.surface, layout.plot, scheme, STROKE),
             heading,
-            frame_title,
-            _frame(curves.box, self.scheme.frame),
-            self._legend(legend_box),
+            LossCurveFrame(axes, losses, colors, self.words, self.font, scheme, STROKE),
+            self._legend(legend_box.shrink(0.1)),
         ]
         radius = min(layout.plot.box.width, layout.plot.box.height) * 0.02
-        moving = []
-        for i, trajectory in enumerate(self.trajectories):
-            color = self.scheme.ball(i)
-            common = (color, tracker, radius, STROKE, w, self.font, self.scheme)
-            moving.append(TrailedBall(trajectory, layout.plot, *common))
-            moving.append(TrailedBall(loss_curve(trajectory, curves.window), curves, *common))
+        moving = [
+            TrailedBall(t, layout.plot, c, tracker, radius, STROKE, self.words, self.font, scheme)
+            for t, c in zip(self.trajectories, colors, strict=True)
+        ]
+        moving.append(LossCursor(axes, losses, colors, tracker, scheme, STROKE))
         self.add(*static)
         self.add(*moving)
-        longest = max(len(t.points) - 1 for t in self.trajectories)
-        self._run(tracker, float(longest), beats[0])
+        self.play(
+            tracker.animate.set_value(float(longest)),
+            run_time=play_seconds(beats[0], fps),
+            rate_func=linear,
+        )
         self.wait(wait_seconds(beats[1], fps), frozen_frame=True)
 
     def _legend(self, box: Box) -> VGroup:
@@ -279,10 +252,3 @@ class LectureScene(Scene):
         if mob.width > box.width:
             mob.scale_to_fit_width(box.width)
         return mob.move_to([box.left, box.top, 0], aligned_edge=LEFT + UP)
-
-
-def _frame(box: Box, color: str) -> Rectangle:
-    """An empty rectangle around `box`."""
-    return Rectangle(
-        width=box.width, height=box.height, stroke_color=color, stroke_width=STROKE
-    ).move_to([*box.center, 0])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..optim.base import Optimizer
 from ..optim.trajectory import Trajectory
 from .words import Words
 
@@ -25,6 +26,20 @@ KINDS = {
     "rmsprop": "squares",
     "adam": "adam",
 }
+
+
+# Between statements of one rule: `\qquad` in the optimizers' LaTeX, `;` in their Unicode formula.
+LATEX_SEPARATOR = r"\qquad"
+UNICODE_SEPARATOR = ";"
+
+
+def statements(optimizer: Optimizer) -> tuple[list[str], list[str]]:
+    """The rule's statements (one assignment each) as LaTeX and as Unicode text, in order."""
+    latex = [s.strip() for s in optimizer.latex.split(LATEX_SEPARATOR)]
+    plain = [s.strip() for s in optimizer.formula.split(UNICODE_SEPARATOR)]
+    if len(latex) != len(plain):
+        raise ValueError(f"{optimizer.name}: its LaTeX and Unicode rules differ in statements")
+    return latex, [s.replace("<-", "←").replace(" - ", " − ") for s in plain]
 
 
 def kind(trajectory: Trajectory) -> str:
@@ -74,7 +89,7 @@ def quantity_symbol(trajectory: Trajectory, name: str) -> str:
 def readout_lines(words: Words, trajectory: Trajectory, k: int) -> list[str]:
     """Loss before -> after step k, the gradient used, and the optimizer's state after it."""
     lines = [
-        f"{words.lesson.loss}  {fmt(trajectory.losses[k])} → {fmt(trajectory.losses[k + 1])}",
+        f"{words.loss}  {fmt(trajectory.losses[k])} → {fmt(trajectory.losses[k + 1])}",
         f"∂L/∂W  {pair(trajectory.gradients[k])}",
     ]
     for name in shown_quantities(trajectory):

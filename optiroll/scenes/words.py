@@ -11,7 +11,6 @@ from ..optim.base import Optimizer
 class LessonWords:
     """The explain and lecture scenes' words; captions are format strings filled with numbers."""
 
-    loss: str
     gradient_arrow: str  # the legend of the -dL/dW arrow, formatted with scale=...
     velocity_arrow: str
     step_sizes: str  # the title over the per-axis step-size bars
@@ -25,13 +24,11 @@ class LessonWords:
     surface_heading: str
     surface_why: str
     closing: str
-    loss_axis: str
     long_names: dict[str, str]
     blurbs: dict[str, str]
 
 
 ENGLISH_LESSON = LessonWords(
-    loss="loss",
     gradient_arrow="−∂L/∂W (gradient) ×{scale}",
     velocity_arrow="v (velocity)",
     step_sizes="step size per axis",
@@ -48,7 +45,6 @@ ENGLISH_LESSON = LessonWords(
         "minimum, so SGD zigzags."
     ),
     closing="Side by side",
-    loss_axis="loss (log scale)",
     long_names={"sgd": "Stochastic gradient descent (SGD)"},
     blurbs={
         "sgd": "One step against the gradient, the same learning rate on every axis.",
@@ -68,7 +64,6 @@ ENGLISH_LESSON = LessonWords(
 
 # The post's terms: 확률적 경사 하강법, 모멘텀, 학습률 감소, 비등방성 함수, 지그재그, 편향 보정.
 KOREAN_LESSON = LessonWords(
-    loss="손실",
     gradient_arrow="−∂L/∂W (기울기) ×{scale}",
     velocity_arrow="v (속도)",
     step_sizes="축별 학습률",
@@ -85,7 +80,6 @@ KOREAN_LESSON = LessonWords(
         "않아 SGD는 지그재그로 이동한다."
     ),
     closing="한눈에 비교",
-    loss_axis="손실 함수 값 (로그 스케일)",
     long_names={"sgd": "확률적 경사 하강법 (SGD)", "momentum": "모멘텀", "nesterov": "네스테로프"},
     blurbs={
         "sgd": "기울어진 방향으로 일정 거리만 이동한다. 모든 축에 같은 학습률을 쓴다.",
