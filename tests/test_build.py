@@ -16,6 +16,7 @@ from optiroll.builder.locate import SourceLines
 from optiroll.builder.pipeline import default_out_dir
 from optiroll.builder.starter import STARTER
 from optiroll.cli import cli
+from optiroll.optim.experiment import build_experiment
 
 # Preview size, 2 updates at 0.1 s each: 2 moving frames at 10 fps plus the 1 s hold.
 TINY = """\
@@ -332,6 +333,34 @@ def test_figures_resolve_like_the_cli_with_tables_defaults_and_every_kind_of_val
     assert adam.name == "adam" and adam.lr == 0.3
     assert adam.hyperparameters()["rules"] == "pytorch"
     assert adam.hyperparameters()["bias_correction"] is False
+
+
+def test_a_scene_brings_its_own_defaults_and_one_optimizer_scenes_are_checked(tmp_path):
+    figures = load_figures(
+        write(
+            tmp_path,
+            """\
+            [figures.talk]
+            scene = "lecture"
+            optimizers = ["momentum"]
+            alt = "a lecture"
+            [figures.plot]
+            loss_curve = true
+            window = [-8, 8, -4, 4]
+            alt = "the book's four with their losses"
+            """,
+        )
+    )
+    talk, plot = figures.figures
+    # `optiroll render lecture` makes a lecture-quality MP4; so does a figure that says nothing.
+    assert talk.formats == ("mp4",) and talk.outputs == ("mp4", "png")
+    settings, _ = talk.resolve("mp4")
+    assert (settings.quality, settings.height) == ("lecture", 1080)
+    settings, experiment = plot.resolve("gif")
+    assert settings.loss_curve is True
+    assert experiment.to_dict() == build_experiment(window=(-8.0, 8.0, -4.0, 4.0)).to_dict()
+    with pytest.raises(FiguresFileError, match="the explain scene shows one optimizer, got 4"):
+        load_figures(write(tmp_path, '[figures.e]\nscene = "explain"\nalt = "x"\n'))
 
 
 def test_the_default_output_folder_is_named_after_the_file():

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import OptirollError
 from ..optim.experiment import Experiment, build_experiment
-from ..scenes.settings import RenderSettings, resolve_settings
+from ..scenes.settings import RenderSettings, resolve_settings, scene_default
 from .locate import SourceLines
 
 if sys.version_info >= (3, 11):
@@ -39,8 +39,11 @@ EXPERIMENT_KEYS = {
     "surface": "surface_name",
     "start": "start",
     "steps": "steps",
+    "window": "window",
     "optimizers": "optimizer_specs",
 }
+# Scenes that draw one optimizer (`optiroll render` checks the same).
+ONE_OPTIMIZER_SCENES = ("single", "explain")
 # resolve_settings's parameters that the CLI (and so a figure) names otherwise.
 SETTING_NAMES = {"fmt": "format", "equal_scale": "stretch"}
 INVERTED = {"stretch"}  # stretch = not equal_scale
@@ -100,9 +103,9 @@ def resolve_figure(
     """`resolve_settings` and `build_experiment` on a figure's values, checked like `render`'s."""
     settings = resolve_settings(fmt=fmt, **settings_args)
     experiment = build_experiment(**experiment_args)
-    if settings.scene == "single" and len(experiment.optimizers) != 1:
+    if settings.scene in ONE_OPTIMIZER_SCENES and len(experiment.optimizers) != 1:
         raise OptirollError(
-            f"the single scene shows one optimizer, got {len(experiment.optimizers)}"
+            f"the {settings.scene} scene shows one optimizer, got {len(experiment.optimizers)}"
         )
     return settings, experiment
 
@@ -164,6 +167,10 @@ def _key_checks() -> dict[str, tuple[Callable[[Any], bool], str]]:
             lambda v: isinstance(v, list) and len(v) == 2 and all(_matches(x, float) for x in v),
             "two numbers [x, y]",
         ),
+        window=(
+            lambda v: isinstance(v, list) and len(v) == 4 and all(_matches(x, float) for x in v),
+            "four numbers [x_min, x_max, y_min, y_max]",
+        ),
         optimizers=(
             _is_spec_list,
             'a list of specs ("momentum:lr=0.1") or tables ({ name = "momentum", lr = 0.1 })',
@@ -171,6 +178,9 @@ def _key_checks() -> dict[str, tuple[Callable[[Any], bool], str]]:
     )
     checks.update({key: (lambda v: isinstance(v, str), "a string") for key in TEXT_KEYS})
     return checks
+
+
+FIGURE_KEYS = tuple(_key_checks())
 
 
 def _spec(entry: str | dict) -> str:
@@ -307,6 +317,11 @@ class _Checker:
             return None
         problems = len(self.problems)
         merged = {**defaults, **self._check_values(values, table_path, where)}
+        # What the scene uses when neither the figure nor [defaults] says (`render` does the same).
+        scene = merged.get("scene", _setting_defaults()["scene"])
+        for key in _setting_params():
+            if key not in merged and scene_default(scene, key, None) is not None:
+                merged[key] = scene_default(scene, key, None)
         for key, required in TEXT_KEYS.items():
             if required and not merged.get(key, "").strip():
                 self.report(line, where, f"{key} is missing: the text that describes the figure")
@@ -350,7 +365,8 @@ class _Checker:
                         blame(key, f"entry {i + 1}: {err}")
                         return None
                 continue
-            args[param] = tuple(map(float, merged[key])) if key == "start" else merged[key]
+            value = merged[key]
+            args[param] = tuple(map(float, value)) if key in ("start", "window") else value
             try:
                 build_experiment(**args)
             except OptirollError as err:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import OptirollError
+from ..scenes.settings import FORMATS, QUALITIES, SCENES
+from ..scenes.theme import THEMES
+from ..scenes.words import LANGUAGES
+from .figures import FIGURE_KEYS
 
-STARTER = """\
+_TEMPLATE = """\
 # A figures file for `optiroll build` (see `optiroll list` for optimizers, surfaces and presets).
 # Build every figure into media/<this file's name>/ with:  optiroll build figures.toml
 # A second build re-renders only the figures whose parameters changed (--force: all of them).
@@ -16,14 +20,15 @@ title = "Optimizers on the book's surface"   # the heading of index.md
 
 # [defaults] applies to every figure; a figure's own value wins.
 [defaults]
-theme = "light"     # light | dark
-lang = "en"         # en | ko (Korean labels need a Hangul font: optiroll doctor)
-format = "gif"      # gif | mp4 | webm | png, or a list: ["mp4", "webm"] (a video gets a PNG poster)
-quality = "blog"    # preview | blog | lecture | 4k
+theme = "light"     # <themes>
+lang = "en"         # <languages> (Korean labels need a Hangul font: optiroll doctor)
+format = "gif"      # <formats>, or a list: ["mp4", "webm"] (a video gets a PNG poster)
+quality = "blog"    # <qualities>
 
+# A figure (or [defaults]) may set: <options>.
 # One table per figure; its name is the file name: media/.../sgd-zigzag.gif, sgd-zigzag.md.
 [figures.sgd-zigzag]
-scene = "single"                 # compare | race | single (single shows one optimizer)
+scene = "single"                 # <scenes>
 optimizers = ["sgd:lr=0.95"]     # NAME:key=value,... as with `optiroll render -o`
 steps = 30                       # updates; the run has steps + 1 points
 start = [-7.0, 2.0]
@@ -39,6 +44,15 @@ format = ["mp4", "webm"]
 alt = "Four panels: SGD zigzags, Momentum swings and rolls, AdaGrad and Adam head straight for (0, 0)."
 caption = "The book's comparison of the four optimizers."
 """
+# The choices come from the tables the renderer checks against, so the comments stay true.
+STARTER = (
+    _TEMPLATE.replace("<scenes>", " | ".join(SCENES))
+    .replace("<formats>", " | ".join(FORMATS))
+    .replace("<qualities>", " | ".join(QUALITIES))
+    .replace("<themes>", " | ".join(THEMES))
+    .replace("<languages>", " | ".join(LANGUAGES))
+    .replace("<options>", ", ".join(FIGURE_KEYS))
+)
 
 
 def write_starter(path: Path, force: bool = False) -> Path:
