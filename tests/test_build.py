@@ -1,9 +1,12 @@
 """`optiroll build`: a tiny figures file really rendered, rebuilt from the cache, broken in each way."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -213,6 +216,47 @@ def test_a_failing_figure_does_not_stop_the_others(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".broken")]  # no temporary left
 
 
+def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_no_file_behind(tmp_path):
+    pytest.importorskip("manim")
+    figures = write(
+        tmp_path,
+        """\
+        [defaults]
+        quality = "preview"
+        steps = 300
+        scene = "single"
+        [figures.one]
+        optimizers = ["sgd"]
+        alt = "long"
+        [figures.two]
+        optimizers = ["adam"]
+        alt = "long too"
+        [figures.three]
+        optimizers = ["momentum"]
+        alt = "never started"
+        """,
+    )
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "optiroll", "build", str(figures), "--out", str(out), "-j", "2"],
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if we ignore it
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    # A render has begun once its hidden temporary file exists.
+    while not any(p.suffix == ".gif" for p in out.glob(".*")):
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()[0]
+        time.sleep(0.05)
+    os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    output, _ = build.communicate(timeout=60)
+    assert build.returncode == 130, output
+    assert output.endswith("optiroll: interrupted\n")
+    assert [p.name for p in out.iterdir()] in ([], [".optiroll-build.json"]), output
+
+
 BROKEN = """\
 titel = "typo"
 [defaults]
@@ -361,6 +405,9 @@ def test_a_scene_brings_its_own_defaults_and_one_optimizer_scenes_are_checked(tm
     assert experiment.to_dict() == build_experiment(window=(-8.0, 8.0, -4.0, 4.0)).to_dict()
     with pytest.raises(FiguresFileError, match="the explain scene shows one optimizer, got 4"):
         load_figures(write(tmp_path, '[figures.e]\nscene = "explain"\nalt = "x"\n'))
+    # A one-optimizer scene as the default is for the figures, each naming its optimizer.
+    text = '[defaults]\nscene = "single"\n[figures.s]\noptimizers = ["sgd"]\nalt = "x"\n'
+    assert load_figures(write(tmp_path, text)).figures[0].settings_args["scene"] == "single"
 
 
 def test_the_default_output_folder_is_named_after_the_file():

@@ -295,7 +295,9 @@ class _Checker:
 
         while True:
             failed.clear()
-            self._settings_args(usable, self._experiment_args(usable, blame), blame)
+            # Alone: a default scene of one optimizer is for figures that name one.
+            self._experiment_args(usable, blame)
+            self._settings_args(usable, None, blame)
             if not set(failed) & set(usable):
                 return usable
             usable = {k: v for k, v in usable.items() if k not in failed}

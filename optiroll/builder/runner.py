@@ -107,41 +107,34 @@ def run_jobs(
     frames_all = {job.file_name: job.frames for job in jobs}
     outcomes: list[Outcome] = []
     # Longest first, so the last worker to finish is not the one left with the biggest file.
-    ordered = sorted(jobs, key=lambda job: -job.frames)
+    waiting = sorted(jobs, key=lambda job: job.frames)
+    workers = max(1, min(workers, len(jobs)))
     with ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(jobs))),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(messages,),
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(messages,)
     ) as pool:
-        submitted: dict[Future, tuple[Job, float]] = {
-            pool.submit(_render_job, job, out_dir): (job, time.perf_counter()) for job in ordered
-        }
-        pending = set(submitted)
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                _drain(messages, frames_done, frames_all)
-                for future in finished:
-                    job, _ = submitted[future]
-                    try:
-                        outcome = Outcome(job, future.result())
-                    except Exception as err:  # noqa: BLE001 - any failure belongs to this figure
-                        outcome = Outcome(job, 0.0, _describe(err))
-                    frames_done[job.file_name] = frames_all[job.file_name]
-                    outcomes.append(outcome)
-                    if on_done:
-                        on_done(outcome)
-                if progress:
-                    progress(
-                        len(outcomes),
-                        len(jobs),
-                        sum(frames_done.values()),
-                        sum(frames_all.values()),
-                    )
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        running: dict[Future, Job] = {}
+        # A job is handed out only when a worker is free: on Ctrl-C (which the workers get too,
+        # and abort on, leaving no file behind) nothing queued starts after the interrupt.
+        while waiting or running:
+            while waiting and len(running) < workers:
+                job = waiting.pop()
+                running[pool.submit(_render_job, job, out_dir)] = job
+            finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+            _drain(messages, frames_done, frames_all)
+            for future in finished:
+                job = running.pop(future)
+                try:
+                    outcome = Outcome(job, future.result())
+                except Exception as err:  # noqa: BLE001 - any failure belongs to this figure
+                    outcome = Outcome(job, 0.0, _describe(err))
+                frames_done[job.file_name] = frames_all[job.file_name]
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
+            if progress:
+                progress(
+                    len(outcomes), len(jobs), sum(frames_done.values()), sum(frames_all.values())
+                )
     return outcomes
 
 
