@@ -1,8 +1,8 @@
 """Teaching aids drawn over a plot: an arrow at the ball, a pair of per-axis bars, switched texts.
 
-They draw only numbers they are given (computed in `optim/`); each keeps the same submobjects for
-the whole animation and changes their shapes in place, because Manim lists the moving mobjects
-once per animation.
+They draw only numbers they are given (computed in `optim/`). The arrow and the bars keep their
+submobjects and change shapes in place, so they may move within a play (Manim lists a play's
+moving mobjects once); a TextSwitch changes only between plays.
 """
 
 from __future__ import annotations
@@ -107,23 +107,18 @@ class AxisBars(VGroup):
 
 
 class TextSwitch(VGroup):
-    """Shows one of several prepared mobjects at a time, swapped in place (never re-typeset).
+    """Shows one of several prepared mobjects at a time (Text costs Pango ~60 ms: never re-typeset).
 
-    Text costs Pango ~60 ms, so every variant is laid out before the animation and `show(i)`
-    copies variant i's shapes into one slot.
+    Call `show` between plays only: it swaps the child, and Manim lists a play's mobjects once.
     """
 
     def __init__(self, variants: Sequence[Mobject]):
         super().__init__()
         self.variants = list(variants)
-        # The slot starts as the largest variant, so later swaps never add submobjects.
-        largest = max(self.variants, key=lambda m: len(m.get_family()))
-        self.slot = largest.copy()
-        self.add(self.slot)
         self.shown = -1
         self.show(0)
 
     def show(self, index: int) -> None:
         if index != self.shown:
             self.shown = index
-            self.slot.become(self.variants[index])
+            self.submobjects = [self.variants[index]]
