@@ -37,18 +37,27 @@ def dot_x(frame: np.ndarray) -> float:
 
 
 def capture(build=DotRight, settings=SETTINGS):
+    """Every frame, copied (frames are lent for the length of the call only)."""
     frames = []
-    count = render_frames(build, settings, frames.append)
+    count = render_frames(build, settings, lambda frame: frames.append(frame[..., :3].copy()))
     return count, frames
 
 
-def test_every_frame_arrives_as_read_only_rgb_including_waits():
-    count, frames = capture()
-    assert count == len(frames) == 10 + 4  # 0.5 s and 0.2 s at 20 fps
-    for frame in frames:
-        assert frame.shape == (72, 128, 3) and frame.dtype == np.uint8
-        assert not frame.flags.writeable
+def test_every_frame_is_lent_read_only_as_rgba_including_waits():
+    lent = []
+    count = render_frames(
+        DotRight,
+        SETTINGS,
+        lambda frame: lent.append(
+            (frame.shape, frame.dtype, frame.flags.writeable, frame[..., :3].copy())
+        ),
+    )
+    assert count == len(lent) == 10 + 4  # 0.5 s and 0.2 s at 20 fps
+    for shape, dtype, writeable, _ in lent:
+        assert shape == (72, 128, 4) and dtype == np.uint8 and not writeable
+    frames = [copy for *_, copy in lent]
     assert all(np.array_equal(frames[10], held) for held in frames[11:])  # the wait
+    assert not np.array_equal(frames[0], frames[9])  # each lent frame had its own picture
 
 
 def test_background_is_exactly_white_and_the_dot_moves_right():
@@ -106,7 +115,7 @@ sys.path.insert(0, {tests!r})
 from test_capture import SETTINGS, DotRight
 from optiroll.scenes.capture import render_frames
 frames = []
-render_frames(DotRight, SETTINGS, frames.append)
+render_frames(DotRight, SETTINGS, lambda frame: frames.append(frame[..., :3].copy()))
 print(json.dumps({{"frames": len(frames), "shape": frames[0].shape,
                    "corner": frames[-1][0, 0].tolist(), "digest": float(np.mean(frames))}}))
 """

@@ -26,7 +26,7 @@ FPS = SETTINGS["frame_rate"]
 @pytest.fixture(scope="module")
 def frames():
     captured = []
-    render_frames(DotRight, SETTINGS, captured.append)
+    render_frames(DotRight, SETTINGS, lambda frame: captured.append(frame[..., :3].copy()))
     return captured
 
 
@@ -233,3 +233,65 @@ def test_dropping_frames_keeps_the_last_and_spaces_the_rest_evenly(count, every)
 def test_bad_gif_options_are_rejected_before_any_frame(tmp_path, options):
     with pytest.raises(ValueError, match="max_"):
         open_encoder("gif", tmp_path / "x.gif", 64, 48, 25, **options)
+
+
+def moving_ball_over_plot(count: int = 12) -> tuple[list[np.ndarray], np.ndarray]:
+    x, y = np.meshgrid(np.linspace(0, 1, 128), np.linspace(0, 1, 72))
+    plot = (255 * np.dstack([x, y, 1 - x * y])).astype(np.uint8)
+    green = np.array([0, 158, 115], np.uint8)
+    frames = []
+    for index in range(count):
+        frame = plot.copy()
+        frame[30:34, 10 + 8 * index : 14 + 8 * index] = green
+        frames.append(frame)
+    return frames, green
+
+
+def test_a_streamed_gif_keeps_fixed_colours_exactly_and_the_rest_close(tmp_path):
+    frames, green = moving_ball_over_plot()
+    frames[0][30:34, 10:14] = frames[0][29, 9]  # the ball is not in the first frame at all
+    path = tmp_path / "stream.gif"
+    report = write("gif", path, frames, 25, fixed_colors=["#009e73"])
+    assert (report.frames, report.bytes, report.given_up) == (12, path.stat().st_size, ())
+    decoded = decode(path)
+    assert len(decoded) == 12
+    for index, picture in enumerate(decoded[1:], start=1):
+        ball = picture[30:34, 10 + 8 * index : 14 + 8 * index].reshape(-1, 3)
+        assert (ball == green).all(), index
+    # The rest of the palette comes from the first frame: as close to it as a palette made from
+    # every frame (palettegen) gets.
+    whole = encode_gif(frames, tmp_path / "whole.gif", 25)
+    error = np.abs(decoded[0].astype(int) - frames[0]).mean()
+    whole_error = np.abs(decode(whole.path)[0].astype(int) - frames[0]).mean()
+    assert error <= whole_error * 1.2, (error, whole_error)
+
+
+def test_a_gif_palette_holds_the_fixed_colours_and_no_more_than_asked(frames):
+    palette = encode.gif_palette(frames[0], ["#e69f00", "#56b4e9", "#e69f00"], 16)
+    assert palette.shape == (256, 3)
+    distinct = {tuple(c) for c in palette.tolist()}
+    assert {(0xE6, 0x9F, 0x00), (0x56, 0xB4, 0xE9)} <= distinct
+    assert len(distinct) <= 16
+    assert (255, 255, 255) in distinct  # the white page of the first frame
+
+
+def test_a_streamed_gif_needs_room_for_more_than_its_fixed_colours(tmp_path):
+    with pytest.raises(ValueError, match="fixed colours"):
+        open_encoder(
+            "gif",
+            tmp_path / "x.gif",
+            64,
+            48,
+            25,
+            max_colors=4,
+            fixed_colors=["#000001", "#000002", "#000003"],
+        )
+
+
+def test_a_streamed_gif_is_smaller_than_a_frame_sized_palette_would_allow(tmp_path, frames):
+    """Same frames both ways: the streamed GIF decodes to the same motion."""
+    streamed = write("gif", tmp_path / "s.gif", frames, fixed_colors=["#fc6255"])
+    whole = write("gif", tmp_path / "w.gif", frames)
+    assert streamed.frames == whole.frames == len(frames)
+    for a, b in zip(decode(tmp_path / "s.gif"), decode(tmp_path / "w.gif"), strict=True):
+        assert dot_x(a) == pytest.approx(dot_x(b), abs=0.5)

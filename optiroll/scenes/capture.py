@@ -39,7 +39,7 @@ def default_media_dir() -> Path:
 def render_frames(
     build_scene: Callable[[], Scene], settings: Mapping[str, Any], sink: FrameSink
 ) -> int:
-    """Render the scene built by `build_scene` under `settings`; feed each RGB frame to `sink`."""
+    """Render the scene built by `build_scene` under `settings`; lend each RGBA frame to `sink`."""
     from manim import config, tempconfig
 
     defaults = _library_defaults()
@@ -127,18 +127,22 @@ def _same(actual: Any, wanted: Any) -> bool:
 
 
 class _Counter:
-    """Pass frames on as read-only RGB arrays and count them."""
+    """Lend each frame to the sink as a read-only RGBA view, and count them.
+
+    The view is valid only during the call (Manim draws the next frame into the same buffer):
+    a sink that keeps frames copies them. Not copying here saves a strided RGB copy per frame,
+    which was a fifth of the drawing time.
+    """
 
     def __init__(self, sink: FrameSink) -> None:
         self.sink = sink
         self.frames = 0
 
     def __call__(self, rgba: np.ndarray, repeat: int) -> None:
-        # A copy, not a view: a view would keep the whole RGBA frame alive in buffering sinks.
-        rgb = np.ascontiguousarray(rgba[..., :3])
-        rgb.flags.writeable = False
+        lent = rgba.view()
+        lent.flags.writeable = False
         for _ in range(repeat):
-            self.sink(rgb)
+            self.sink(lent)
         self.frames += repeat
 
 

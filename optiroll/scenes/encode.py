@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -76,9 +77,18 @@ def open_encoder(
     *,
     max_colors: int = 64,
     max_bytes: int | None = None,
+    fixed_colors: Sequence[str] = (),
 ) -> Encoder:
-    """Start writing `fmt` ("gif", "mp4", "webm" or "png") to `path`; GIF options apply to GIF."""
+    """Start writing `fmt` ("gif", "mp4", "webm" or "png") to `path`; GIF options apply to GIF.
+
+    Nothing is opened before the first frame, so an encoder may be handed to another process.
+    A GIF given `fixed_colors` (colours that appear only once things move, e.g. the balls') is
+    written as the frames come: its palette is those colours plus the first frame's. Without
+    them, or to fit `max_bytes`, it waits for every frame and takes the palette from them all.
+    """
     if fmt == "gif":
+        if fixed_colors and max_bytes is None:
+            return _StreamingGifEncoder(Path(path), width, height, fps, max_colors, fixed_colors)
         return _GifEncoder(Path(path), width, height, fps, max_colors, max_bytes)
     if fmt in _VIDEO:
         return _VideoEncoder(Path(path), width, height, fps, _VIDEO[fmt])
@@ -175,11 +185,11 @@ def _write_gif(
     """Encode with a palette made from all frames, then squeeze with gifsicle when present."""
     height, width = frames[0].shape[:2]
     rate = Fraction(fps)
-    with av.open(str(path), "w", format="gif", options={"loop": "0"}) as container:
-        stream = container.add_stream("gif", rate=rate)
-        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "pal8"
+    with _gif_container(path, rate, size) as (container, stream):
         graph = av.filter.Graph()
-        source = graph.add_buffer(width=width, height=height, format="rgb24", time_base=1 / rate)
+        source = graph.add_buffer(
+            width=width, height=height, format=_pixel_format(frames[0]), time_base=1 / rate
+        )
         scale = graph.add("scale", f"{size[0]}:{size[1]}:flags=lanczos")
         split = graph.add("split")
         # stats_mode=diff weighs what moves: the balls keep their exact colours (full mode, which
@@ -187,8 +197,7 @@ def _write_gif(
         palette = graph.add(
             "palettegen", max_colors=str(colors), stats_mode="diff", reserve_transparent="0"
         )
-        # No dither: dither noise differs frame to frame and defeats GIF's inter-frame reuse.
-        apply = graph.add("paletteuse", dither="none", diff_mode="rectangle")
+        apply = _paletteuse(graph)
         sink = graph.add("buffersink")
         source.link_to(scale)
         scale.link_to(split)
@@ -198,17 +207,61 @@ def _write_gif(
         apply.link_to(sink)
         graph.configure()
         for index, pixels in enumerate(frames):
-            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
-            frame.pts = index
-            graph.push(frame)
+            graph.push(_video_frame(pixels, index))
         graph.push(None)  # palettegen emits only at the end of the stream
         for index in range(len(frames)):
             frame = graph.pull()
             frame.pts = index
             container.mux(stream.encode(frame))
-        container.mux(stream.encode())
     _gifsicle(path)
     return path.stat().st_size
+
+
+@contextmanager
+def _gif_container(path: Path, rate: Fraction, size: tuple[int, int]) -> Iterator[tuple]:
+    """An endlessly looping GIF file and its pal8 stream, flushed and closed on exit."""
+    with av.open(str(path), "w", format="gif", options={"loop": "0"}) as container:
+        stream = container.add_stream("gif", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "pal8"
+        yield container, stream
+        container.mux(stream.encode())
+
+
+def _paletteuse(graph: av.filter.Graph) -> av.filter.Filter:
+    # No dither: dither noise differs frame to frame and defeats GIF's inter-frame reuse.
+    return graph.add("paletteuse", dither="none", diff_mode="rectangle")
+
+
+def _pixel_format(frame: np.ndarray) -> str:
+    return "rgba" if frame.shape[2] == 4 else "rgb24"
+
+
+def _video_frame(pixels: np.ndarray, index: int) -> av.VideoFrame:
+    frame = av.VideoFrame.from_ndarray(pixels, format=_pixel_format(pixels))
+    frame.pts = index
+    return frame
+
+
+def gif_palette(first: np.ndarray, fixed: Sequence[str], colors: int) -> np.ndarray:
+    """A (256, 3) palette: the `fixed` hex colours exactly, the rest the first frame's (median cut)."""
+    exact = list(dict.fromkeys(_hex_to_rgb(color) for color in fixed))
+    room = colors - len(exact)
+    if room < 2:
+        raise ValueError(f"{len(exact)} fixed colours leave no room in a {colors}-colour palette")
+    quantized = Image.fromarray(np.ascontiguousarray(first[..., :3])).quantize(
+        room, method=Image.Quantize.MEDIANCUT
+    )
+    table = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)
+    used = [tuple(int(c) for c in table[index]) for _, index in quantized.getcolors(room)]
+    entries = list(dict.fromkeys(exact + used))
+    # paletteuse reads exactly 256 entries; a repeated entry changes no pixel's nearest colour.
+    entries += [entries[0]] * (256 - len(entries))
+    return np.array(entries, dtype=np.uint8)
+
+
+def _hex_to_rgb(color: str) -> tuple[int, int, int]:
+    text = color.lstrip("#")
+    return (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
 
 
 def _gifsicle(path: Path) -> None:
@@ -237,19 +290,12 @@ def _even(length: float) -> int:
     return max(2, 2 * round(length / 2))
 
 
-def _rgb(frame: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The frame's RGB channels, after checking its shape and type."""
+def checked_frame(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The frame, after checking its shape and type (RGB or RGBA; alpha is ignored)."""
     if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] not in (3, 4):
         raise ValueError(f"expected an HxWx3 or HxWx4 uint8 frame, got {frame.shape} {frame.dtype}")
     if frame.shape[:2] != (height, width):
         raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, expected {width}x{height}")
-    return frame[..., :3]
-
-
-def _keep(frame: np.ndarray) -> np.ndarray:
-    """A frame safe to hold on to: read-only arrays (repeated by capture) are kept, not copied."""
-    if frame.flags.writeable or not frame.flags.c_contiguous:
-        return np.array(frame)
     return frame
 
 
@@ -265,10 +311,81 @@ class _GifEncoder:
         self.frames: list[np.ndarray] = []
 
     def write(self, frame: np.ndarray) -> None:
-        self.frames.append(_keep(_rgb(frame, self.width, self.height)))
+        frame = checked_frame(frame, self.width, self.height)
+        # Frames are only lent (capture reuses Manim's buffer): copy, but share repeated frames.
+        if self.frames and np.array_equal(frame, self.frames[-1]):
+            self.frames.append(self.frames[-1])
+        else:
+            self.frames.append(np.array(frame))
 
     def close(self) -> GifReport:
         return encode_gif(self.frames, self.path, self.fps, self.colors, self.max_bytes)
+
+
+class _StreamingGifEncoder:
+    """Encodes each frame as it comes, with a palette fixed at the first frame."""
+
+    def __init__(
+        self, path: Path, width: int, height: int, fps: float, colors: int, fixed: Sequence[str]
+    ) -> None:
+        _check_gif_options(fps, colors, None)
+        if colors - len(set(fixed)) < 2:
+            raise ValueError(f"{len(set(fixed))} fixed colours do not fit {colors} colours")
+        self.path, self.width, self.height, self.fps = path, width, height, fps
+        self.colors, self.fixed = colors, tuple(fixed)
+        self.frames = 0
+        self.file = ExitStack()
+
+    def _start(self, first: np.ndarray) -> None:
+        rate = Fraction(self.fps)
+        self.container, self.stream = self.file.enter_context(
+            _gif_container(self.path, rate, (self.width, self.height))
+        )
+        self.graph = av.filter.Graph()
+        self.source = self.graph.add_buffer(
+            width=self.width, height=self.height, format=_pixel_format(first), time_base=1 / rate
+        )
+        palette_source = self.graph.add_buffer(
+            width=16, height=16, format="rgb24", time_base=1 / rate
+        )
+        apply = _paletteuse(self.graph)
+        self.sink = self.graph.add("buffersink")
+        self.source.link_to(apply, 0, 0)
+        palette_source.link_to(apply, 0, 1)
+        apply.link_to(self.sink)
+        self.graph.configure()
+        palette = gif_palette(first, self.fixed, self.colors).reshape(16, 16, 3)
+        palette_source.push(_video_frame(palette, 0))
+        palette_source.push(None)  # one palette for the whole stream
+
+    def write(self, frame: np.ndarray) -> None:
+        frame = checked_frame(frame, self.width, self.height)
+        if not self.frames:
+            self._start(frame)
+        self.source.push(_video_frame(frame, self.frames))
+        indexed = self.sink.pull()
+        indexed.pts = self.frames
+        self.container.mux(self.stream.encode(indexed))
+        self.frames += 1
+
+    def close(self) -> GifReport:
+        if not self.frames:
+            raise ValueError("a GIF needs at least one frame")
+        self.file.close()
+        _gifsicle(self.path)
+        size = self.path.stat().st_size
+        return GifReport(
+            self.path,
+            self.width,
+            self.height,
+            self.fps,
+            self.frames,
+            size,
+            colors=self.colors,
+            max_bytes=None,
+            fits=True,
+            given_up=(),
+        )
 
 
 class _VideoEncoder:
@@ -278,20 +395,26 @@ class _VideoEncoder:
         if width % 2 or height % 2:
             raise ValueError(f"{spec.codec} needs even dimensions, not {width}x{height}")
         self.path, self.width, self.height, self.fps = path, width, height, fps
+        self.spec = spec
         self.frames = 0
-        self.container = av.open(str(path), "w", options=spec.container_options)
+
+    def _start(self) -> None:
+        spec = self.spec
+        self.container = av.open(str(self.path), "w", options=spec.container_options)
         self.stream = self.container.add_stream(
-            spec.codec, rate=Fraction(fps).limit_denominator(1001), options=spec.options
+            spec.codec, rate=Fraction(self.fps).limit_denominator(1001), options=spec.options
         )
-        self.stream.width, self.stream.height, self.stream.pix_fmt = width, height, "yuv420p"
+        self.stream.width, self.stream.height = self.width, self.height
+        self.stream.pix_fmt = "yuv420p"
         context = self.stream.codec_context
         context.colorspace = context.color_primaries = context.color_trc = 1  # BT.709
         context.color_range = 1  # limited (TV) range
 
     def write(self, frame: np.ndarray) -> None:
-        rgb = av.VideoFrame.from_ndarray(
-            np.ascontiguousarray(_rgb(frame, self.width, self.height)), format="rgb24"
-        )
+        frame = checked_frame(frame, self.width, self.height)
+        if not self.frames:
+            self._start()
+        rgb = _video_frame(frame, self.frames)
         yuv = rgb.reformat(format="yuv420p", dst_colorspace="ITU709", dst_color_range="MPEG")
         yuv.pts = self.frames
         self.container.mux(self.stream.encode(yuv))
@@ -299,7 +422,6 @@ class _VideoEncoder:
 
     def close(self) -> EncodeReport:
         if not self.frames:
-            self.container.close()
             raise ValueError("a video needs at least one frame")
         self.container.mux(self.stream.encode())
         self.container.close()
@@ -314,12 +436,13 @@ class _PosterEncoder:
         self.last: np.ndarray | None = None
 
     def write(self, frame: np.ndarray) -> None:
-        self.last = _keep(_rgb(frame, self.width, self.height))
+        self.last = np.array(checked_frame(frame, self.width, self.height))
 
     def close(self) -> EncodeReport:
         if self.last is None:
             raise ValueError("a poster needs at least one frame")
-        Image.fromarray(self.last).save(self.path, format="PNG", optimize=True)
+        rgb = np.ascontiguousarray(self.last[..., :3])
+        Image.fromarray(rgb).save(self.path, format="PNG", optimize=True)
         return _report(self.path, self.width, self.height, self.fps, 1)
 
 

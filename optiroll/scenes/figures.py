@@ -13,7 +13,7 @@ from manim import Scene, ValueTracker, linear
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
 from .fonts import pick_font
-from .layout import layout_figure
+from .layout import PixelGrid, layout_figure
 from .legend import legend
 from .loss_axes import loss_axes
 from .loss_curve import LossCursor, LossCurveFrame
@@ -49,6 +49,7 @@ class OptimizerFigure(Scene):
         stroke = STROKE
         tracker = ValueTracker(0.0)
         steps = max(len(t.points) - 1 for t in self.trajectories)
+        grid = PixelGrid(s.frame_width, s.frame_height, s.width, s.height)
 
         static, moving = [], []
         for panel in self.layout.panels:
@@ -76,6 +77,7 @@ class OptimizerFigure(Scene):
                         words,
                         font,
                         scheme,
+                        grid,
                     )
                 )
         entries = [

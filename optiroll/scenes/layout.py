@@ -112,6 +112,25 @@ def scene_box_to_pixels(
     ]
 
 
+@dataclass(frozen=True)
+class PixelGrid:
+    """The output's pixels in scene units, for snapping moving marks to pixel centres."""
+
+    frame_width: float
+    frame_height: float
+    pixel_width: int
+    pixel_height: int
+
+    def snap(self, point: np.ndarray) -> np.ndarray:
+        """The scene point (3,) moved to the centre of the pixel it falls in."""
+        unit = np.array(
+            [self.frame_width / self.pixel_width, self.frame_height / self.pixel_height]
+        )
+        corner = np.array([-self.frame_width / 2, -self.frame_height / 2])
+        centre = corner + (np.floor((point[:2] - corner) / unit) + 0.5) * unit
+        return np.array([*centre, point[2]])
+
+
 def clip_polyline(points: np.ndarray, window: Window) -> list[np.ndarray]:
     """The parts of a polyline (n, 2) inside `window`, each an (m, 2) array (Liang-Barsky)."""
     pieces: list[list[np.ndarray]] = []

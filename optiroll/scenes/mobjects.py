@@ -28,7 +28,7 @@ from manim import (
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from .contours import contour_levels, contour_lines
-from .layout import PlotArea, clip_polyline
+from .layout import PixelGrid, PlotArea, clip_polyline
 from .theme import ColorScheme
 from .words import Words
 
@@ -96,10 +96,20 @@ class TrailedBall(VGroup):
     """A ball moving along a trajectory's straight segments, with a trail that fades behind it.
 
     Parts outside the plot are clipped; a run that diverged ends in a mark at the point where it
-    left the plot, saying at which step.
+    left the plot, saying at which step. With a `grid`, the ball sits on pixel centres: a move of
+    less than a pixel is invisible, but its anti-aliasing would change pixels (and GIF bytes) in
+    every frame of a ball that has nearly stopped.
     """
 
     TAIL_STEPS = 3  # how many recent steps the bright part of the trail covers
+    HISTORY_OPACITY = 0.45  # the older part of the trail
+
+    @classmethod
+    def colors(cls, color: str, background: str) -> list[str]:
+        """The colours a ball brings once it moves: its own, its older trail, their edges."""
+        shades = (0.2, cls.HISTORY_OPACITY, 0.7)  # anti-aliased edges blend into the page
+        page, own = ManimColor(background), ManimColor(color)
+        return [color, *(interpolate_color(page, own, t).to_hex() for t in shades)]
 
     def __init__(
         self,
@@ -112,13 +122,17 @@ class TrailedBall(VGroup):
         words: Words,
         font: str,
         scheme: ColorScheme,
+        grid: PixelGrid | None = None,
     ):
         super().__init__()
+        self.grid = grid
         # Not `self.points`: that is the mobject's own geometry, which Manim would draw.
         self.path = trajectory.points
         self.area = area
         self.tracker = tracker
-        self.history = VMobject(stroke_color=color, stroke_width=stroke, stroke_opacity=0.45)
+        self.history = VMobject(
+            stroke_color=color, stroke_width=stroke, stroke_opacity=self.HISTORY_OPACITY
+        )
         self.tail = VMobject(stroke_color=color, stroke_width=stroke * 1.8)
         self.ball = Dot(
             radius=radius, color=color, stroke_color=scheme.background, stroke_width=stroke * 0.8
@@ -147,7 +161,10 @@ class TrailedBall(VGroup):
         )
         polyline([self.area.to_scene(p) for p in clip_polyline(path[split:], window)], self.tail)
         inside = bool(window.contains(here))
-        self.ball.move_to(self.area.to_scene(here)).set_opacity(1.0 if inside else 0.0)
+        centre = self.area.to_scene(here)
+        if self.grid is not None:
+            centre = self.grid.snap(centre)
+        self.ball.move_to(centre).set_opacity(1.0 if inside else 0.0)
         if self.diverged_mark is not None:
             self.diverged_mark.set_opacity(1.0 if t >= len(self.path) - 1 else 0.0)
 

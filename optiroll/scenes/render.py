@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .. import __version__
 from ..errors import OptirollError
@@ -22,6 +24,9 @@ from .layout import layout_figure, scene_box_to_pixels
 from .loss_axes import loss_axes, sidecar_entry
 from .settings import SCENES, RenderSettings, sections_path, sidecar_path
 from .theme import theme
+
+if TYPE_CHECKING:
+    from .background import EncoderProcess
 
 Progress = Callable[[int, int], None]
 # Measured on the default figure: 32 colours, the scheme's own among them, look like 64 and make
@@ -46,8 +51,26 @@ class RenderResult:
 
 def expected_frames(settings: RenderSettings, steps: int) -> int:
     """How many frames Manim makes: the animation's frames, then the held last frame."""
-    moving = math.ceil(steps * settings.seconds_per_step * settings.fps - 1e-9)
-    return moving + int(settings.hold_seconds * settings.fps + 1e-9)
+    moving = manim_frames(steps * settings.seconds_per_step, settings.fps)
+    return moving + manim_frames(settings.hold_seconds, settings.fps)
+
+
+def manim_frames(run_time: float, fps: float) -> int:
+    """Frames Manim draws for `run_time` seconds: one per `np.arange(0, run_time, 1 / fps)`,
+    floating-point rounding included (0.6 s at 10 fps is 7 frames, not 6)."""
+    return len(np.arange(0, run_time, 1 / fps))
+
+
+_RENDER_MODULES = ("manim", "cairo", "manimpango", "av", "PIL")
+_MISSING_EXTRA = "rendering needs Manim: pip install 'optiroll[render]' (or run scripts/setup)"
+
+
+def require_render_extra() -> None:
+    """A one-line error, before anything starts, when the `render` extra is not installed."""
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in _RENDER_MODULES):
+        raise OptirollError(_MISSING_EXTRA)
 
 
 def import_manim() -> None:
@@ -55,10 +78,8 @@ def import_manim() -> None:
     try:
         import manim  # noqa: F401
     except ModuleNotFoundError as err:
-        if err.name and err.name.split(".")[0] in {"manim", "cairo", "manimpango", "av", "PIL"}:
-            raise OptirollError(
-                "rendering needs Manim: pip install 'optiroll[render]' (or run scripts/setup)"
-            ) from None
+        if err.name and err.name.split(".")[0] in _RENDER_MODULES:
+            raise OptirollError(_MISSING_EXTRA) from None
         raise
     except (ImportError, OSError) as err:
         raise OptirollError(
@@ -77,10 +98,26 @@ def render(
     settings: RenderSettings, experiment: Experiment, output: Path, progress: Progress | None = None
 ) -> RenderResult:
     """Render the figure to `output` (atomically) and write its side-car beside it."""
+    require_render_extra()
+    from .background import EncoderProcess
+
+    encoder = EncoderProcess()  # starts now: its imports overlap Manim's
+    try:
+        return _render(settings, experiment, output, progress, encoder)
+    except BaseException:
+        encoder.abort()
+        raise
+
+
+def _render(
+    settings: RenderSettings,
+    experiment: Experiment,
+    output: Path,
+    progress: Progress | None,
+    encoder: EncoderProcess,
+) -> RenderResult:
     import_manim()
-    from .background import BackgroundEncoder
     from .capture import render_frames
-    from .encode import open_encoder
     from .output import atomic_output, verify
     from .sections import SectionCutter
 
@@ -100,18 +137,16 @@ def render(
             if clips_dir
             else None
         )
-        encoder = BackgroundEncoder(
-            open_encoder(
-                settings.format,
-                temporary,
-                settings.width,
-                settings.height,
-                settings.fps,
-                max_bytes=settings.max_bytes,
-                fixed_colors=_moving_colors(settings, len(trajectories)),
-            ),
+        fixed = _palette_colors(settings, len(trajectories))
+        encoder.open(
+            settings.format,
+            temporary,
             settings.width,
             settings.height,
+            settings.fps,
+            max_colors=_gif_colors(fixed),
+            max_bytes=settings.max_bytes,
+            fixed_colors=fixed,
         )
 
         def sink(frame) -> None:
@@ -129,25 +164,21 @@ def render(
                 scene.on_section = cutter.start
             return scene
 
-        try:
-            frames = render_frames(
-                build,
-                {
-                    "pixel_width": settings.width,
-                    "pixel_height": settings.height,
-                    "frame_rate": settings.fps,
-                    "frame_height": settings.frame_height,
-                    "frame_width": settings.frame_width,
-                    "background_color": _background(settings),
-                },
-                sink,
-            )
-            if frames != total:
-                raise RuntimeError(f"Manim made {frames} frames, expected {total}")
-            report = encoder.close()
-        except BaseException:
-            encoder.abort()
-            raise
+        frames = render_frames(
+            build,
+            {
+                "pixel_width": settings.width,
+                "pixel_height": settings.height,
+                "frame_rate": settings.fps,
+                "frame_height": settings.frame_height,
+                "frame_width": settings.frame_width,
+                "background_color": _background(settings),
+            },
+            sink,
+        )
+        if frames != total:
+            raise RuntimeError(f"Manim made {frames} frames, expected {total}")
+        report = encoder.close()
         info = verify(temporary, report)
         clips = cutter.close() if cutter else None
         if clips is not None and sum(c.frames for c in clips) != frames:
@@ -181,12 +212,22 @@ def _maybe_directory(folder: Path | None) -> Iterator[Path | None]:
         yield temporary
 
 
-def _moving_colors(settings: RenderSettings, balls: int) -> list[str]:
-    """Colours the first frame lacks (the trails'), which a streamed GIF's palette must hold."""
+def _palette_colors(settings: RenderSettings, balls: int) -> list[str]:
+    """Colours a GIF's palette holds exactly: the scheme's and each ball's (the first frame
+    supplies the rest, but it has no trails yet)."""
     from .mobjects import TrailedBall
 
     scheme = theme(settings.theme)
-    return [c for i in range(balls) for c in TrailedBall.colors(scheme.ball(i), scheme.background)]
+    page = [scheme.background, scheme.text, scheme.muted_text, scheme.frame, scheme.minimum]
+    moving = [
+        c for i in range(balls) for c in TrailedBall.colors(scheme.ball(i), scheme.background)
+    ]
+    return list(dict.fromkeys(page + moving))
+
+
+def _gif_colors(fixed: list[str]) -> int:
+    """Palette size: the fixed colours plus room for the contours, at least GIF_COLORS."""
+    return max(GIF_COLORS, len(fixed) + GIF_FREE_COLORS)
 
 
 def _background(settings: RenderSettings) -> str:
