@@ -86,8 +86,8 @@ def test_the_default_experiment_is_the_books_figure():
 def test_named_optimizers_take_tuned_values_and_overrides():
     exp = build_experiment(optimizer_specs=["momentum:momentum=0.8", "RMSprop", "nesterov"])
     assert [o.hyperparameters() for o in exp.optimizers] == [
-        {"lr": 0.1, "momentum": 0.8},
-        {"lr": 0.15, "decay_rate": 0.9, "eps": 1e-7},  # the rmsprop preset's choice
+        {"lr": 0.1, "momentum": 0.8, "rules": "book"},
+        {"lr": 0.15, "decay_rate": 0.9, "eps": 1e-7, "rules": "book"},  # the rmsprop preset's
         {"lr": 0.1, "momentum": 0.9},
     ]
 

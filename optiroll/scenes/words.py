@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..optim.base import Optimizer
+from ..optim.base import Optimizer, format_value
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class Words:
         """'Momentum lr=0.1 momentum=0.9' from the optimizer's own values."""
         name = self.name(optimizer)
         values = [
-            f"{self.parameter_names.get(k, k)}={v:g}"
+            f"{self.parameter_names.get(k, k)}={format_value(v)}"
             for k, v in optimizer.shown_hyperparameters().items()
         ]
         return " ".join([name, *values])
@@ -151,7 +151,11 @@ KOREAN = Words(
     not_to_scale="x축과 y축의 축척이 다름",
     loss="손실",
     height_note="높이: √손실",
-    optimizer_names={"momentum": "모멘텀", "nesterov": "네스테로프"},
+    optimizer_names={
+        "momentum": "모멘텀",
+        "nesterov": "네스테로프",
+        "rmsprop-momentum": "RMSProp+모멘텀",
+    },
     parameter_names={
         "lr": "학습률",
         "momentum": "α",
@@ -159,6 +163,10 @@ KOREAN = Words(
         "beta1": "β1",
         "beta2": "β2",
         "eps": "ε",
+        "weight_decay": "λ",
+        "momentum_decay": "ψ",
+        "rules": "규칙",
+        "bias_correction": "편향 보정",
     },
     lesson=KOREAN_LESSON,
 )
