@@ -150,9 +150,7 @@ class ExplainBoard:
             )
             self.static += [bars_title, self.bars.frame]
         else:
-            readout_box = Box(
-                readout_box.left, readout_box.bottom, readout_box.right, layout.bars_title.top
-            )
+            readout_box = layout.readout_alone
         n = self.n
         self.readout = switch(
             ["\n".join(readout_lines(words, trajectory, k)) for k in range(n)],

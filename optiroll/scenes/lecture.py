@@ -180,6 +180,7 @@ class LectureScene(Scene):
         blurb = self._prose(
             w.lesson.blurbs.get(opt.name, ""), Box(-fw * 0.4, -3.6, fw * 0.4, -1.6), wrap=2
         )
+        blurb.set_x(0)
         VGroup(title, values).arrange(DOWN, buff=0.25).move_to([0, 2.6, 0])
         rule.move_to([0, 0.2, 0])
         self._in_and_hold(beats, title, values, rule, blurb)

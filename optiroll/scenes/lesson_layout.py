@@ -19,6 +19,7 @@ class ExplainLayout:
     bars_title: Box
     bars: Box
     readout: Box
+    readout_alone: Box  # where the readout goes for a rule without step-size bars
     caption: Box
 
 
@@ -43,9 +44,25 @@ def layout_explain(
     plot_box = Box(fitted.left, top - fitted.height, fitted.right, top)
     legend = Box(left.left, plot_box.bottom - 0.55, left.right, plot_box.bottom - 0.1)
     plot = PlotArea(plot_box, window)
-    equation, rest = panel.split_top(panel.height * 0.36)
-    bars_title, rest = rest.split_top(0.45)
-    bars, readout = rest.split_top(min(1.1, rest.height * 0.4))
+    if frame_width / frame_height >= WIDE:  # a column: rule, bars, readout
+        equation, rest = panel.split_top(panel.height * 0.36)
+        bars_title, rest = rest.split_top(0.45)
+        bars, readout = rest.split_top(min(1.1, rest.height * 0.4))
+        alone = Box(readout.left, readout.bottom, readout.right, bars_title.top)
+    else:  # two columns: the rule over the readout, the bars beside them
+        left_column, right_column = panel.split_right(panel.width * 0.45)
+        equation, readout = left_column.split_top(left_column.height * 0.45)
+        bars_title, rest = right_column.shrink(0.1).split_top(0.45)
+        bars = rest.split_top(min(1.1, rest.height * 0.6))[0]
+        alone = right_column
     return ExplainLayout(
-        header, plot, legend, equation, bars_title, bars, readout.shrink(0.05), caption
+        header,
+        plot,
+        legend,
+        equation,
+        bars_title,
+        bars,
+        readout.shrink(0.05),
+        alone.shrink(0.05),
+        caption,
     )
