@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -133,7 +134,9 @@ def test_a_cached_build_does_not_import_manim(built):
 
 
 def test_a_changed_or_deleted_file_is_rendered_again_and_only_that_one(built, tmp_path):
-    figures, out, _ = built
+    _, built_out, _ = built
+    out = tmp_path / "out"
+    shutil.copytree(built_out, out)  # keeps modification times, which the cache compares
     changed = write(
         tmp_path, TINY.replace('caption = "SGD', 'seconds_per_step = 0.2\ncaption = "SGD')
     )
@@ -174,6 +177,22 @@ def test_a_video_snippet_loops_muted_inline_with_its_poster(built):
     assert video["aria-label"] == "two balls"
     assert tags.first("source") == {"src": "race.mp4", "type": "video/mp4"}
     assert not tags.caption  # no caption given, no <figcaption>
+
+
+def test_new_words_rewrite_the_snippets_without_rendering(built, tmp_path):
+    figures, out, _ = built
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)  # keeps modification times, which the cache compares
+    text = TINY.replace('title = "Tiny"', 'title = "Tiny"\nbase_url = "/assets/ch6/"')
+    reworded = write(tmp_path, text.replace("SGD에 의한", "새 캡션: SGD에 의한"))
+    result = build(reworded, "--out", str(copy))
+    assert "0 rendered, 3 up to date" in result.output, result.output
+    tags = Tags((copy / "zig.md").read_text())
+    assert tags.caption == "새 캡션: SGD에 의한 최적화 갱신 경로"
+    assert tags.first("img")["src"] == "/assets/ch6/zig.gif"
+    video = Tags((copy / "race.md").read_text())
+    assert video.first("video")["poster"] == "/assets/ch6/race.png"
+    assert video.first("source")["src"] == "/assets/ch6/race.mp4"
 
 
 def test_index_lists_every_figure_in_file_order(built):
@@ -365,10 +384,15 @@ def test_figures_resolve_like_the_cli_with_tables_defaults_and_every_kind_of_val
             steps = 12
             stretch = true
             alt = "a"
+            [figures.small]
+            format = "gif"
+            max_size = "300KB"
+            alt = "a GIF that fits"
             """,
         )
     )
-    (figure,) = figures.figures
+    figure, small = figures.figures
+    assert small.resolve("gif")[0].max_bytes == 300_000
     assert figure.formats == ("webm", "mp4") and figure.outputs == ("webm", "mp4", "png")
     settings, experiment = figure.resolve("webm")
     assert (settings.theme, settings.format, settings.equal_scale) == ("dark", "webm", False)

@@ -2,7 +2,7 @@
 
 A figure's render options are `resolve_settings`'s parameters (so a new option there is accepted
 here too), named as the CLI names them: `format` (one or a list), `stretch`; its experiment is
-`build_experiment`'s: preset, optimizers, surface, start, steps. Both go through those same
+`build_experiment`'s: preset, optimizers, surface, start, steps, window. Both go through those same
 functions, so a figure and `optiroll render` resolve alike.
 """
 
@@ -15,6 +15,7 @@ import sys
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,7 @@ def resolve_figure(
     return settings, experiment
 
 
+@cache
 def _setting_params() -> dict[str, tuple[str, Any]]:
     """figure key -> (resolve_settings parameter, its type hint)."""
     hints = typing.get_type_hints(resolve_settings)
@@ -119,6 +121,7 @@ def _setting_params() -> dict[str, tuple[str, Any]]:
     }
 
 
+@cache
 def _setting_defaults() -> dict[str, Any]:
     return {
         SETTING_NAMES.get(name, name): p.default
@@ -150,6 +153,7 @@ def _is_spec_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
 
 
+@cache
 def _key_checks() -> dict[str, tuple[Callable[[Any], bool], str]]:
     """Every key a figure (or [defaults]) may have, with its type test and the type in words."""
     checks = {key: _hint_check(hint) for key, (_, hint) in _setting_params().items()}
@@ -380,7 +384,8 @@ class _Checker:
         """resolve_settings's arguments (fmt apart), checked for every format the figure asks."""
         args: dict[str, Any] = {}
         fmts = merged.get("format", _setting_defaults()["format"])
-        for fmt in [fmts] if isinstance(fmts, str) else fmts:
+        fmts = [fmts] if isinstance(fmts, str) else fmts
+        for fmt in fmts:
             checked: dict[str, Any] = {}
             for key, (param, _) in _setting_params().items():
                 if key != "format" and key not in merged:
@@ -394,9 +399,9 @@ class _Checker:
                     blame(key, str(err))
                     return None
             args = checked
-        if experiment_args is not None:
+        if experiment_args is not None and fmts:
             try:
-                resolve_figure(args, experiment_args, "png")
+                resolve_figure(args, experiment_args, fmts[0])
             except OptirollError as err:
                 blame("scene" if "scene" in merged else "optimizers", str(err))
                 return None
