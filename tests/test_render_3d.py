@@ -178,3 +178,16 @@ def test_balls_are_where_the_sidecar_projects_them_and_a_diverged_one_is_marked(
     assert color_near(frame, screen_to_pixels(screen, settings), LIGHT.ball(0)) <= 30
     # The page stays white around the relief.
     assert frame[2, 2].tolist() == [255, 255, 255]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--stretch"], "--stretch does not apply to surface3d: its x and y share one scale"),
+        (["--loss-curve"], "--loss-curve applies to compare and race only, not surface3d"),
+    ],
+)
+def test_options_the_3d_scene_cannot_honour_are_one_line_errors(args, message):
+    result = CliRunner().invoke(cli, ["render", "surface3d", *args])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"optiroll: error: {message}"

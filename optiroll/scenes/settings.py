@@ -134,6 +134,8 @@ def resolve_settings(
         )
     if max_size is not None and fmt != "gif":
         raise OptirollError("--max-size applies to GIFs only")
+    if not equal_scale and scene == "surface3d":
+        raise OptirollError("--stretch does not apply to surface3d: its x and y share one scale")
     if loss_curve and scene not in LOSS_CURVE_SCENES:
         raise OptirollError(
             f"--loss-curve applies to {' and '.join(LOSS_CURVE_SCENES)} only, not {scene}"
