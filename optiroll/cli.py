@@ -397,10 +397,15 @@ def _build_progress() -> tuple[Callable[[int, int, int, int], None], Callable[[A
     tty = sys.stderr.isatty()
     clear = "\r\033[K" if tty else ""
 
+    shown = ""
+
     def progress(files_done: int, files: int, frames_done: int, frames: int) -> None:
-        if tty:
-            line = f"{clear}  {files_done}/{files} files, frame {frames_done}/{frames}"
-            click.echo(line, nl=False, err=True)
+        nonlocal shown
+        line = f"  {files_done}/{files} files, frame {frames_done}/{frames}"
+        if tty and line != shown:
+            # The last update clears the line, so the summary starts on a clean one.
+            click.echo(clear + (line if files_done < files else ""), nl=False, err=True)
+            shown = line
 
     def on_done(outcome: Any) -> None:
         status = f"failed: {outcome.error}" if outcome.error else f"{outcome.seconds:.1f} s"
