@@ -214,6 +214,11 @@ class ExplainBoard:
         traj, area, k = self.trajectory, self.layout.plot, self.k
         here = self.ball.position(t)
         start = area.to_scene(here)
+        if not area.window.contains(here):  # the ball left the plot: so do its arrows
+            for arrow in (self.gradient_arrow, self.velocity_arrow):
+                if arrow is not None:
+                    arrow.point_from(start, start)
+            return
         self.gradient_arrow.point_from(start, area.to_scene(here - self.scale * traj.gradients[k]))
         if self.velocity_arrow is not None:
             aim = traj.points[k] + traj.quantities["v"][k + 1]
