@@ -119,7 +119,7 @@ def _render(
     import_manim()
     from .capture import render_frames
     from .output import atomic_output, verify
-    from .sections import SectionCutter
+    from .sections import JOINABLE, SectionCutter, join_clips
 
     trajectories = experiment.run()
     steps = max(len(t.points) - 1 for t in trajectories)
@@ -137,21 +137,27 @@ def _render(
             if clips_dir
             else None
         )
+        # A sectioned video is its clips joined, so its frames are encoded once, not twice.
+        joined = cutter is not None and settings.format in JOINABLE
         fixed = _palette_colors(settings, len(trajectories))
-        encoder.open(
-            settings.format,
-            temporary,
-            settings.width,
-            settings.height,
-            settings.fps,
-            max_colors=_gif_colors(fixed),
-            max_bytes=settings.max_bytes,
-            fixed_colors=fixed,
-        )
+        if joined:
+            encoder.abort()
+        else:
+            encoder.open(
+                settings.format,
+                temporary,
+                settings.width,
+                settings.height,
+                settings.fps,
+                max_colors=_gif_colors(fixed),
+                max_bytes=settings.max_bytes,
+                fixed_colors=fixed,
+            )
 
         def sink(frame) -> None:
             nonlocal done
-            encoder.write(frame)
+            if not joined:
+                encoder.write(frame)
             if cutter:
                 cutter.write(frame)
             done += 1
@@ -164,25 +170,33 @@ def _render(
                 scene.on_section = cutter.start
             return scene
 
-        frames = render_frames(
-            build,
-            {
-                "pixel_width": settings.width,
-                "pixel_height": settings.height,
-                "frame_rate": settings.fps,
-                "frame_height": settings.frame_height,
-                "frame_width": settings.frame_width,
-                "background_color": _background(settings),
-            },
-            sink,
-        )
-        if frames != total:
-            raise RuntimeError(f"Manim made {frames} frames, expected {total}")
-        report = encoder.close()
-        info = verify(temporary, report)
-        clips = cutter.close() if cutter else None
+        try:
+            frames = render_frames(
+                build,
+                {
+                    "pixel_width": settings.width,
+                    "pixel_height": settings.height,
+                    "frame_rate": settings.fps,
+                    "frame_height": settings.frame_height,
+                    "frame_width": settings.frame_width,
+                    "background_color": _background(settings),
+                },
+                sink,
+            )
+            if frames != total:
+                raise RuntimeError(f"Manim made {frames} frames, expected {total}")
+            clips = cutter.close() if cutter else None
+        except BaseException:
+            if cutter:
+                cutter.abort()
+            raise
         if clips is not None and sum(c.frames for c in clips) != frames:
             raise RuntimeError(f"the section clips hold {sum(c.frames for c in clips)} frames")
+        if joined:
+            report = join_clips(clips_dir, clips, settings.format, temporary)
+        else:
+            report = encoder.close()
+        info = verify(temporary, report)
     given_up = tuple(getattr(report, "given_up", ()))
     sidecar = sidecar_path(output)
     _write_sidecar(sidecar, settings, experiment, trajectories, report, output, folder, clips)

@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
 import numpy as np
 
-from .encode import Encoder, open_encoder
+from .background import EncoderProcess
+from .encode import _VIDEO, EncodeReport  # the containers' options (faststart), as encode uses
 from .output import verify
 
 
@@ -59,8 +61,17 @@ def _umask() -> int:
     return mask
 
 
+# Formats whose clips can be joined into the whole video by copying packets, without encoding
+# the frames a second time: each clip starts with a keyframe and all share one encoder setup.
+JOINABLE = ("mp4", "webm")
+
+
 class SectionCutter:
-    """Writes the frames after each `start(name)` into that section's clip in `folder`."""
+    """Writes the frames after each `start(name)` into that section's clip in `folder`.
+
+    Each clip is encoded in a worker process (`EncoderProcess`), so encoding overlaps drawing;
+    the next worker is started while the current section runs, so its start-up costs nothing.
+    """
 
     def __init__(self, folder: Path, fmt: str, width: int, height: int, fps: float):
         self.folder, self.fmt = Path(folder), fmt
@@ -69,7 +80,8 @@ class SectionCutter:
         self.clips: list[Clip] = []
         self.name = "start"  # frames before the first mark still belong to a clip
         self.first = 0
-        self.encoder: Encoder | None = None
+        self.encoder: EncoderProcess | None = None
+        self.spare: EncoderProcess | None = EncoderProcess()
 
     def start(self, name: str) -> None:
         """Close the running section's clip; the next frames go to `name`."""
@@ -78,15 +90,24 @@ class SectionCutter:
 
     def write(self, frame: np.ndarray) -> None:
         if self.encoder is None:  # opened on a section's first frame: empty ones write nothing
+            self.encoder, self.spare = self.spare or EncoderProcess(), EncoderProcess()
             path = self.folder / self._file()
-            self.encoder = open_encoder(self.fmt, path, self.width, self.height, self.fps)
+            self.encoder.open(self.fmt, path, self.width, self.height, self.fps)
         self.encoder.write(frame)
         self.frame += 1
 
     def close(self) -> list[Clip]:
         """Finish the last clip; every clip has been decoded and checked against its frames."""
         self._finish()
+        self.abort()
         return self.clips
+
+    def abort(self) -> None:
+        """Stop the workers (the current clip is left unfinished)."""
+        for worker in (self.encoder, self.spare):
+            if worker is not None:
+                worker.abort()
+        self.encoder = self.spare = None
 
     def _file(self) -> str:
         return f"{len(self.clips) + 1:02d}-{self.name}.{self.fmt}"
@@ -95,6 +116,36 @@ class SectionCutter:
         if self.encoder is None:
             return
         file = self._file()
-        info = verify(self.folder / file, self.encoder.close())
-        self.encoder = None
+        encoder, self.encoder = self.encoder, None
+        info = verify(self.folder / file, encoder.close())
         self.clips.append(Clip(self.name, file, self.first, self.frame - self.first, info.duration))
+
+
+def join_clips(folder: Path, clips: list[Clip], fmt: str, target: Path) -> EncodeReport:
+    """Write the whole video as the clips' packets one after another: nothing is re-encoded."""
+    paths = [Path(folder) / clip.file for clip in clips]
+    with av.open(str(paths[0])) as first:
+        template = first.streams.video[0]
+        setup = bytes(template.codec_context.extradata or b"")
+        width, height = template.codec_context.width, template.codec_context.height
+        fps = float(template.average_rate)
+        with av.open(str(target), "w", options=_VIDEO[fmt].container_options) as out:
+            stream = out.add_stream_from_template(template)
+            offset = 0
+            for path in paths:
+                with av.open(str(path)) as clip:
+                    source = clip.streams.video[0]
+                    if bytes(source.codec_context.extradata or b"") != setup:
+                        raise ValueError(f"{path.name} was encoded differently; cannot join")
+                    end = offset
+                    for packet in clip.demux(source):
+                        if packet.dts is None:  # the demuxer's end-of-stream marker
+                            continue
+                        packet.pts += offset
+                        packet.dts += offset
+                        end = max(end, packet.pts + packet.duration)
+                        packet.stream = stream
+                        out.mux(packet)
+                    offset = end
+    frames = sum(clip.frames for clip in clips)
+    return EncodeReport(Path(target), width, height, fps, frames, Path(target).stat().st_size)
