@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -16,6 +17,14 @@ from optiroll.scenes import lecture  # noqa: E402
 from optiroll.scenes.beats import frames, lecture_sections  # noqa: E402
 from optiroll.scenes.settings import resolve_settings  # noqa: E402
 from optiroll.scenes.words import KOREAN  # noqa: E402
+
+
+def frame_at(path: Path, index: int) -> np.ndarray:
+    with av.open(str(path)) as container:
+        for i, frame in enumerate(container.decode(video=0)):
+            if i == index:
+                return frame.to_ndarray(format="rgb24")
+    raise IndexError(index)
 
 
 def decoded_frames(path: Path) -> int:
@@ -71,6 +80,10 @@ def test_lecture_sections_are_clips_that_add_up_to_the_whole(tmp_path):
     with av.open(str(folder / clips[2]["file"])) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (640, 360)
+    # The whole is the clips joined packet for packet: its frames are the clips' frames.
+    whole, clip = frame_at(out, starts[2] + 7), frame_at(folder / clips[2]["file"], 7)
+    assert np.array_equal(whole, clip)
+    assert not np.array_equal(whole, frame_at(out, starts[2] - 1))
     # No hidden temporary files or folders are left beside the output.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "lecture.mp4",
