@@ -258,6 +258,8 @@ class ExplainBoard:
 class ExplainScene(Scene):
     """One optimizer beside its rule; one beat per step, then the last frame held."""
 
+    ball_colors = 5  # the ball, the arrows (1, 2) and the bars (3, 4): a GIF keeps them exact
+
     def __init__(
         self,
         settings: RenderSettings,

@@ -46,6 +46,7 @@ class LectureScene(Scene):
     """The whole lecture; `on_section` (set by the render pipeline) hears each section start."""
 
     on_section: Callable[[str], None] | None = None
+    ball_colors = 5  # the ball, the arrows (1, 2) and the bars (3, 4): a GIF keeps them exact
 
     def __init__(
         self,

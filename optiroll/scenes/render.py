@@ -139,7 +139,8 @@ def _render(
         )
         # A sectioned video is its clips joined, so its frames are encoded once, not twice.
         joined = cutter is not None and settings.format in JOINABLE
-        fixed = _palette_colors(settings, len(trajectories))
+        # Scenes that draw aids in the scheme's ball colours say how many of them they use.
+        fixed = _palette_colors(settings, max(len(trajectories), getattr(cls, "ball_colors", 0)))
         if joined:
             encoder.abort()
         else:
