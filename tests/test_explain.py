@@ -157,3 +157,30 @@ def test_explain_takes_one_optimizer():
     result = CliRunner().invoke(cli, ["render", "explain", "-o", "sgd", "-o", "adam"])
     assert result.exit_code == 2
     assert "explain scene shows one optimizer" in result.output
+
+
+def overlap(a, b) -> bool:
+    return a.left < b.right and b.left < a.right and a.bottom < b.top and b.bottom < a.top
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3", "1:1"])
+@pytest.mark.parametrize("surface", ["book", "rotated"])
+def test_layout_keeps_every_part_in_the_frame_and_off_the_plot(aspect, surface):
+    from optiroll.optim.registry import surface as surface_named
+    from optiroll.scenes.lesson_layout import layout_explain
+
+    settings = resolve_settings("explain", "mp4", "blog", aspect=aspect)
+    window = surface_named(surface).window
+    layout = layout_explain(settings.frame_width, settings.frame_height, window)
+    fw, fh = settings.frame_width / 2, settings.frame_height / 2
+    plot = layout.plot.box
+    others = [layout.header, layout.legend, layout.equation, layout.bars_title, layout.bars]
+    others += [layout.readout, layout.readout_alone, layout.caption]
+    for box in [plot, *others]:
+        assert -fw <= box.left < box.right <= fw and -fh <= box.bottom < box.top <= fh
+    assert not any(overlap(plot, box) for box in others)
+    # Equal scale: a data unit is as long across as up.
+    w = layout.plot.window
+    assert plot.width / (w.x_max - w.x_min) == pytest.approx(plot.height / (w.y_max - w.y_min))
+    # The plot is the largest part: it spans half the frame across or up.
+    assert max(plot.width / settings.frame_width, plot.height / settings.frame_height) > 0.5
