@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from ..optim.surfaces import Window
 from .layout import Box, PlotArea
 
-WIDE = 1.5  # frames at least this wide put the rule beside the plot, narrower ones below it
+PANEL_SHARE = 0.4  # of the width, for the rule, bars and readout beside the plot
+MIN_PANEL = 4.0  # scene units: narrower, the rule beside the plot is too small to read
 
 
 @dataclass(frozen=True)
@@ -26,43 +27,52 @@ class ExplainLayout:
 def layout_explain(
     frame_width: float, frame_height: float, window: Window, equal_scale: bool = True
 ) -> ExplainLayout:
-    """Split the frame: a header, the plot with its legend, the rule with bars and readout, a caption."""
+    """Split the frame: a header, the plot with its legend, the rule with bars and readout, a caption.
+
+    The rule goes beside the plot or below it, whichever leaves the plot larger (beside it only
+    when that column is wide enough to read).
+    """
     frame = Box(-frame_width / 2, -frame_height / 2, frame_width / 2, frame_height / 2).shrink(0.25)
     header, body = frame.split_top(0.55)
     caption = Box(body.left, body.bottom, body.right, body.bottom + 0.6)
     body = Box(body.left, caption.top + 0.15, body.right, body.top - 0.1)
-    if frame_width / frame_height >= WIDE:
-        left, panel = body.split_right(body.width * 0.4)
-        left = Box(left.left, left.bottom, left.right - 0.3, left.top)
-    else:  # the plot on top, the panel below it
-        left, panel = body.split_top(body.height * 0.58)
+    options = [_below(body, window, equal_scale)]
+    if body.width * PANEL_SHARE >= MIN_PANEL:
+        options.append(_beside(body, window, equal_scale))
+    parts = max(options, key=lambda o: o[0].box.width * o[0].box.height)
+    return ExplainLayout(header, *parts, caption)
+
+
+def _plot(room: Box, window: Window, equal_scale: bool) -> tuple[PlotArea, Box]:
+    """The plot centred in `room` above its legend strip, and the legend right under it."""
     aspect = (window.x_max - window.x_min) / (window.y_max - window.y_min)
-    room = Box(left.left, left.bottom + 0.55, left.right, left.top)
-    fitted = room.fit(aspect) if equal_scale else room
-    # The plot centred in its room, its legend right under it.
-    top = room.top - (room.height - fitted.height) / 2
+    above_legend = Box(room.left, room.bottom + 0.55, room.right, room.top)
+    fitted = above_legend.fit(aspect) if equal_scale else above_legend
+    top = above_legend.top - (above_legend.height - fitted.height) / 2
     plot_box = Box(fitted.left, top - fitted.height, fitted.right, top)
-    legend = Box(left.left, plot_box.bottom - 0.55, left.right, plot_box.bottom - 0.1)
-    plot = PlotArea(plot_box, window)
-    if frame_width / frame_height >= WIDE:  # a column: rule, bars, readout
-        equation, rest = panel.split_top(panel.height * 0.36)
-        bars_title, rest = rest.split_top(0.45)
-        bars, readout = rest.split_top(min(1.1, rest.height * 0.4))
-        alone = Box(readout.left, readout.bottom, readout.right, bars_title.top)
-    else:  # two columns: the rule over the readout, the bars beside them
-        left_column, right_column = panel.split_right(panel.width * 0.45)
-        equation, readout = left_column.split_top(left_column.height * 0.45)
-        bars_title, rest = right_column.shrink(0.1).split_top(0.45)
-        bars = rest.split_top(min(1.1, rest.height * 0.6))[0]
-        alone = right_column
-    return ExplainLayout(
-        header,
-        plot,
-        legend,
-        equation,
-        bars_title,
-        bars,
-        readout.shrink(0.05),
-        alone.shrink(0.05),
-        caption,
+    legend = Box(room.left, plot_box.bottom - 0.55, room.right, plot_box.bottom - 0.1)
+    return PlotArea(plot_box, window), legend
+
+
+def _beside(body: Box, window: Window, equal_scale: bool) -> tuple:
+    """The plot on the left; a column on the right: the rule, the bars, the readout."""
+    left, panel = body.split_right(body.width * PANEL_SHARE)
+    plot, legend = _plot(
+        Box(left.left, left.bottom, left.right - 0.3, left.top), window, equal_scale
     )
+    equation, rest = panel.split_top(panel.height * 0.36)
+    bars_title, rest = rest.split_top(0.45)
+    bars, readout = rest.split_top(min(1.1, rest.height * 0.4))
+    alone = Box(readout.left, readout.bottom, readout.right, bars_title.top)
+    return plot, legend, equation, bars_title, bars, readout.shrink(0.05), alone.shrink(0.05)
+
+
+def _below(body: Box, window: Window, equal_scale: bool) -> tuple:
+    """The plot on top; below it the rule over the readout, and the bars beside them."""
+    top, panel = body.split_top(body.height * 0.58)
+    plot, legend = _plot(top, window, equal_scale)
+    left_column, right_column = panel.split_right(panel.width * 0.45)
+    equation, readout = left_column.split_top(left_column.height * 0.45)
+    bars_title, rest = right_column.shrink(0.1).split_top(0.45)
+    bars = rest.split_top(min(1.1, rest.height * 0.6))[0]
+    return plot, legend, equation, bars_title, bars, readout.shrink(0.05), right_column.shrink(0.05)
