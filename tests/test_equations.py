@@ -23,6 +23,15 @@ from optiroll.scenes.narration import statements  # noqa: E402
 HAS_TEX = shutil.which("latex") is not None and shutil.which("dvisvgm") is not None
 
 
+@pytest.fixture(autouse=True)
+def media_dir(tmp_path):
+    """Manim's TeX and text files go to a temporary folder, not ./media (rendering sets its own)."""
+    from manim import tempconfig
+
+    with tempconfig({"media_dir": str(tmp_path / "media")}):
+        yield
+
+
 @pytest.fixture
 def no_tex(monkeypatch, tmp_path):
     """A PATH on which neither latex nor dvisvgm exists, and the notice not yet given."""
