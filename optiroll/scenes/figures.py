@@ -101,17 +101,17 @@ class OptimizerFigure(Scene):
             static.append(
                 note.move_to([header.left, header.center[1], 0], aligned_edge=np.array([-1, 0, 0]))
             )
-        moving.append(
-            StepCounter(
-                words,
-                self.experiment.steps,
-                tracker,
-                font,
-                scheme.text,
-                header.height * 0.6,
-                np.array([header.right, header.center[1], 0]),
-            )
+        counter = StepCounter(
+            words,
+            self.experiment.steps,
+            tracker,
+            font,
+            scheme.text,
+            header.height * 0.6,
+            np.array([header.right, header.center[1], 0]),
         )
+        static.append(counter.fixed)
+        moving.append(counter)
 
         self.add(*static)
         self.add(*moving)

@@ -29,13 +29,14 @@ from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from .contours import contour_levels, contour_lines
 from .layout import PixelGrid, PlotArea, clip_polyline
+from .mobject_cache import text as cached_text
 from .theme import ColorScheme
 from .words import Words
 
 
 def label(text: str, font: str, color: str, height: float, max_width: float) -> Text:
     """A Text scaled to `height` (scene units), narrowed to `max_width` if it is too long."""
-    mob = Text(text, font=font, color=color) if font else Text(text, color=color)
+    mob = cached_text(text, font, color)
     mob.scale_to_fit_height(height)
     if mob.width > max_width:
         mob.scale_to_fit_width(max_width)
@@ -137,6 +138,7 @@ class TrailedBall(VGroup):
         self.ball = Dot(
             radius=radius, color=color, stroke_color=scheme.background, stroke_width=stroke * 0.8
         )
+        self.history_end = -1
         self.add(self.history, self.tail, self.ball)
         self.diverged_mark = self._diverged_mark(trajectory, color, radius, stroke, words, font)
         self.add_updater(lambda mob: mob.show_step(mob.tracker.get_value()))
@@ -156,9 +158,10 @@ class TrailedBall(VGroup):
         path = np.vstack([done, here])
         split = max(0, len(done) - self.TAIL_STEPS)
         window = self.area.window
-        polyline(
-            [self.area.to_scene(p) for p in clip_polyline(path[: split + 1], window)], self.history
-        )
+        if split != self.history_end:  # the dim part grows once a step, not every frame
+            self.history_end = split
+            pieces = clip_polyline(path[: split + 1], window)
+            polyline([self.area.to_scene(p) for p in pieces], self.history)
         polyline([self.area.to_scene(p) for p in clip_polyline(path[split:], window)], self.tail)
         inside = bool(window.contains(here))
         centre = self.area.to_scene(here)
@@ -196,10 +199,12 @@ class TrailedBall(VGroup):
 
 
 class StepCounter(VGroup):
-    """'step 12 / 30': the digits are replaced when the step changes, never morphed.
+    """The digits of 'step 12 / 30', replaced when the step changes, never morphed.
 
     Pango takes ~60 ms per Text, so the text is laid out once with zeros in the digit slots and
-    each step swaps in copies of pre-drawn digit glyphs at those slots.
+    each step swaps pre-drawn digit outlines into those slots. The counter holds only the digits;
+    the rest of the text is `fixed`, to be added with the static parts so Manim paints it once
+    (a mobject's whole family is redrawn every frame when any member has an updater).
     """
 
     def __init__(
@@ -228,14 +233,16 @@ class StepCounter(VGroup):
         # objects and take new shapes with `become`; adding and removing them would leave stale ones.
         self.slots = [template[first + i] for i in range(width)]
         self.glyphs = list(digits)
-        self.add(template)
+        slots = range(first, first + width)
+        self.fixed = VGroup(*(glyph for i, glyph in enumerate(template) if i not in slots))
+        self.add(*self.slots)
         self.shown = -1
         self.add_updater(lambda mob: mob.refresh())
         self.refresh()
 
     @staticmethod
     def _text(content: str, font: str, color: str) -> Text:
-        return Text(content, font=font, color=color) if font else Text(content, color=color)
+        return cached_text(content, font, color)
 
     def refresh(self) -> None:
         step = int(np.floor(self.tracker.get_value() + 1e-9))
@@ -247,6 +254,13 @@ class StepCounter(VGroup):
             if char == " ":
                 slot.set_fill(opacity=0)
                 continue
-            center, bottom = slot.get_center(), slot.get_bottom()
-            slot.become(self.glyphs[int(char)].copy())
-            slot.move_to(center).align_to(bottom, DOWN).set_fill(opacity=1)
+            # The glyph's outline, centred on the slot and on its baseline: new points, no copy
+            # of the mobject (a deep copy per digit cost more than drawing the frame).
+            glyph = self.glyphs[int(char)]
+            offset = [
+                slot.get_center()[0] - glyph.get_center()[0],
+                slot.get_bottom()[1] - glyph.get_bottom()[1],
+                0.0,
+            ]
+            slot.set_points(glyph.points + np.array(offset))
+            slot.set_fill(opacity=1)

@@ -200,15 +200,13 @@ class SurfaceFigure(ThreeDScene):
         else:
             note.move_to([header.left, header.center[1], 0], aligned_edge=-RIGHT)
         mobs.append(note)
-        mobs.append(
-            StepCounter(
-                words,
-                self.experiment.steps,
-                tracker,
-                font,
-                scheme.text,
-                height,
-                np.array([header.right, header.center[1], 0]),
-            )
+        counter = StepCounter(
+            words,
+            self.experiment.steps,
+            tracker,
+            font,
+            scheme.text,
+            height,
+            np.array([header.right, header.center[1], 0]),
         )
-        return mobs
+        return [*mobs, counter.fixed, counter]
