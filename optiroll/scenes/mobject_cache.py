@@ -7,6 +7,7 @@ half-written (Manim's own SVG cache can be: it writes in place).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -36,7 +37,7 @@ def cached(kind: str, key: list, build: Callable[[], M]) -> M:
     try:
         with path.open("rb") as file:
             return pickle.load(file)
-    except FileNotFoundError:
+    except OSError:  # not made yet, or no cache folder to be had
         pass
     except Exception:  # noqa: BLE001 — a damaged or stale entry is made again
         path.unlink(missing_ok=True)
@@ -51,8 +52,9 @@ def _store(path: Path, mobject: object) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(pickle.dumps(mobject, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, path)
-    except OSError:  # a read-only or full cache only costs time
-        temporary.unlink(missing_ok=True)
+    except OSError:  # a read-only, full or missing cache only costs time
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 def text(content: str, font: str, color: str):
