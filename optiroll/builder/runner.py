@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.util
 import os
 import queue
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -59,11 +56,6 @@ def _init_worker(progress_queue: Any) -> None:
     """Import Manim once per worker; a missing extra fails each job with the install hint."""
     global _worker_queue, _worker_import_error
     _worker_queue = progress_queue
-    # Manim's text and TeX caches are not safe for two processes writing the same entry (one reads
-    # a half-written SVG), and capture puts them under XDG_CACHE_HOME: one private cache a worker.
-    private = tempfile.mkdtemp(prefix="optiroll-worker-")
-    os.environ["XDG_CACHE_HOME"] = private
-    multiprocessing.util.Finalize(None, shutil.rmtree, args=(private, True), exitpriority=10)
     from ..scenes.render import import_manim
 
     try:

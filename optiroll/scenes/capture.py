@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import cache
@@ -30,20 +31,38 @@ _REQUIRED: dict[str, Any] = {
 }
 
 
-def default_media_dir() -> Path:
-    """Where Manim may keep its TeX and Text caches: never the current directory."""
+def cache_root() -> Path:
+    """optiroll's cache folder (XDG_CACHE_HOME or ~/.cache): never the current directory."""
     root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "optiroll" / "manim"
+    return Path(root) / "optiroll"
 
 
 def render_frames(
     build_scene: Callable[[], Scene], settings: Mapping[str, Any], sink: FrameSink
 ) -> int:
     """Render the scene built by `build_scene` under `settings`; lend each RGBA frame to `sink`."""
+    defaults = _library_defaults()
+    # Manim's own files (Text SVGs, TeX) go to a folder of this call's: Manim writes them in place,
+    # so two renders sharing one could read each other's half-written file. What is worth keeping
+    # between renders is kept by `mobject_cache`, atomically.
+    with tempfile.TemporaryDirectory(prefix="optiroll-manim-") as media:
+        return _render(
+            build_scene,
+            _resolve_settings({"media_dir": media, **settings}, defaults),
+            defaults,
+            sink,
+        )
+
+
+def _render(
+    build_scene: Callable[[], Scene],
+    applied: Mapping[str, Any],
+    defaults: ManimConfig,
+    sink: FrameSink,
+) -> int:
+    """Build and play the scene under Manim's defaults plus `applied`, frames to our writer."""
     from manim import config, tempconfig
 
-    defaults = _library_defaults()
-    applied = _resolve_settings(settings, defaults)
     with tempconfig({}):  # only for its save/restore of the global config
         config.update(defaults)
         for key, value in applied.items():
@@ -70,7 +89,6 @@ def _resolve_settings(settings: Mapping[str, Any], defaults: ManimConfig) -> dic
     applied: dict[str, Any] = {
         "verbosity": "WARNING",
         "progress_bar": "none",
-        "media_dir": str(default_media_dir()),
         **settings,
         **_REQUIRED,
     }
