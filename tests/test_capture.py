@@ -157,3 +157,11 @@ def test_a_manim_cfg_in_cwd_changes_nothing_and_nothing_lands_in_cwd(tmp_path):
     assert run_child(hostile, media) == expected
     assert list(plain.iterdir()) == []
     assert [p.name for p in hostile.iterdir()] == ["manim.cfg"]
+
+
+def test_a_still_is_the_last_frame_alone():
+    _, frames = capture()
+    stills = []
+    count = render_frames(DotRight, SETTINGS, lambda f: stills.append(f[..., :3].copy()), still=True)
+    assert count == len(stills) == 1
+    assert np.array_equal(stills[0], frames[-1])

@@ -38,9 +38,17 @@ def cache_root() -> Path:
 
 
 def render_frames(
-    build_scene: Callable[[], Scene], settings: Mapping[str, Any], sink: FrameSink
+    build_scene: Callable[[], Scene],
+    settings: Mapping[str, Any],
+    sink: FrameSink,
+    *,
+    still: bool = False,
 ) -> int:
-    """Render the scene built by `build_scene` under `settings`; lend each RGBA frame to `sink`."""
+    """Render the scene built by `build_scene` under `settings`; lend each RGBA frame to `sink`.
+
+    `still` draws only the last frame: Manim then runs every animation to its end without
+    drawing (a poster of a long scene takes a moment, not the whole animation's time).
+    """
     defaults = _library_defaults()
     # Manim's own files (Text SVGs, TeX) go to a folder of this call's: Manim writes them in place,
     # so two renders sharing one could read each other's half-written file. What is worth keeping
@@ -48,7 +56,10 @@ def render_frames(
     with tempfile.TemporaryDirectory(prefix="optiroll-manim-") as media:
         return _render(
             build_scene,
-            _resolve_settings({"media_dir": media, **settings}, defaults),
+            {
+                **_resolve_settings({"media_dir": media, **settings}, defaults),
+                "format": "png" if still else "none",
+            },
             defaults,
             sink,
         )
@@ -194,6 +205,6 @@ def _writer_class() -> type:
             pass
 
         def save_image(self, pixels: np.ndarray) -> None:
-            pass
+            self.forward(pixels, 1)  # a still's only frame
 
     return CaptureWriter

@@ -126,8 +126,12 @@ def _render(
     cls = scene_class(settings.scene)
     # A scene with its own timeline plans its frames; sectioned ones also get a clip per section.
     planned = getattr(cls, "planned_frames", None)
-    total = planned(settings, trajectories) if planned else expected_frames(settings, steps)
-    sectioned = hasattr(cls, "on_section") and settings.format != "png"
+    poster = settings.format == "png"  # only the last frame is drawn
+    if poster:
+        total = 1
+    else:
+        total = planned(settings, trajectories) if planned else expected_frames(settings, steps)
+    sectioned = hasattr(cls, "on_section") and not poster
     folder = sections_path(output) if sectioned else None
     done = 0
 
@@ -183,6 +187,7 @@ def _render(
                     "background_color": _background(settings),
                 },
                 sink,
+                still=poster,
             )
             if frames != total:
                 raise RuntimeError(f"Manim made {frames} frames, expected {total}")
