@@ -20,21 +20,30 @@ def describe_all() -> str:
     for cls in OPTIMIZER_CLASSES.values():
         defaults = ", ".join(_default(k, doc) for k, doc in cls.parameter_docs().items())
         lines += [f"  {cls.name:<16} {cls.formula}", f"  {'':<16} {defaults}"]
-    lines.append("\nSurfaces:")
+    lines.append("\nSurfaces (--surface NAME, or NAME:key=value for rotated):")
+    width = max(len(name) for name in [*SURFACES, *PRESETS]) + 1
     for s in SURFACES.values():
         w = s.window
+        minima = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in s.minima) or "none"
         lines += [
-            f"  {s.name:<10} {s.formula}",
-            f"  {'':<10} x in [{w.x_min:g}, {w.x_max:g}], y in [{w.y_min:g}, {w.y_max:g}],"
-            f" start ({s.start[0]:g}, {s.start[1]:g}), minima {list(s.minima)}",
+            f"  {s.name:<{width}} {s.formula}",
+            f"  {'':<{width}} x in [{w.x_min:g}, {w.x_max:g}], y in [{w.y_min:g}, {w.y_max:g}],"
+            f" start ({s.start[0]:g}, {s.start[1]:g}), minima {minima}",
         ]
+    lines += [
+        f"  {'rotated:angle=A':<{width}} the book's bowl turned by A degrees instead of 45",
+        f"  {'expr:FORMULA':<{width}} your own f(x, y): x, y, numbers, + - * / **, sin, cos, tan,"
+        " arcsin, arccos, arctan, sinh, cosh, tanh, exp, log, sqrt, abs; --window to frame it",
+    ]
     lines.append("\nPresets (steps count updates; a run has steps+1 points):")
     for p in PRESETS.values():
         runs = ", ".join(
-            name + "".join(f" {k}={v:g}" for k, v in values.items()) for name, values in p.runs
+            name + "".join(f" {k}={format_value(v)}" for k, v in values.items())
+            for name, values in p.runs
         )
         lines += [
-            f"  {p.name:<10} {p.surface} from ({p.start[0]:g}, {p.start[1]:g}), {p.steps} steps: {runs}",
-            f"  {'':<10} {p.why}",
+            f"  {p.name:<{width}} {p.surface} from ({p.start[0]:g}, {p.start[1]:g}),"
+            f" {p.steps} steps: {runs}",
+            f"  {'':<{width}} {p.why}",
         ]
     return "\n".join(lines)

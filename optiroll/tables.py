@@ -49,14 +49,9 @@ def as_table(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
 
 def as_json(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
     """One JSON object with every run at full float precision."""
-    return json.dumps(
-        {
-            "surface": experiment.surface.name,
-            "steps": experiment.steps,
-            "start": list(experiment.start),
-            "runs": [t.to_dict() for t in trajectories],
-        }
-    )
+    # The surface as given (spec, formula, window), so an expr: run says which formula it was.
+    setup = {k: v for k, v in experiment.to_dict().items() if k != "optimizers"}
+    return json.dumps({**setup, "runs": [t.to_dict() for t in trajectories]})
 
 
 def as_csv(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:

@@ -39,6 +39,13 @@ def test_trace_json_is_one_object_with_full_precision():
         assert run["diverged_at"] is None
 
 
+def test_trace_json_names_the_surface_as_given():
+    data = json.loads(invoke("trace", "-s", "expr:x**2 + y**2", "-n", "2", "--json").output)
+    assert data["surface_spec"] == "expr:x**2 + y**2"
+    assert data["formula"] == "f(x, y) = x**2 + y**2"
+    assert data["window"] == [-10.0, 10.0, -5.0, 5.0]
+
+
 def test_trace_reports_divergence_as_a_result():
     data = json.loads(invoke("trace", "--json", "-o", "sgd:lr=1.5", "-n", "200").output)
     run = data["runs"][0]
