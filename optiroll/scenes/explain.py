@@ -186,6 +186,7 @@ class ExplainBoard:
             self.equation,
             self.readout,
             self.caption,
+            counter.fixed,  # "step" and "/ N"; the counter itself holds only the digits
         ]
         arrows = VGroup(
             self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])
