@@ -72,6 +72,20 @@ def test_a_missing_required_piece_fails_the_check_and_says_how_to_install_it(cha
     assert fix in missing[0].line()
 
 
+@pytest.mark.parametrize(("python", "needs_tomli"), [((3, 10, 14), True), ((3, 11, 7), False)])
+def test_a_requirement_for_other_pythons_only_is_not_checked(python, needs_tomli):
+    probes = replace(
+        PRESENT,
+        python=python,
+        requires=lambda: ["numpy>=1.24", "tomli>=2; python_version < '3.11'"],
+        version=lambda name: None if name == "tomli" else "1.0",
+    )
+    findings = by_item(diagnose(probes))
+    assert ("tomli" in findings) == needs_tomli
+    if needs_tomli:
+        assert not findings["tomli"].ok
+
+
 def test_a_library_that_will_not_import_is_reported_with_its_error():
     def import_module(name):
         if name == "manimpango":

@@ -95,9 +95,28 @@ def _declared_packages(probes: Probes) -> list[tuple[str, str]]:
     for requirement in probes.requires():
         name = re.match(r"[A-Za-z0-9._-]+", requirement).group(0)
         extra = re.search(r"""extra\s*==\s*["']([^"']+)["']""", requirement)
-        if not extra or extra.group(1) == "render":
+        if (not extra or extra.group(1) == "render") and _for_this_python(requirement, probes):
             packages.append((name, extra.group(1) if extra else ""))
     return packages
+
+
+def _for_this_python(requirement: str, probes: Probes) -> bool:
+    """False for a requirement only some Pythons need (`tomli; python_version < '3.11'`)."""
+    ops = {
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+        "==": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+    }
+    here = tuple(probes.python[:2])
+    for op, version in re.findall(
+        r"""python_version\s*(<=|>=|==|!=|<|>)\s*["'](\d+\.\d+)["']""", requirement
+    ):
+        if not ops[op](here, tuple(int(part) for part in version.split("."))):
+            return False
+    return True
 
 
 def _python(probes: Probes) -> list[Finding]:
