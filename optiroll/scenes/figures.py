@@ -17,7 +17,7 @@ from .layout import PixelGrid, layout_figure
 from .legend import legend
 from .loss_axes import loss_axes
 from .loss_curve import LossCursor, LossCurveFrame
-from .mobjects import ContourMap, StepCounter, TrailedBall, label
+from .mobjects import ContourMap, StepCounter, TrailedBall, label, labels
 from .settings import RenderSettings
 from .theme import theme
 from .words import LANGUAGES
@@ -52,18 +52,19 @@ class OptimizerFigure(Scene):
         grid = PixelGrid(s.frame_width, s.frame_height, s.width, s.height)
 
         static, moving = [], []
+        titled = [panel for panel in self.layout.panels if panel.title_box is not None]
+        if titled:
+            titles = labels(
+                [words.label(self.trajectories[panel.runs[0]].optimizer) for panel in titled],
+                font,
+                scheme.text,
+                min(panel.title_box.height for panel in titled) * 0.6,
+                min(panel.title_box.width for panel in titled),
+            )
+            for panel, title in zip(titled, titles, strict=True):
+                static.append(title.move_to([*panel.title_box.center, 0]))
         for panel in self.layout.panels:
             static.append(ContourMap(self.experiment.surface, panel.area, scheme, stroke))
-            if panel.title_box is not None:
-                run = self.trajectories[panel.runs[0]]
-                title = label(
-                    words.label(run.optimizer),
-                    font,
-                    scheme.text,
-                    panel.title_box.height * 0.6,
-                    panel.title_box.width,
-                )
-                static.append(title.move_to([*panel.title_box.center, 0]))
             radius = min(panel.area.box.width, panel.area.box.height) * 0.022
             for i in panel.runs:
                 moving.append(

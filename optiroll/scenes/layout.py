@@ -86,17 +86,23 @@ class PlotArea:
 
 
 def best_grid(n: int, area: Box, panel_aspect: float, title_height: float) -> tuple[int, int]:
-    """The rows x cols grid for n panels whose plots come out largest (the book's 2x2 for four)."""
-    best, best_scale = (1, n), -1.0
+    """The rows x cols grid for n panels: plots nearly as large as they can be (within
+    GRID_SLACK), and of those the widest cells, so titles need not shrink (the book's 2x2 for
+    four; four square plots in 16:9 also 2x2 rather than a row of four with squeezed titles)."""
+    candidates = []
     for rows in range(1, n + 1):
         cols = math.ceil(n / rows)
         if (rows - 1) * cols >= n:
             continue
         cell_w, cell_h = area.width / cols, area.height / rows - title_height
         scale = min(cell_w, cell_h * panel_aspect) if cell_h > 0 else 0.0
-        if scale > best_scale + 1e-9:
-            best, best_scale = (rows, cols), scale
-    return best
+        candidates.append((scale, cell_w, (rows, cols)))
+    largest = max(scale for scale, _, _ in candidates)
+    near = [c for c in candidates if c[0] >= largest * (1 - GRID_SLACK)]
+    return max(near, key=lambda c: (c[1], c[0]))[2]
+
+
+GRID_SLACK = 0.15
 
 
 def scene_box_to_pixels(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from manim import DOWN, LEFT, Dot, VGroup
 
 from .layout import Box
-from .mobjects import label
+from .mobjects import labels
 
 
 def legend(
@@ -21,10 +21,8 @@ def legend(
     """(text, colour) entries, row by row in `columns` columns, centred in `box`."""
     rows = -(-len(entries) // columns)
     width = (box.width - 0.2) / columns - 0.6
-    texts = [label(text, font, text_color, text_height, float("inf")) for text, _ in entries]
-    widest = max(t.width for t in texts)
-    for text in texts:  # one size for all, so no entry looks more important
-        text.scale(min(1.0, width / widest))
+    # One size for all, so no entry looks more important.
+    texts = labels([text for text, _ in entries], font, text_color, text_height, width)
     items = VGroup(
         *(
             VGroup(Dot(radius=text_height * 0.36, color=color), text).arrange(buff=0.2)

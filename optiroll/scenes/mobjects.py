@@ -36,11 +36,19 @@ from .words import Words
 
 def label(text: str, font: str, color: str, height: float, max_width: float) -> Text:
     """A Text scaled to `height` (scene units), narrowed to `max_width` if it is too long."""
-    mob = cached_text(text, font, color)
-    mob.scale_to_fit_height(height)
-    if mob.width > max_width:
-        mob.scale_to_fit_width(max_width)
-    return mob
+    return labels([text], font, color, height, max_width)[0]
+
+
+def labels(
+    texts: Sequence[str], font: str, color: str, height: float, max_width: float
+) -> list[Text]:
+    """Texts at one size, the largest at which each fits `height` and `max_width`: titles of one
+    figure alike, whether or not they have descenders ('RMSProp' vs 'AdaGrad')."""
+    mobs = [cached_text(text, font, color) for text in texts]
+    factor = min(min(height / mob.height, max_width / mob.width) for mob in mobs)
+    for mob in mobs:
+        mob.scale(factor)
+    return mobs
 
 
 def polyline(pieces: Sequence[np.ndarray], mob: VMobject) -> VMobject:
