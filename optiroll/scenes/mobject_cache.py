@@ -16,14 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .capture import default_media_dir
+from .capture import cache_root
 
 FORMAT = 1  # bump when what is stored changes
 M = TypeVar("M")
 
 
 def cache_dir() -> Path:
-    return default_media_dir().parent / "mobjects"
+    return cache_root() / "mobjects"
 
 
 def cached(kind: str, key: list, build: Callable[[], M]) -> M:
