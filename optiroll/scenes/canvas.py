@@ -160,8 +160,10 @@ class Canvas:
     def _contour_masks(self) -> np.ndarray:
         w = self.surface.window
         # Levels from the window, not from the visible area, so they stay put on resize.
-        grid = np.stack(np.meshgrid(np.linspace(w.x_min, w.x_max, 101),
-                                    np.linspace(w.y_min, w.y_max, 101)), axis=-1)
+        grid = np.stack(
+            np.meshgrid(np.linspace(w.x_min, w.x_max, 101), np.linspace(w.y_min, w.y_max, 101)),
+            axis=-1,
+        )
         levels = contour_levels(self.surface.value(grid))
         with np.errstate(invalid="ignore", over="ignore"):
             band = np.searchsorted(levels, self.surface.value(self.view.dot_centres()))
@@ -191,8 +193,11 @@ class Canvas:
         for i, (dots, ends) in enumerate(self.trails):
             seen = dots[: ends[min(step, len(ends) - 1)]]
             trail = np.zeros_like(masks)
-            np.bitwise_or.at(trail, (seen[:, 0] // 4, seen[:, 1] // 2),
-                             _BRAILLE_BITS[seen[:, 0] % 4, seen[:, 1] % 2])
+            np.bitwise_or.at(
+                trail,
+                (seen[:, 0] // 4, seen[:, 1] // 2),
+                _BRAILLE_BITS[seen[:, 0] % 4, seen[:, 1] % 2],
+            )
             # A trail cell shows only that trail's dots: one cell has one colour.
             masks = np.where(trail > 0, trail, masks)
             inks = np.where(trail > 0, i, inks)
@@ -209,8 +214,10 @@ class Canvas:
                 marks[cell] = (marker(i), Ink(color(i), bold=True))
         rows = []
         for r in range(self.plot_rows):
-            row = [(str(chars[r, c]), CONTOUR if inks[r, c] < 0 else Ink(color(int(inks[r, c]))))
-                   for c in range(self.cols)]
+            row = [
+                (str(chars[r, c]), CONTOUR if inks[r, c] < 0 else Ink(color(int(inks[r, c]))))
+                for c in range(self.cols)
+            ]
             for (mr, mc), mark in marks.items():
                 if mr == r:
                     row[mc] = mark

@@ -118,8 +118,9 @@ class Player:
         self._write(text)
         if self.cast is not None:
             if not self.cast.started:
-                self.cast.start(*size, title=_title(self.surface),
-                                idle_time_limit=max(2.0, 2 * self.interval))
+                self.cast.start(
+                    *size, title=_title(self.surface), idle_time_limit=max(2.0, 2 * self.interval)
+                )
                 text = HIDE_CURSOR + text
             elif size != self.shown[2]:
                 self.cast.resize(now, *size)
@@ -178,8 +179,14 @@ def play_in_terminal(
             if cast is not None:
                 # No terminal to ask: web players show truecolor.
                 system = ColorSystem.TRUECOLOR if wants_color(color, environ) else None
-                record_offline(cast, experiment.surface, trajectories, fps=fps, size=fixed,
-                               encoder=FrameEncoder(system))
+                record_offline(
+                    cast,
+                    experiment.surface,
+                    trajectories,
+                    fps=fps,
+                    size=fixed,
+                    encoder=FrameEncoder(system),
+                )
             canvas = Canvas(experiment.surface, trajectories, *fixed, hints=False)
             stream.write(canvas.frame(canvas.steps).text())
             return
@@ -190,8 +197,18 @@ def play_in_terminal(
             keys = TerminalKeys(sys.stdin.fileno()) if interactive else NoKeys()
         encoder = FrameEncoder(color_system_for(stream, color, environ))
         with keys if isinstance(keys, TerminalKeys) else nullcontext():
-            player = Player(experiment.surface, trajectories, fps=fps, loop=loop, stream=stream,
-                            keys=keys, clock=clock, size=size, encoder=encoder, cast=cast)
+            player = Player(
+                experiment.surface,
+                trajectories,
+                fps=fps,
+                loop=loop,
+                stream=stream,
+                keys=keys,
+                clock=clock,
+                size=size,
+                encoder=encoder,
+                cast=cast,
+            )
             step = player.run()
         if not keys.interactive:
             # Leaving the alternate screen took the picture away; leave the last one behind.
@@ -205,6 +222,7 @@ def _terminal_size(fd: int) -> Size:
 
 def _pipe_size(environ: Mapping[str, str]) -> Size:
     """COLUMNS x LINES when set, else 80 x 24."""
+
     def number(name: str, default: int) -> int:
         value = environ.get(name, "")
         return int(value) if value.isdigit() and int(value) > 0 else default
