@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import LEFT, RIGHT, Scene, Text, ValueTracker, VGroup, smooth
+from manim import LEFT, RIGHT, Scene, ValueTracker, VGroup, smooth
 
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Surface
@@ -21,6 +21,7 @@ from .equations import EquationPanel
 from .fonts import pick_font
 from .layout import Box, Panel
 from .lesson_layout import ExplainLayout, layout_explain
+from .mobject_cache import text as cached_text
 from .mobjects import ContourMap, StepCounter, TrailedBall, label
 from .narration import kind, readout_lines, step_caption, updates
 from .settings import RenderSettings
@@ -51,7 +52,7 @@ def switch(
     texts: list[str], font: str, color: str, box: Box, line_height: float, top_left: bool
 ) -> TextSwitch:
     """A TextSwitch over `texts` all drawn at one scale, fitted into `box`."""
-    mobs = [Text(t, font=font, color=color) if font else Text(t, color=color) for t in texts]
+    mobs = [cached_text(t, font, color) for t in texts]
     lines = texts[0].count("\n") + 1
     scale = min(line_height * lines / mobs[0].height, box.width / max(m.width for m in mobs))
     scale = min(scale, box.height / max(m.height for m in mobs))
