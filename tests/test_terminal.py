@@ -18,7 +18,7 @@ from rich.color import ColorSystem
 from optiroll.errors import OptirollError
 from optiroll.optim.experiment import build_experiment
 from optiroll.scenes.asciicast import CastWriter
-from optiroll.scenes.canvas import MARKERS, Canvas, contour_levels, render_frame
+from optiroll.scenes.canvas import MARKERS, Canvas, render_frame
 from optiroll.scenes.term_ansi import FrameEncoder, color_system_for
 from optiroll.scenes.term_keys import decode_keys
 from optiroll.scenes.terminal import Player, frame_interval, play_in_terminal
@@ -214,12 +214,6 @@ def test_a_diverged_ball_is_marked_in_the_legend_from_that_step():
     before = render_frame(experiment.surface, [traj], n - 1, (80, 24)).lines()[-2]
     after = render_frame(experiment.surface, [traj], 60, (80, 24)).lines()[-2]
     assert "loss" in before and f"diverged at step {n}" in after
-
-
-def test_contour_levels_halve_towards_the_minimum():
-    levels = contour_levels(np.array([2.0, 3.0, 34.0]), count=5)
-    assert np.allclose(levels - 2.0, 32.0 / 2.0 ** np.arange(5, 0, -1))
-    assert contour_levels(np.array([1.0, 1.0])).size == 0
 
 
 # --- the loop: time, keys, resizing -------------------------------------------------------

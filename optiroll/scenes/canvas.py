@@ -15,6 +15,7 @@ import numpy as np
 
 from ..optim.surfaces import Surface, Window
 from ..optim.trajectory import Trajectory
+from .contours import geometric_levels
 from .layout import clip_segment
 
 # Okabe & Ito (2008), which stay apart under the common colour-vision deficiencies; their black
@@ -24,6 +25,7 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#0
 MARKERS = "●◆■▲▼★"
 MINIMUM_MARK = "✕"
 HINTS = "space pause/play · ←/→ step · q quit"
+CONTOUR_LEVELS = 7  # few: a braille cell is coarse
 MIN_COLS, MIN_PLOT_ROWS = 20, 3
 
 # Bit of each dot (row 0-3, column 0-1) in a braille cell, U+2800 + the sum of the lit bits.
@@ -95,19 +97,6 @@ class View:
         return np.stack(np.meshgrid(xs, ys), axis=-1)
 
 
-def contour_levels(values: np.ndarray, count: int = 7) -> np.ndarray:
-    """Ascending levels at the lowest value plus 1/2, 1/4, ... 1/2**count of the value range.
-
-    Geometric spacing gives the flat floor of a long valley (x**2/20 + y**2) as many rings as its
-    steep walls; even spacing would put them all on the walls.
-    """
-    finite = values[np.isfinite(values)]
-    if finite.size == 0 or not finite.max() > finite.min():
-        return np.empty(0)
-    low, high = finite.min(), finite.max()
-    return low + (high - low) * 0.5 ** np.arange(count, 0, -1, dtype=np.float64)
-
-
 def _braille_masks(lit: np.ndarray) -> np.ndarray:
     """(4 * rows, 2 * cols) booleans -> (rows, cols) braille bit masks."""
     rows, cols = lit.shape[0] // 4, lit.shape[1] // 2
@@ -164,7 +153,7 @@ class Canvas:
             np.meshgrid(np.linspace(w.x_min, w.x_max, 101), np.linspace(w.y_min, w.y_max, 101)),
             axis=-1,
         )
-        levels = contour_levels(self.surface.value(grid))
+        levels = geometric_levels(self.surface.value(grid), CONTOUR_LEVELS)
         with np.errstate(invalid="ignore", over="ignore"):
             band = np.searchsorted(levels, self.surface.value(self.view.dot_centres()))
         lit = np.zeros(band.shape, dtype=bool)

@@ -10,16 +10,29 @@ from ..optim.surfaces import Surface, Window
 def contour_levels(
     surface: Surface, window: Window, count: int = 9, resolution: int = 200
 ) -> np.ndarray:
-    """Levels spaced geometrically above the lowest value in view.
+    """The contour levels of `surface` over `window` (see `geometric_levels`)."""
+    return geometric_levels(surface.value(_grid(window, resolution)[2]), count)
+
+
+def geometric_levels(values: np.ndarray, count: int) -> np.ndarray:
+    """Ascending levels spaced geometrically above the lowest finite value; none when flat.
 
     Evenly spaced levels of x**2/20 + y**2 crowd the steep y walls and leave the long valley
-    empty; geometric ones draw nested ellipses down to the minimum, as a reader expects.
+    empty; geometric ones draw nested ellipses down to the minimum, as a reader expects. The top
+    level is the 85th percentile, so a few huge values (Rosenbrock's corners) do not squeeze the
+    rest into the bottom.
     """
-    z = surface.value(_grid(window, resolution)[2])
-    low = float(np.nanmin(z))
-    span = np.nanquantile(z - low, [0.005, 0.85])
-    lo, hi = max(float(span[0]), 1e-9), max(float(span[1]), 2e-9)
+    finite = values[np.isfinite(values)]
+    if finite.size == 0 or not finite.max() > finite.min():
+        return np.empty(0)
+    low = float(finite.min())
+    span = np.quantile(finite - low, [0.005, 0.85])
+    hi = max(float(span[1]), 2e-9)
+    lo = max(float(span[0]), hi * MAX_DECADES_BELOW)  # rings a reader can tell from the minimum
     return low + np.geomspace(lo, hi, count)
+
+
+MAX_DECADES_BELOW = 1e-6  # the lowest level is at least this fraction of the highest
 
 
 def contour_lines(
