@@ -4,6 +4,7 @@ failed render."""
 import json
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import av
@@ -81,7 +82,8 @@ def test_a_failing_tex_falls_back_too(monkeypatch, capsys):
         raise ValueError("latex error converting to dvi")
 
     monkeypatch.setattr(equations, "MathTex", broken)
-    assert isinstance(math_line("x", "x", "#000000"), Text)
+    fresh = f"x_{{{uuid.uuid4().hex}}}"  # never cached: the broken MathTex must be reached
+    assert isinstance(math_line(fresh, "x", "#000000"), Text)
     assert "plain text" in capsys.readouterr().err
 
 

@@ -11,9 +11,11 @@ import shutil
 import sys
 from functools import cache
 
-from manim import DOWN, LEFT, MathTex, Mobject, SurroundingRectangle, Text, TexTemplate, VGroup
+from manim import DOWN, LEFT, MathTex, Mobject, SurroundingRectangle, TexTemplate, VGroup
 
 from ..optim.base import Optimizer
+from .mobject_cache import cached
+from .mobject_cache import text as cached_text
 from .narration import statements
 
 NOTICE = (
@@ -49,12 +51,17 @@ def notice_plain_text() -> None:
 def math_line(latex: str, plain: str, color: str, font: str = "") -> Mobject:
     """One formula: MathTex if TeX works here, else `plain` as Text (after a one-line notice)."""
     if tex_available():
+        template = minimal_template()
+        key = [latex, color, template.documentclass, template.preamble]
         try:
-            return MathTex(latex, tex_template=minimal_template(), color=color)
+            # Kept on disk: LaTeX and dvisvgm take a second or more per formula.
+            return cached(
+                "mathtex", key, lambda: MathTex(latex, tex_template=template, color=color)
+            )
         except (OSError, RuntimeError, ValueError):
             pass  # a broken TeX install: fall back like a missing one
     notice_plain_text()
-    return Text(plain, font=font, color=color) if font else Text(plain, color=color)
+    return cached_text(plain, font, color)
 
 
 class EquationPanel(VGroup):
