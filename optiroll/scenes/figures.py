@@ -7,18 +7,18 @@ background, then the moving parts, all following one step tracker.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 from manim import Scene, ValueTracker, linear
 
-from ..optim.experiment import Experiment
-from ..optim.trajectory import Trajectory
+from .data_scene import FromData
 from .fonts import pick_font
 from .layout import PixelGrid, layout_figure
 from .legend import legend
 from .loss_axes import loss_axes
 from .loss_curve import LossCursor, LossCurveFrame
 from .mobjects import ContourMap, StepCounter, TrailedBall, label, labels
-from .settings import RenderSettings
 from .theme import theme
 from .words import LANGUAGES
 
@@ -26,21 +26,12 @@ from .words import LANGUAGES
 STROKE = 2.5
 
 
-class OptimizerFigure(Scene):
+class OptimizerFigure(FromData, Scene):
     """Balls rolling along precomputed trajectories, every step taking the same time."""
 
-    def __init__(
-        self,
-        settings: RenderSettings,
-        experiment: Experiment,
-        trajectories: list[Trajectory],
-        **kwargs,
-    ):
-        self.settings = settings
-        self.experiment = experiment
-        self.trajectories = trajectories
-        self.layout = layout_figure(settings, experiment)
-        super().__init__(**kwargs)
+    @cached_property
+    def layout(self):
+        return layout_figure(self.settings, self.experiment)
 
     def construct(self) -> None:
         s = self.settings

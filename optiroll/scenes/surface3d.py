@@ -9,6 +9,7 @@ drawn after it: right because the relief's slope bound lets nothing on it be hid
 from __future__ import annotations
 
 import math
+from functools import cached_property
 
 import numpy as np
 from manim import (
@@ -22,7 +23,7 @@ from manim import (
 )
 
 from ..optim.experiment import Experiment
-from ..optim.trajectory import Trajectory
+from .data_scene import FromData
 from .figures import STROKE
 from .fonts import pick_font
 from .layout import Box
@@ -100,21 +101,12 @@ def light(corners: np.ndarray) -> float:
     return 0.75 + 0.25 * band(max(0.0, float(normal @ SUN)), LIGHT_BANDS)
 
 
-class SurfaceFigure(ThreeDScene):
+class SurfaceFigure(FromData, ThreeDScene):
     """Balls rolling on the 3D surface along precomputed trajectories while the camera orbits."""
 
-    def __init__(
-        self,
-        settings: RenderSettings,
-        experiment: Experiment,
-        trajectories: list[Trajectory],
-        **kwargs,
-    ):
-        self.settings = settings
-        self.experiment = experiment
-        self.trajectories = trajectories
-        self.layout = layout_surface3d(settings, experiment)
-        super().__init__(**kwargs)
+    @cached_property
+    def layout(self):
+        return layout_surface3d(self.settings, self.experiment)
 
     @staticmethod
     def sidecar_panels(
