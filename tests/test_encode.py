@@ -1,9 +1,7 @@
 """Encoders fed real Manim frames, decoded back: counts, sizes, rates, loops, pixels, fitting."""
 
 import struct
-from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from hypothesis import given
@@ -18,6 +16,7 @@ pytest.importorskip("manim")
 
 from test_capture import SETTINGS, DotRight, dot_x  # noqa: E402
 
+from media import decode  # noqa: E402
 from optiroll.scenes.capture import render_frames  # noqa: E402
 
 FPS = SETTINGS["frame_rate"]
@@ -28,11 +27,6 @@ def frames():
     captured = []
     render_frames(DotRight, SETTINGS, lambda frame: captured.append(frame[..., :3].copy()))
     return captured
-
-
-def decode(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
 def write(fmt, path, frames, fps=FPS, **options):

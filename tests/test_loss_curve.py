@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from media import gif_frames, rgb
 from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
 from optiroll.scenes.layout import Box, layout_figure
@@ -133,21 +134,6 @@ def test_the_book_figure_puts_the_curve_where_the_plots_stay_largest():
 # Real renders: blog GIFs (as tests/test_render.py) so 1-pixel lines keep their colours.
 pytest.importorskip("manim")
 STEPS, FPS, SPS = 4, 20, 0.2
-
-
-def rgb(hex_color: str) -> np.ndarray:
-    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
-
-
-def gif_frames(path: Path) -> list[np.ndarray]:
-    from PIL import Image
-
-    with Image.open(path) as im:
-        frames = []
-        for i in range(im.n_frames):
-            im.seek(i)
-            frames.append(np.asarray(im.convert("RGB")).astype(int))
-        return frames
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from PIL import Image
 
 pytest.importorskip("manim")
 
+from media import assert_ball_at, gif_frames, rgb  # noqa: E402
 from optiroll.cli import cli  # noqa: E402
 from optiroll.scenes.theme import DARK, LIGHT  # noqa: E402
 
@@ -28,35 +29,6 @@ def render(tmp_path: Path, *args: str, name: str = "out.gif", quality: str = "bl
     )
     assert result.exit_code == 0, result.output
     return out, json.loads((tmp_path / (name + ".json")).read_text())
-
-
-def gif_frames(path: Path) -> list[np.ndarray]:
-    with Image.open(path) as im:
-        frames = []
-        for i in range(im.n_frames):
-            im.seek(i)
-            frames.append(np.asarray(im.convert("RGB")).astype(int))
-        return frames
-
-
-def pixel_of(point, panel) -> tuple[int, int]:
-    """(row, col) of a data point, through the side-car's panel rectangle and data window."""
-    left, top, right, bottom = panel["pixel_rect"]
-    x0, x1, y0, y1 = panel["data_window"]
-    col = left + (point[0] - x0) / (x1 - x0) * (right - left)
-    row = bottom - (point[1] - y0) / (y1 - y0) * (bottom - top)
-    return int(round(row)), int(round(col))
-
-
-def rgb(hex_color: str) -> np.ndarray:
-    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
-
-
-def assert_ball_at(frame, point, panel, color):
-    row, col = pixel_of(point, panel)
-    patch = frame[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
-    distance = np.abs(patch - rgb(color)).max(axis=1).min()
-    assert distance <= 40, f"no {color} pixel at {(row, col)}: {patch.tolist()}"
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +177,18 @@ def test_bad_render_options_are_one_line_errors(args, message):
 def test_every_step_count_gives_the_frames_manim_draws(tmp_path, steps):
     """0.6 s at 10 fps is 7 frames in Manim (floating-point arange), not 6: both sides agree."""
     out = tmp_path / "few.gif"
-    args = ["render", "race", "-o", "adam", "-n", str(steps), "--quality", "preview", "-O", str(out)]
+    args = [
+        "render",
+        "race",
+        "-o",
+        "adam",
+        "-n",
+        str(steps),
+        "--quality",
+        "preview",
+        "-O",
+        str(out),
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     sidecar = json.loads((tmp_path / "few.gif.json").read_text())

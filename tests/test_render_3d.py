@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from media import rgb
 from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
 from optiroll.scenes.layout import Box, clip_polyline
@@ -132,10 +133,6 @@ def render(tmp_path: Path, *args: str, name: str) -> tuple[Path, dict]:
     result = CliRunner().invoke(cli, [*command, *args])
     assert result.exit_code == 0, result.output
     return out, json.loads((tmp_path / (name + ".json")).read_text())
-
-
-def rgb(hex_color: str) -> np.ndarray:
-    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
 
 
 def color_near(frame: np.ndarray, pixel, color: str, reach: int = 2) -> int:
