@@ -14,7 +14,7 @@ from manim import Scene, ValueTracker, linear
 
 from .data_scene import FromData
 from .fonts import pick_font
-from .layout import PixelGrid, layout_figure
+from .layout import TITLE_SHARE, PixelGrid, layout_figure
 from .legend import legend
 from .loss_axes import loss_axes
 from .loss_curve import LossCursor, LossCurveFrame
@@ -49,7 +49,7 @@ class OptimizerFigure(FromData, Scene):
                 [words.label(self.trajectories[panel.runs[0]].optimizer) for panel in titled],
                 font,
                 scheme.text,
-                min(panel.title_box.height for panel in titled) * 0.6,
+                min(panel.title_box.height for panel in titled) * TITLE_SHARE,
                 min(panel.title_box.width for panel in titled),
             )
             for panel, title in zip(titled, titles, strict=True):

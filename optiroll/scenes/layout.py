@@ -10,6 +10,7 @@ import numpy as np
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Window
 from .settings import RenderSettings
+from .words import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,13 @@ class PlotArea:
         return np.stack([sx, sy, np.zeros_like(sx)], axis=-1)
 
 
-def best_grid(n: int, area: Box, panel_aspect: float, title_height: float) -> tuple[int, int]:
-    """The rows x cols grid for n panels: plots nearly as large as they can be (within
-    GRID_SLACK), and of those the widest cells, so titles need not shrink (the book's 2x2 for
-    four; four square plots in 16:9 also 2x2 rather than a row of four with squeezed titles)."""
+def best_grid(
+    n: int, area: Box, panel_aspect: float, title_height: float, title_width: float = 0.0
+) -> tuple[int, int]:
+    """The rows x cols grid for n panels whose plots come out largest (the book's 2x2 for four),
+    unless the titles (`title_width` wide) would not fit their cells: then, within GRID_SLACK of
+    the largest plots, a grid whose cells hold them (four square plots in 16:9: 2x2, not a row of
+    four with squeezed titles), else the widest cells."""
     candidates = []
     for rows in range(1, n + 1):
         cols = math.ceil(n / rows)
@@ -99,10 +103,19 @@ def best_grid(n: int, area: Box, panel_aspect: float, title_height: float) -> tu
         candidates.append((scale, cell_w, (rows, cols)))
     largest = max(scale for scale, _, _ in candidates)
     near = [c for c in candidates if c[0] >= largest * (1 - GRID_SLACK)]
+    roomy = [c for c in near if c[1] >= title_width]
+    if roomy:
+        return max(roomy, key=lambda c: c[0])[2]
     return max(near, key=lambda c: (c[1], c[0]))[2]
 
 
+def text_width(text: str, height: float) -> float:
+    """About how wide `text` is at glyph height `height` (Hangul is about square, Latin narrower)."""
+    return height * sum(0.95 if ord(char) >= 0x1100 else 0.55 for char in text)
+
+
 GRID_SLACK = 0.15
+TITLE_SHARE = 0.6  # a title's glyphs fill this much of its box's height
 
 
 def scene_box_to_pixels(
@@ -264,9 +277,21 @@ def _plots(
         )
 
     title_height = 0.45
-    rows, cols = best_grid(n, body, aspect, title_height)
+    words = LANGUAGES[settings.lang]
+    title_width = max(
+        text_width(words.label(optimizer), title_height * TITLE_SHARE)
+        for optimizer in experiment.optimizers
+    )
+    rows, cols = best_grid(n, body, aspect, title_height, title_width)
     panels = []
     for i, cell in enumerate(body.grid(rows, cols)[:n]):
-        title_box, rest = cell.shrink(0.08).split_top(title_height)
-        panels.append(Panel(plot(rest), (i,), title_box))
+        inner = cell.shrink(0.08)
+        fitted = plot(inner.split_top(title_height)[1]).box
+        # The title sits on its plot, and the two are centred in the cell together.
+        top = inner.center[1] + (title_height + fitted.height) / 2
+        title_box = Box(inner.left, top - title_height, inner.right, top)
+        plot_box = Box(
+            fitted.left, top - title_height - fitted.height, fitted.right, top - title_height
+        )
+        panels.append(Panel(PlotArea(plot_box, window), (i,), title_box))
     return FigureLayout(tuple(panels), header, None)
