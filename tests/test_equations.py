@@ -46,6 +46,11 @@ def test_latex_and_unicode_rules_have_the_same_statements(optimizer):
     assert len(latex) == len(plain) >= 1
     assert all("<-" not in p for p in plain) and "←" in plain[-1]
     assert r"\leftarrow" in latex[-1]  # the last statement moves W
+    # Statement for statement the same variable is assigned (the panel lights them by position).
+    tex_names = {r"\hat{v}": "v̂", r"\Delta": "Δ"}
+    assigned_tex = [tex_names.get(t, t) for t in (s.split(r"\leftarrow")[0].strip() for s in latex)]
+    assigned_plain = [s.split("←")[0].split(":")[-1].strip() for s in plain]
+    assert assigned_tex == assigned_plain
 
 
 def test_template_uses_only_classes_and_packages_a_minimal_tex_has():

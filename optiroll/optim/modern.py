@@ -130,11 +130,12 @@ class NAdam(Optimizer):
         "m <- β₁m + (1-β₁)g;  v <- β₂v + (1-β₂)g²;  "
         "W <- W - η·(μₜ₊₁m̂ + (1-μₜ)ĝ)/√v̂  (μₜ = β₁(1 - ½·0.96^(tψ)))"
     )
+    # Statement for statement the same as `formula` (the explain scene lights them by position).
     latex: ClassVar[str] = (
-        r"\mu_t = \beta_1 (1 - \tfrac{1}{2} 0.96^{t\psi})"
-        r"\qquad \hat{m} = \frac{\mu_{t+1} m}{1-\prod_{i=1}^{t+1}\mu_i}"
-        r" + \frac{(1-\mu_t) g}{1-\prod_{i=1}^{t}\mu_i}"
-        r"\qquad W \leftarrow W - \eta \frac{\hat{m}}{\sqrt{\hat{v}} + \epsilon}"
+        r"m \leftarrow \beta_1 m + (1-\beta_1) g"
+        r"\qquad v \leftarrow \beta_2 v + (1-\beta_2) g^2"
+        r"\qquad W \leftarrow W - \eta \frac{\mu_{t+1} \hat{m} + (1-\mu_t) \hat{g}}{\sqrt{\hat{v}}}"
+        r"\quad (\mu_t = \beta_1 (1 - \tfrac{1}{2} 0.96^{t\psi}))"
     )
     lr: float = hyper(0.002, POSITIVE, "learning rate eta")
     beta1: float = hyper(0.9, UNIT_OPEN, "decay of the first moment m")

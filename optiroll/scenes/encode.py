@@ -30,7 +30,7 @@ class _VideoCodec:
     container_options: dict[str, str] = field(default_factory=dict)
 
 
-_VIDEO = {
+VIDEO_CODECS = {
     # faststart moves the index (moov) before the data so browsers play while downloading.
     "mp4": _VideoCodec("libx264", {"crf": "20", "preset": "medium"}, {"movflags": "+faststart"}),
     # b=0 makes crf a constant-quality target instead of a cap under a default bitrate.
@@ -90,8 +90,8 @@ def open_encoder(
         if fixed_colors and max_bytes is None:
             return _StreamingGifEncoder(Path(path), width, height, fps, max_colors, fixed_colors)
         return _GifEncoder(Path(path), width, height, fps, max_colors, max_bytes)
-    if fmt in _VIDEO:
-        return _VideoEncoder(Path(path), width, height, fps, _VIDEO[fmt])
+    if fmt in VIDEO_CODECS:
+        return _VideoEncoder(Path(path), width, height, fps, VIDEO_CODECS[fmt])
     if fmt == "png":
         return _PosterEncoder(Path(path), width, height, fps)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

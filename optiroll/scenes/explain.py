@@ -17,6 +17,7 @@ from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from .aids import ArrowAtBall, AxisBars, TextSwitch
 from .beats import explain_beats, play_seconds, step_beats, wait_seconds
+from .data_scene import FromData
 from .equations import EquationPanel
 from .fonts import pick_font
 from .layout import Box, Panel
@@ -257,20 +258,10 @@ class ExplainBoard:
         return rows.move_to([*box.center, 0])
 
 
-class ExplainScene(Scene):
+class ExplainScene(FromData, Scene):
     """One optimizer beside its rule; one beat per step, then the last frame held."""
 
     ball_colors = 5  # the ball, the arrows (1, 2) and the bars (3, 4): a GIF keeps them exact
-
-    def __init__(
-        self,
-        settings: RenderSettings,
-        experiment: Experiment,
-        trajectories: list[Trajectory],
-        **kwargs,
-    ):
-        self.settings, self.experiment, self.trajectories = settings, experiment, trajectories
-        super().__init__(**kwargs)
 
     @staticmethod
     def planned_frames(settings: RenderSettings, trajectories: list[Trajectory]) -> int:

@@ -27,6 +27,7 @@ from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
 from .aids import ArrowAtBall
 from .beats import lecture_sections, play_seconds, wait_seconds
+from .data_scene import FromData
 from .equations import EquationPanel, math_line
 from .explain import STROKE, ExplainBoard, gradient_scale
 from .fonts import pick_font
@@ -42,21 +43,11 @@ from .words import LANGUAGES
 WRAP = {"en": 34, "ko": 20}  # characters per line of prose in the side panel
 
 
-class LectureScene(Scene):
+class LectureScene(FromData, Scene):
     """The whole lecture; `on_section` (set by the render pipeline) hears each section start."""
 
     on_section: Callable[[str], None] | None = None
     ball_colors = 5  # the ball, the arrows (1, 2) and the bars (3, 4): a GIF keeps them exact
-
-    def __init__(
-        self,
-        settings: RenderSettings,
-        experiment: Experiment,
-        trajectories: list[Trajectory],
-        **kwargs,
-    ):
-        self.settings, self.experiment, self.trajectories = settings, experiment, trajectories
-        super().__init__(**kwargs)
 
     @staticmethod
     def planned_frames(settings: RenderSettings, trajectories: list[Trajectory]) -> int:

@@ -20,7 +20,7 @@ import av
 import numpy as np
 
 from .background import EncoderProcess
-from .encode import _VIDEO, EncodeReport  # the containers' options (faststart), as encode uses
+from .encode import VIDEO_CODECS, EncodeReport
 from .output import verify
 
 
@@ -129,7 +129,7 @@ def join_clips(folder: Path, clips: list[Clip], fmt: str, target: Path) -> Encod
         setup = bytes(template.codec_context.extradata or b"")
         width, height = template.codec_context.width, template.codec_context.height
         fps = float(template.average_rate)
-        with av.open(str(target), "w", options=_VIDEO[fmt].container_options) as out:
+        with av.open(str(target), "w", options=VIDEO_CODECS[fmt].container_options) as out:
             stream = out.add_stream_from_template(template)
             offset = 0
             for path in paths:
