@@ -145,7 +145,8 @@ def main(width: int = 854, height: int = 480, fps: float = 25, seconds: float = 
         "background_color": WHITE,
     }
     start = time.perf_counter()
-    render_frames(FourPanels, settings, frames.append)
+    # Frames are lent for the call only: keep RGB copies.
+    render_frames(FourPanels, settings, lambda frame: frames.append(frame[..., :3].copy()))
     print(
         f"rendered {len(frames)} frames of {width}x{height} in "
         f"{time.perf_counter() - start:.2f} s (about {seconds} s at {fps:g} fps)"
