@@ -177,8 +177,7 @@ class ExplainBoard:
             self.counter_clock,
             font,
             scheme.text,
-            header.height * 0.6,
-            np.array([header.right, header.center[1], 0]),
+            header,
         )
         self.counter = counter
         # Only the ball and its arrows move within a step; the rule, bars and texts change between
@@ -258,6 +257,16 @@ class ExplainBoard:
         return rows.move_to([*box.center, 0])
 
 
+def lesson_panels(
+    settings: RenderSettings, experiment: Experiment, runs: tuple[int, ...]
+) -> tuple[Panel, ...]:
+    """The side-car's plot of an explain board (which `runs` it shows)."""
+    layout = layout_explain(
+        settings.frame_width, settings.frame_height, experiment.surface.window, settings.equal_scale
+    )
+    return (Panel(layout.plot, runs, layout.header),)
+
+
 class ExplainScene(FromData, Scene):
     """One optimizer beside its rule; one beat per step, then the last frame held."""
 
@@ -269,13 +278,7 @@ class ExplainScene(FromData, Scene):
 
     @staticmethod
     def panels(settings: RenderSettings, experiment: Experiment) -> tuple[Panel, ...]:
-        layout = layout_explain(
-            settings.frame_width,
-            settings.frame_height,
-            experiment.surface.window,
-            settings.equal_scale,
-        )
-        return (Panel(layout.plot, (0,), layout.header),)
+        return lesson_panels(settings, experiment, runs=(0,))
 
     def construct(self) -> None:
         s = self.settings

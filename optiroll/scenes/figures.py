@@ -99,8 +99,7 @@ class OptimizerFigure(FromData, Scene):
             tracker,
             font,
             scheme.text,
-            header.height * 0.6,
-            np.array([header.right, header.center[1], 0]),
+            header,
         )
         static.append(counter.fixed)
         moving.append(counter)

@@ -29,7 +29,7 @@ from .aids import ArrowAtBall
 from .beats import lecture_sections, play_seconds, wait_seconds
 from .data_scene import FromData
 from .equations import EquationPanel, math_line
-from .explain import STROKE, ExplainBoard, gradient_scale
+from .explain import STROKE, ExplainBoard, gradient_scale, lesson_panels
 from .fonts import pick_font
 from .layout import Box, Panel
 from .lesson_layout import layout_explain
@@ -55,13 +55,7 @@ class LectureScene(FromData, Scene):
 
     @staticmethod
     def panels(settings: RenderSettings, experiment: Experiment) -> tuple[Panel, ...]:
-        layout = layout_explain(
-            settings.frame_width,
-            settings.frame_height,
-            experiment.surface.window,
-            settings.equal_scale,
-        )
-        return (Panel(layout.plot, tuple(range(len(experiment.optimizers))), layout.header),)
+        return lesson_panels(settings, experiment, runs=tuple(range(len(experiment.optimizers))))
 
     def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
         """Mark where a section starts; the render pipeline cuts its clip from here."""

@@ -28,7 +28,7 @@ from manim import (
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from .contours import contour_levels, contour_lines
-from .layout import PixelGrid, PlotArea, clip_polyline
+from .layout import Box, PixelGrid, PlotArea, clip_polyline
 from .mobject_cache import text as cached_text
 from .theme import ColorScheme
 from .words import Words
@@ -222,10 +222,12 @@ class StepCounter(VGroup):
         tracker: ValueTracker,
         font: str,
         color: str,
-        height: float,
-        anchor: np.ndarray,
+        header: Box,
     ):
+        """Right-aligned in `header`, 60% of its height."""
         super().__init__()
+        height = header.height * 0.6
+        anchor = np.array([header.right, header.center[1], 0.0])
         self.tracker = tracker
         width = len(str(steps))
         suffix = f" / {steps}"

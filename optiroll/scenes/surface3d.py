@@ -198,7 +198,6 @@ class SurfaceFigure(FromData, ThreeDScene):
             tracker,
             font,
             scheme.text,
-            height,
-            np.array([header.right, header.center[1], 0]),
+            header,
         )
         return [*mobs, counter.fixed, counter]
