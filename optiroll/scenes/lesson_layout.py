@@ -8,6 +8,7 @@ from ..optim.surfaces import Window
 from .layout import Box, PlotArea
 
 PANEL_SHARE = 0.4  # of the width, for the rule, bars and readout beside the plot
+LIT_FRAME = 0.1  # scene units kept round the rule for the frame that lights a statement
 MIN_PANEL = 4.0  # scene units: narrower, the rule beside the plot is too small to read
 
 
@@ -61,6 +62,7 @@ def _beside(body: Box, window: Window, equal_scale: bool) -> tuple:
         Box(left.left, left.bottom, left.right - 0.3, left.top), window, equal_scale
     )
     equation, rest = panel.split_top(panel.height * 0.36)
+    equation = equation.shrink(LIT_FRAME)
     bars_title, rest = rest.split_top(0.45)
     bars, readout = rest.split_top(min(1.1, rest.height * 0.4))
     alone = Box(readout.left, readout.bottom, readout.right, bars_title.top)
@@ -73,6 +75,7 @@ def _below(body: Box, window: Window, equal_scale: bool) -> tuple:
     plot, legend = _plot(top, window, equal_scale)
     left_column, right_column = panel.split_right(panel.width * 0.45)
     equation, readout = left_column.split_top(left_column.height * 0.45)
+    equation = equation.shrink(LIT_FRAME)
     bars_title, rest = right_column.shrink(0.1).split_top(0.45)
     bars = rest.split_top(min(1.1, rest.height * 0.6))[0]
     return plot, legend, equation, bars_title, bars, readout.shrink(0.05), right_column.shrink(0.05)
