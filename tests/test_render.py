@@ -199,3 +199,53 @@ def test_every_step_count_gives_the_frames_manim_draws(tmp_path, steps):
         sidecar["panels"][0],
         LIGHT.ball(0),
     )
+
+
+@pytest.mark.parametrize(("aspect", "size"), [("1:1", (480, 480)), ("4:3", (640, 480))])
+def test_square_and_4_3_frames_keep_the_balls_where_the_data_says(tmp_path, aspect, size):
+    path, sidecar = render(tmp_path, "--aspect", aspect)
+    frames = gif_frames(path)
+    assert frames[0].shape[:2] == (size[1], size[0])
+    assert sidecar["settings"]["aspect"] == aspect
+    for i, panel in enumerate(sidecar["panels"]):
+        point = sidecar["trajectories"][i]["points"][-1]
+        assert_ball_at(frames[-1], point, panel, LIGHT.ball(i))
+
+
+def test_webm_is_vp9_with_the_frames_asked(tmp_path):
+    path, sidecar = render(tmp_path, "race", "-o", "adam", name="out.webm")
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "libvpx-vp9" or stream.codec_context.name == "vp9"
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    assert len(frames) == sidecar["output"]["frames"] and frames[0].shape == (720, 1280, 3)
+
+
+def test_the_counter_changes_exactly_when_a_step_is_done(book_gif):
+    path, sidecar = book_gif
+    frames = gif_frames(path)
+    left, top = sidecar["panels"][1]["pixel_rect"][:2]  # the counter is above the top-right panel
+    counter = [frame[: int(top) - 30, int(left) :] for frame in frames]
+    changed = [i for i in range(1, len(frames)) if not np.array_equal(counter[i], counter[i - 1])]
+    # A step takes SPS * FPS = 4 frames; frame i shows step floor(i / 4), so it changes at 4, 8, ...
+    per_step = round(SPS * FPS)
+    assert changed == list(range(per_step, STEPS * per_step + 1, per_step))
+
+
+def test_a_missing_system_library_is_one_line_saying_how_to_install_it(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "manim":
+            raise OSError("libpango-1.0.so.0: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    result = CliRunner().invoke(cli, ["render", "-n", "2", "-O", "never.gif"])
+    assert result.exit_code == 2
+    *progress, line = result.stderr.strip().splitlines()
+    assert [p for p in progress if "error" in p or "Traceback" in p] == []
+    assert line.startswith("optiroll: error:") and "libpango" in line and "apt-get install" in line
+    assert not Path("never.gif").exists()
