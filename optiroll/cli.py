@@ -169,9 +169,7 @@ def play(
 
 
 @cli.command()
-@click.argument(
-    "scene", required=False, default="compare", type=click.Choice(list(SCENES))
-)
+@click.argument("scene", required=False, default="compare", type=click.Choice(list(SCENES)))
 @experiment_options
 @click.option(
     "--format",
@@ -257,7 +255,12 @@ def render(
     from pathlib import Path
 
     from .scenes.render import render as render_figure
-    from .scenes.settings import default_output, resolve_settings, scene_default
+    from .scenes.settings import (
+        check_scene_runs,
+        default_output,
+        resolve_settings,
+        scene_default,
+    )
 
     target = Path(output) if output else None
     fmt = fmt or (
@@ -277,11 +280,7 @@ def render(
             raise OptirollError(f"directory '{target.parent}' does not exist")
         if target.is_dir():
             raise OptirollError(f"--output {output} is a directory")
-    if scene in ("single", "explain") and len(experiment.optimizers) != 1:
-        raise OptirollError(
-            f"the {scene} scene shows one optimizer, got {len(experiment.optimizers)}: "
-            "choose one with -o (e.g. -o momentum)"
-        )
+    check_scene_runs(scene, len(experiment.optimizers))
     settings = resolve_settings(
         scene,
         fmt,

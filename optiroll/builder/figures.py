@@ -21,7 +21,12 @@ from typing import Any
 
 from ..errors import OptirollError
 from ..optim.experiment import Experiment, build_experiment
-from ..scenes.settings import RenderSettings, resolve_settings, scene_default
+from ..scenes.settings import (
+    RenderSettings,
+    check_scene_runs,
+    resolve_settings,
+    scene_default,
+)
 from .locate import SourceLines
 
 if sys.version_info >= (3, 11):
@@ -43,8 +48,6 @@ EXPERIMENT_KEYS = {
     "window": "window",
     "optimizers": "optimizer_specs",
 }
-# Scenes that draw one optimizer (`optiroll render` checks the same).
-ONE_OPTIMIZER_SCENES = ("single", "explain")
 # resolve_settings's parameters that the CLI (and so a figure) names otherwise.
 SETTING_NAMES = {"fmt": "format", "equal_scale": "stretch"}
 INVERTED = {"stretch"}  # stretch = not equal_scale
@@ -104,10 +107,7 @@ def resolve_figure(
     """`resolve_settings` and `build_experiment` on a figure's values, checked like `render`'s."""
     settings = resolve_settings(fmt=fmt, **settings_args)
     experiment = build_experiment(**experiment_args)
-    if settings.scene in ONE_OPTIMIZER_SCENES and len(experiment.optimizers) != 1:
-        raise OptirollError(
-            f"the {settings.scene} scene shows one optimizer, got {len(experiment.optimizers)}"
-        )
+    check_scene_runs(settings.scene, len(experiment.optimizers))
     return settings, experiment
 
 

@@ -75,6 +75,17 @@ class RenderSettings:
         return asdict(self)
 
 
+ONE_OPTIMIZER_SCENES = ("single", "explain")
+
+
+def check_scene_runs(scene: str, count: int) -> None:
+    """A scene that draws one optimizer refuses more, in one line."""
+    if scene in ONE_OPTIMIZER_SCENES and count != 1:
+        raise OptirollError(
+            f"the {scene} scene shows one optimizer, got {count}: name exactly one (e.g. momentum)"
+        )
+
+
 def scene_default(scene: str, key: str, fallback: object) -> object:
     """The scene's own default for an option the user left out, else `fallback`."""
     return SCENE_DEFAULTS.get(scene, {}).get(key, fallback)
