@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import OptirollError
 from ..optim.experiment import Experiment
+from ..optim.registry import unknown_name
 from .theme import THEMES
 from .words import LANGUAGES
 
@@ -130,7 +131,7 @@ def resolve_settings(
         (aspect, ASPECTS, "aspect"),
     ):
         if value not in allowed:
-            raise OptirollError(f"unknown {what} '{value}'; choose from {', '.join(allowed)}")
+            raise unknown_name(what, value, list(allowed))
     (gif_height, gif_fps), (video_height, video_fps) = QUALITIES[quality]
     height, default_fps = (gif_height, gif_fps) if fmt == "gif" else (video_height, video_fps)
     fps = default_fps if fps is None else float(fps)
