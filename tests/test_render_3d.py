@@ -23,6 +23,7 @@ from optiroll.scenes.relief import (
     Camera3D,
     layout_surface3d,
     screen_to_pixels,
+    unit_relief,
 )
 from optiroll.scenes.render import expected_frames
 from optiroll.scenes.settings import RenderSettings, resolve_settings
@@ -188,3 +189,11 @@ def test_options_the_3d_scene_cannot_honour_are_one_line_errors(args, message):
     result = CliRunner().invoke(cli, ["render", "surface3d", *args])
     assert result.exit_code == 2
     assert result.output.strip() == f"optiroll: error: {message}"
+
+
+def test_a_flat_surface_is_a_flat_relief():
+    from optiroll.optim.registry import surface
+
+    relief = unit_relief(surface("expr:0*x + 5"))
+    heights = relief.height_of(np.array([5.0, 5.0, 5.0]))
+    assert np.all(np.isfinite(heights)) and np.ptp(heights) == 0

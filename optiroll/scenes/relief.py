@@ -94,6 +94,8 @@ class Relief:
         """Loss -> scene z: a square root of the loss above the window's minimum, scaled."""
         top = math.sqrt(self.f_max - self.f_min + self.soften) - math.sqrt(self.soften)
         lifted = np.sqrt(np.maximum(np.asarray(losses) - self.f_min, 0.0) + self.soften)
+        if not top > 0:  # a flat surface: a flat relief
+            return np.zeros_like(lifted) - self.z_offset
         return self.height * (lifted - math.sqrt(self.soften)) / top - self.z_offset
 
     def on_surface(self, points: np.ndarray, lift: float = 0.0) -> np.ndarray:
@@ -167,7 +169,8 @@ def unit_relief(surface: Surface) -> Relief:
     relief = Relief(surface, w, 1.0, 1.0, 0.0, float(finite.min()), float(finite.max()))
     gx, gy = np.gradient(relief.height_of(values), xs, ys)
     slope = float(np.nanmax(np.hypot(gx, gy)))
-    height = SLOPE_MARGIN * math.tan(math.pi / 2 - PHI) / slope
+    # A flat surface has no slope to bound: any height draws it flat.
+    height = SLOPE_MARGIN * math.tan(math.pi / 2 - PHI) / slope if slope > 0 else 1.0
     return Relief(surface, w, 1.0, height, 0.0, relief.f_min, relief.f_max)
 
 

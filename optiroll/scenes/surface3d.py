@@ -76,7 +76,11 @@ def relief_mesh(relief: Relief, scheme: ColorScheme, stroke: float) -> Surface:
                 [[face.u1, face.v1], [face.u2, face.v1], [face.u2, face.v2], [face.u1, face.v2]]
             )
         )
-        level = float(np.clip((corners[:, 2].mean() - bottom) / (top - bottom), 0, 1))
+        level = (
+            float(np.clip((corners[:, 2].mean() - bottom) / (top - bottom), 0, 1))
+            if top > bottom
+            else 0.0
+        )
         color = interpolate_color(low, high, band(level, HEIGHT_BANDS))
         face.shade_in_3d = False
         face.set_fill(ManimColor.from_rgb(color.to_rgb() * light(corners)), opacity=1)
