@@ -190,3 +190,14 @@ def test_the_flag_is_refused_where_there_is_no_room_for_it():
     assert result.output.strip() == (
         "optiroll: error: --loss-curve applies to compare and race only, not single"
     )
+
+
+def test_losses_at_or_below_zero_are_drawn_above_their_lowest_value():
+    runs = [np.array([5.0, 1.0, -2.0, -3.0]), np.array([4.0, 0.0, -1.0, -1.5])]
+    axes = loss_axes(Box(0, 0, 10, 5), 3, runs)
+    assert axes.offset < -3.0 and axes.name("loss").startswith("loss + 3")
+    for run in runs:
+        ys = axes.y(run)
+        assert np.all((ys >= axes.plot.bottom) & (ys <= axes.plot.top))
+        assert np.all(np.diff(ys) < 0)  # falling losses fall on the axis too
+    assert loss_axes(Box(0, 0, 10, 5), 3, [np.array([2.0, 1.0])]).offset == 0.0

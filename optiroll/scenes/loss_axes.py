@@ -11,6 +11,7 @@ import numpy as np
 from .layout import Box, scene_box_to_pixels
 from .settings import RenderSettings
 
+SHIFT_DECADES = 3  # when losses go to 0 or below, how far under the rest the lowest one is drawn
 MAX_DECADES = 8  # a run that converges to 1e-30 would squash every other curve to the top
 # Room around the plot inside the panel (scene units): tick labels left and below, the axis
 # name (and, in compare, the colour key) above.
@@ -19,22 +20,35 @@ LEFT_MARGIN, BOTTOM_MARGIN, TOP_MARGIN, RIGHT_MARGIN = 0.8, 0.5, 0.45, 0.15
 
 @dataclass(frozen=True)
 class LossAxes:
-    """Steps 0..`steps` across `plot`, losses 10**`low`..10**`high` up it, on a log scale."""
+    """Steps 0..`steps` across `plot`, loss - `offset` from 10**`low` to 10**`high` up it, on a
+    log scale. The offset is 0 unless a loss is 0 or below (a saddle, Styblinski-Tang): then the
+    curve shows how far above its lowest value each run is, and the axis says so."""
 
     plot: Box
     steps: int
     low: int
     high: int
+    offset: float = 0.0
 
     def x(self, step: np.ndarray | float) -> np.ndarray:
         return self.plot.left + np.asarray(step, dtype=np.float64) / self.steps * self.plot.width
 
     def y(self, loss: np.ndarray | float) -> np.ndarray:
         """Scene y of a loss; losses outside the decades stick to the bottom or top."""
-        with np.errstate(divide="ignore"):
-            decades = np.log10(np.asarray(loss, dtype=np.float64))
+        return self.decade_y(np.asarray(loss, dtype=np.float64) - self.offset)
+
+    def decade_y(self, shown: np.ndarray | float) -> np.ndarray:
+        """Scene y of a value of the axis (loss - offset), e.g. of a decade's tick."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            decades = np.log10(np.asarray(shown, dtype=np.float64))
         share = (np.clip(decades, self.low, self.high) - self.low) / (self.high - self.low)
         return self.plot.bottom + share * self.plot.height
+
+    def name(self, loss: str) -> str:
+        """The axis name: 'loss', or 'loss + 78.3' when the curve is shifted."""
+        if self.offset == 0:
+            return loss
+        return f"{loss} {'+' if self.offset < 0 else '−'} {abs(self.offset):.3g}"
 
     def to_scene(self, losses: np.ndarray, first: int = 0) -> np.ndarray:
         """(n,) losses at steps first..first+n-1 -> (n, 3) scene points."""
@@ -63,7 +77,12 @@ class LossAxes:
 def loss_axes(panel: Box, steps: int, runs: Sequence[np.ndarray]) -> LossAxes:
     """Axes for these runs' losses inside `panel`: whole decades from the least to the most."""
     values = np.concatenate([np.asarray(r, dtype=np.float64) for r in runs])
-    positive = values[np.isfinite(values) & (values > 0)]
+    finite = values[np.isfinite(values)]
+    offset = 0.0
+    if finite.size and finite.min() <= 0 and finite.max() > finite.min():
+        # The lowest loss sits SHIFT_DECADES below the spread of the losses.
+        offset = float(finite.min() - (finite.max() - finite.min()) * 10.0**-SHIFT_DECADES)
+    positive = finite[finite - offset > 0] - offset
     if positive.size == 0:  # every run sits exactly at a minimum of 0
         low, high = -1, 0
     else:
@@ -77,7 +96,7 @@ def loss_axes(panel: Box, steps: int, runs: Sequence[np.ndarray]) -> LossAxes:
         panel.right - RIGHT_MARGIN,
         panel.top - TOP_MARGIN,
     )
-    return LossAxes(plot, max(steps, 1), low, high)
+    return LossAxes(plot, max(steps, 1), low, high, offset)
 
 
 def superscript(n: int) -> str:
@@ -95,4 +114,5 @@ def sidecar_entry(axes: LossAxes, settings: RenderSettings, scale: float = 1.0) 
         "pixel_rect": [round(v * scale, 3) for v in rect],
         "steps": [0, axes.steps],
         "log10_loss": [axes.low, axes.high],
+        "loss_offset": axes.offset,  # the axis shows log10(loss - loss_offset)
     }

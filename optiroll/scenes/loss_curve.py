@@ -37,7 +37,7 @@ class LossCurveFrame(VGroup):
         super().__init__()
         plot = axes.plot
         for n in axes.decades():
-            y = float(axes.y(10.0**n))
+            y = float(axes.decade_y(10.0**n))
             faint = n not in (axes.low, axes.high)
             self.add(
                 Line(
@@ -50,7 +50,7 @@ class LossCurveFrame(VGroup):
             )
         for n in axes.labelled_decades(TEXT):
             tick = label(superscript(n), font, scheme.muted_text, TEXT, LEFT_MARGIN - 0.15)
-            self.add(tick.next_to([plot.left, float(axes.y(10.0**n)), 0], LEFT, buff=0.1))
+            self.add(tick.next_to([plot.left, float(axes.decade_y(10.0**n)), 0], LEFT, buff=0.1))
         self.add(
             Line(
                 [plot.left, plot.bottom, 0],
@@ -62,7 +62,7 @@ class LossCurveFrame(VGroup):
         for step in (0, axes.steps):
             tick = label(str(step), font, scheme.muted_text, TEXT, plot.width / 3)
             self.add(tick.next_to([float(axes.x(step)), plot.bottom, 0], DOWN, buff=0.1))
-        name = label(words.loss, font, scheme.text, TEXT * 1.1, plot.width / 2)
+        name = label(axes.name(words.loss), font, scheme.text, TEXT * 1.1, plot.width / 2)
         self.add(name.next_to([plot.left, plot.top, 0], UP, buff=0.12, aligned_edge=LEFT))
         step_name = label(words.step, font, scheme.text, TEXT * 1.1, plot.width / 3)
         self.add(step_name.next_to([plot.center[0], plot.bottom, 0], DOWN, buff=0.1))
