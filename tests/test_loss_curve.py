@@ -192,8 +192,8 @@ def test_the_flag_is_refused_where_there_is_no_room_for_it():
     )
 
 
-def test_losses_at_or_below_zero_are_drawn_above_their_lowest_value():
-    runs = [np.array([5.0, 1.0, -2.0, -3.0]), np.array([4.0, 0.0, -1.0, -1.5])]
+def test_losses_below_zero_are_drawn_above_their_lowest_value():
+    runs = [np.array([5.0, 1.0, -2.0, -3.0]), np.array([4.0, 0.5, -1.0, -1.5])]
     axes = loss_axes(Box(0, 0, 10, 5), 3, runs)
     assert axes.offset < -3.0 and axes.name("loss").startswith("loss + 3")
     for run in runs:

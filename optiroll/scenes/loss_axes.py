@@ -21,7 +21,7 @@ LEFT_MARGIN, BOTTOM_MARGIN, TOP_MARGIN, RIGHT_MARGIN = 0.8, 0.5, 0.45, 0.15
 @dataclass(frozen=True)
 class LossAxes:
     """Steps 0..`steps` across `plot`, loss - `offset` from 10**`low` to 10**`high` up it, on a
-    log scale. The offset is 0 unless a loss is 0 or below (a saddle, Styblinski-Tang): then the
+    log scale. The offset is 0 unless a loss is below 0 (a saddle, Styblinski-Tang): then the
     curve shows how far above its lowest value each run is, and the axis says so."""
 
     plot: Box
@@ -79,7 +79,7 @@ def loss_axes(panel: Box, steps: int, runs: Sequence[np.ndarray]) -> LossAxes:
     values = np.concatenate([np.asarray(r, dtype=np.float64) for r in runs])
     finite = values[np.isfinite(values)]
     offset = 0.0
-    if finite.size and finite.min() <= 0 and finite.max() > finite.min():
+    if finite.size and finite.min() < 0:  # exact zeros (a run at the minimum) sit at the bottom
         # The lowest loss sits SHIFT_DECADES below the spread of the losses.
         offset = float(finite.min() - (finite.max() - finite.min()) * 10.0**-SHIFT_DECADES)
     positive = finite[finite - offset > 0] - offset
