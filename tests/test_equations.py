@@ -16,7 +16,7 @@ pytest.importorskip("manim")
 from manim import MathTex, Text  # noqa: E402
 
 from optiroll.cli import cli  # noqa: E402
-from optiroll.optim.registry import OPTIMIZERS  # noqa: E402
+from optiroll.optim.registry import OPTIMIZERS, make_optimizer  # noqa: E402
 from optiroll.scenes import equations  # noqa: E402
 from optiroll.scenes.equations import EquationPanel, math_line, minimal_template  # noqa: E402
 from optiroll.scenes.narration import statements  # noqa: E402
@@ -114,3 +114,12 @@ def test_render_without_tex_still_succeeds(no_tex, tmp_path):
     with av.open(str(out)) as container:
         assert sum(1 for _ in container.decode(video=0)) == 6 + 15  # 0.4 s step + 1 s hold
     assert json.loads(Path(str(out) + ".json").read_text())["output"]["frames"] == 21
+
+
+@pytest.mark.parametrize("name", ["adam", "adamw", "amsgrad"])
+def test_the_rule_shown_drops_the_correction_when_the_run_does(name):
+    corrected = statements(make_optimizer(name, {}))
+    plain = statements(make_optimizer(name, {"bias_correction": "false"}))
+    assert "1-β₁ᵗ" in corrected[1][-1] and r"1-\beta_1^t" in corrected[0][-1]
+    assert "1-β₁ᵗ" not in plain[1][-1] and r"1-\beta_1^t" not in plain[0][-1]
+    assert len(plain[0]) == len(corrected[0])  # the same statements, one factor fewer

@@ -237,6 +237,10 @@ class Optimizer:
         valid = next(f for f in fields(cls) if f.name == name).metadata["valid"]
         return valid.parse(text.strip(), f"{cls.name}: {name}")
 
+    def rule(self) -> tuple[str, str]:
+        """The update rule as these hyper-parameters apply it: (Unicode `formula`, `latex`)."""
+        return self.formula, self.latex
+
     def init(self, params: np.ndarray) -> Any:
         """The state before the first step, for parameters shaped like `params`."""
         raise NotImplementedError

@@ -286,6 +286,19 @@ class Adam(Optimizer):
     rules: str = _rules()
     bias_correction: bool = switch(True, "divide m and v by 1 - beta^t, undoing their start at 0")
 
+    # The rule's bias correction, as written in `formula` and `latex` (subclasses too).
+    CORRECTION: ClassVar[tuple[str, str]] = (
+        "√(1-β₂ᵗ)/(1-β₁ᵗ)·",
+        r"\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} ",
+    )
+
+    def rule(self) -> tuple[str, str]:
+        """Without bias correction, the rule shown has no correction factor either."""
+        if self.bias_correction:
+            return self.formula, self.latex
+        text, tex = self.CORRECTION
+        return self.formula.replace(text, ""), self.latex.replace(tex, "")
+
     def init(self, params: Array) -> AdamState:
         zeros = np.zeros_like(params, dtype=np.float64)
         return AdamState(t=0, m=zeros, v=zeros.copy())

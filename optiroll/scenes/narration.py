@@ -35,8 +35,9 @@ UNICODE_SEPARATOR = ";"
 
 def statements(optimizer: Optimizer) -> tuple[list[str], list[str]]:
     """The rule's statements (one assignment each) as LaTeX and as Unicode text, in order."""
-    latex = [s.strip() for s in optimizer.latex.split(LATEX_SEPARATOR)]
-    plain = [s.strip() for s in optimizer.formula.split(UNICODE_SEPARATOR)]
+    formula, tex = optimizer.rule()
+    latex = [s.strip() for s in tex.split(LATEX_SEPARATOR)]
+    plain = [s.strip() for s in formula.split(UNICODE_SEPARATOR)]
     if len(latex) != len(plain):
         raise ValueError(f"{optimizer.name}: its LaTeX and Unicode rules differ in statements")
     return latex, [s.replace("<-", "←").replace(" - ", " − ") for s in plain]
