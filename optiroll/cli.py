@@ -295,9 +295,9 @@ def render(
         loss_curve=loss_curve,
     )
     if target is None:
-        media = Path("media")
-        media.mkdir(exist_ok=True)
-        target = default_output(settings, experiment, media)
+        from .folders import make_folder
+
+        target = default_output(settings, experiment, make_folder(Path("media")))
     click.echo(
         f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) to {target}",
         err=True,

@@ -488,3 +488,14 @@ def test_source_lines_find_tables_and_keys():
 def test_jobs_must_be_positive(tmp_path):
     result = build(write(tmp_path, "[figures.a]\nalt='x'\n"), "--jobs", "0")
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    figures = write(tmp_path, TINY)
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    result = build(figures, "--out", str(blocked / "out"))
+    assert result.exit_code == 2
+    assert (
+        result.output.strip().splitlines()[-1].startswith("optiroll: error: cannot make the folder")
+    )

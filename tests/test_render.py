@@ -249,3 +249,13 @@ def test_a_missing_system_library_is_one_line_saying_how_to_install_it(monkeypat
     assert [p for p in progress if "error" in p or "Traceback" in p] == []
     assert line.startswith("optiroll: error:") and "libpango" in line and "apt-get install" in line
     assert not Path("never.gif").exists()
+
+
+def test_a_media_file_where_the_folder_should_be_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "media").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["render", "-n", "1", "-q", "preview"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip().splitlines()[-1].startswith("optiroll: error: cannot make the folder")
+    )

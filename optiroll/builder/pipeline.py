@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..folders import make_folder
 from ..scenes.render import expected_frames
 from ..scenes.settings import sidecar_path
 from .cache import BuildCache, render_key
@@ -65,7 +66,7 @@ def build(
     on_done: Callable[[Outcome], None] | None = None,
 ) -> BuildReport:
     """Render what changed into `out_dir` (nothing is written outside it) and index it."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     report = BuildReport(out_dir)
     cache = BuildCache(out_dir)
     jobs, report.cached = plan(figures, out_dir, cache, force)
