@@ -116,6 +116,15 @@ def test_render_without_tex_still_succeeds(no_tex, tmp_path):
     assert json.loads(Path(str(out) + ".json").read_text())["output"]["frames"] == 21
 
 
+@pytest.mark.parametrize("name", ["amsgrad", "adadelta"])
+def test_a_four_statement_rule_fits_its_box_frame_included(no_tex, name):
+    panel = EquationPanel(make_optimizer(name, {}), "#1A1A1A", "#D55E00", 5.0, 0.8, max_height=2.0)
+    assert len(panel.rows) == 4
+    for lit in range(4):
+        panel.light(lit)
+        assert panel.height <= 2.0 + 1e-6
+
+
 @pytest.mark.parametrize("name", ["adam", "adamw", "amsgrad"])
 def test_the_rule_shown_drops_the_correction_when_the_run_does(name):
     corrected = statements(make_optimizer(name, {}))

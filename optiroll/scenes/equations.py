@@ -64,6 +64,9 @@ def math_line(latex: str, plain: str, color: str, font: str = "") -> Mobject:
     return cached_text(plain, font, color)
 
 
+FRAME_BUFF = 0.08  # between a lit statement and its frame
+
+
 class EquationPanel(VGroup):
     """An optimizer's rule, one statement per row; `light(i)` highlights the statement applied."""
 
@@ -75,6 +78,7 @@ class EquationPanel(VGroup):
         max_width: float,
         row_height: float,
         font: str = "",
+        max_height: float = float("inf"),
     ):
         super().__init__()
         self.color, self.accent = color, accent
@@ -87,9 +91,11 @@ class EquationPanel(VGroup):
         self.rows.arrange(DOWN, aligned_edge=LEFT, buff=row_height * 0.45)
         if self.rows.width > max_width:
             self.rows.scale_to_fit_width(max_width)
+        if self.rows.height > max_height - 2 * FRAME_BUFF:  # four statements (AMSGrad, Adadelta)
+            self.rows.scale_to_fit_height(max_height - 2 * FRAME_BUFF)
         # One frame, moved onto the lit row: its stroke is the only thing that changes colour.
         self.frame = SurroundingRectangle(
-            self.rows[0], color=accent, buff=0.08, corner_radius=0.06, stroke_width=2.5
+            self.rows[0], color=accent, buff=FRAME_BUFF, corner_radius=0.06, stroke_width=2.5
         )
         self.add(self.frame, self.rows)
         self.lit = -1
@@ -102,5 +108,5 @@ class EquationPanel(VGroup):
         self.lit = index
         for i, row in enumerate(self.rows):
             row.set_color(self.accent if i == index else self.color)
-        target = SurroundingRectangle(self.rows[index], buff=0.08, corner_radius=0.06)
+        target = SurroundingRectangle(self.rows[index], buff=FRAME_BUFF, corner_radius=0.06)
         self.frame.become(target).set_stroke(self.accent, width=2.5).set_fill(opacity=0)

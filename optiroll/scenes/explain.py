@@ -101,6 +101,7 @@ class ExplainBoard:
             layout.equation.width,
             min(0.8, layout.equation.height / 2.8),
             font,
+            max_height=layout.equation.height,
         ).move_to([*layout.equation.center, 0])
         self.static = [ContourMap(surface, area, scheme, STROKE), title]
 
