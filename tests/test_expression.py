@@ -91,6 +91,8 @@ HOSTILE = [
     ("f'{x}'", "strings not allowed"),
     ("9**9**9", "too large"),
     ("(9**60)**60", "too large"),
+    ("((x**100)**100)**100 + y**2", "raises to the power 1000000"),
+    ("((((((x**2)**2)**2)**2)**2)**2)**2", "raises to the power 128"),
     ("1e999 * x", "too large"),
     ("9" * 400, "too large"),
     ("exp(exp(exp(x)))", "is not a finite real number at"),

@@ -194,6 +194,12 @@ def parse_formula(text: str) -> sympy.Expr:
     expr = _build(tree.body, text).expr
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise OptirollError(f"the formula {text} is infinite or undefined (it is {expr})")
+    # sympy folds nested powers ((x**100)**100 is x**10000): check what it built, too.
+    for power in expr.atoms(sympy.Pow):
+        if power.exp.is_number and abs(float(power.exp)) > MAX_EXPONENT:
+            raise OptirollError(
+                f"the formula {text} raises to the power {power.exp}; the limit is {MAX_EXPONENT}"
+            )
     return expr
 
 
