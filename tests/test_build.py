@@ -351,6 +351,7 @@ def test_invalid_toml_names_the_file_and_line(tmp_path):
         ('[figures.a]\nalt = "x"\nstart = [1]\n', "start must be two numbers [x, y], got a list"),
         ('[figures.a]\nalt = "x"\nstretch = "yes"\n', "stretch must be true or false"),
         ('[figures.".a"]\nalt = "x"\n', "figure '.a': a name is a file name"),
+        ('[figures.a]\nalt = "x"\noptimizers = []\n', "optimizers must be a non-empty list"),
     ],
 )
 def test_each_kind_of_mistake_gets_its_message(tmp_path, text, message):

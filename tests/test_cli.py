@@ -94,6 +94,9 @@ def test_version_and_help_with_examples():
         (["--start", "nan", "0"], "start x must be finite"),
         (["--start", "1"], "requires 2 arguments"),
         (["--json", "--csv"], "choose one of --json and --csv"),
+        (["-o", "adam:lr=0.1,lr=0.2"], "adam: lr is given twice"),
+        (["-s", "rotated:angle=30,angle=40"], "rotated: angle is given twice"),
+        (["--window", "-1e308", "1e308", "-1", "1"], "window bounds must be within"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(args, message):

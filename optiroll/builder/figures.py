@@ -150,7 +150,10 @@ def _hint_check(hint: Any) -> tuple[Callable[[Any], bool], str]:
 
 
 def _is_spec_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
+    """A non-empty list of specs or tables (an empty one would silently mean the preset's)."""
+    return (
+        bool(value) and isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
+    )
 
 
 @cache
@@ -177,7 +180,7 @@ def _key_checks() -> dict[str, tuple[Callable[[Any], bool], str]]:
         ),
         optimizers=(
             _is_spec_list,
-            'a list of specs ("momentum:lr=0.1") or tables ({ name = "momentum", lr = 0.1 })',
+            'a non-empty list of specs ("momentum:lr=0.1") or tables ({ name = "momentum", lr = 0.1 })',
         ),
     )
     checks.update({key: (lambda v: isinstance(v, str), "a string") for key in TEXT_KEYS})

@@ -102,4 +102,10 @@ def _window(bounds: tuple[float, float, float, float]) -> Window:
             f"window x in [{x_min:g}, {x_max:g}], y in [{y_min:g}, {y_max:g}] is empty: "
             "give X_MIN X_MAX Y_MIN Y_MAX, each minimum below its maximum"
         )
+    if not all(math.isfinite(v) and abs(v) <= MAX_WINDOW for v in (x_min, x_max, y_min, y_max)):
+        raise OptirollError(f"window bounds must be within ±{MAX_WINDOW:g}")
     return Window(x_min, x_max, y_min, y_max)
+
+
+# Far beyond any picture, and far enough from float's limit that spans and grids stay finite.
+MAX_WINDOW = 1e100

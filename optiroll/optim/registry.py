@@ -153,5 +153,7 @@ def parse_spec(spec: str) -> tuple[str, dict[str, Value]]:
         if not eq or not key.strip():
             raise OptirollError(f"'{item}' in '{spec}' is not key=value")
         what = f"{name.strip()}: {key.strip()}"
+        if key.strip() in values:
+            raise OptirollError(f"{what} is given twice in '{spec}'")
         values[key.strip()] = value.strip() if as_text else parse_number(value.strip(), what)
     return name.strip(), values
