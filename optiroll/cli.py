@@ -310,6 +310,11 @@ def render(
     )
     for note in result.given_up:
         click.echo(f"  to fit --max-size: {note}")
+    if not result.fits:
+        click.echo(
+            f"warning: even with all that given up, the GIF is {size}, over --max-size {max_size}",
+            err=True,
+        )
     if result.sections is not None:
         click.echo(f"one clip per section: {result.sections}")
     click.echo(f"data and parameters: {result.sidecar}")

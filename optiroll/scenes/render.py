@@ -47,6 +47,7 @@ class RenderResult:
     duration: float
     given_up: tuple[str, ...]
     sections: Path | None = None  # the folder of section clips, for scenes with sections
+    fits: bool = True  # within --max-size (a GIF that could not shrink enough says so here)
 
 
 def expected_frames(settings: RenderSettings, steps: int) -> int:
@@ -217,6 +218,7 @@ def _render(
         info.duration,
         given_up,
         folder,
+        getattr(report, "fits", True),
     )
 
 
