@@ -173,22 +173,13 @@ def test_bad_render_options_are_one_line_errors(args, message):
     assert message in result.output
 
 
-@pytest.mark.parametrize("steps", [3, 7])
-def test_every_step_count_gives_the_frames_manim_draws(tmp_path, steps):
-    """0.6 s at 10 fps is 7 frames in Manim (floating-point arange), not 6: both sides agree."""
+@pytest.mark.parametrize(("steps", "fps"), [(3, "10"), (7, "10"), (2, "12.5")])
+def test_every_step_count_gives_the_frames_manim_draws(tmp_path, steps, fps):
+    """0.6 s at 10 fps is 7 frames in Manim (floating-point arange), not 6, and a 1 s hold at
+    12.5 fps is 12 (int of 1 / 0.08): both sides agree."""
     out = tmp_path / "few.gif"
-    args = [
-        "render",
-        "race",
-        "-o",
-        "adam",
-        "-n",
-        str(steps),
-        "--quality",
-        "preview",
-        "-O",
-        str(out),
-    ]
+    args = ["render", "race", "-o", "adam", "-n", str(steps), "--quality", "preview"]
+    args += ["--fps", fps, "-O", str(out)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     sidecar = json.loads((tmp_path / "few.gif.json").read_text())
