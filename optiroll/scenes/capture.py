@@ -21,7 +21,7 @@ FrameSink = Callable[[np.ndarray], None]
 # Keys that make Manim plan no artifact, log file or cache of its own; callers cannot change them.
 _REQUIRED: dict[str, Any] = {
     "renderer": "cairo",
-    "format": "none",
+    "format": "none",  # "png" for a still: Manim then skips to the end (our writer saves nothing)
     "dry_run": False,
     "preview": False,
     "show_in_file_browser": False,
