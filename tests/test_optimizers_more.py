@@ -18,7 +18,7 @@ from optiroll.cli import cli
 from optiroll.errors import OptirollError
 from optiroll.optim.modern import Adadelta, AdamW, AMSGrad, NAdam, RMSPropMomentum
 from optiroll.optim.optimizers import AdaGrad, Adam, Momentum, RMSProp
-from optiroll.optim.registry import make_optimizer, parse_spec
+from optiroll.optim.registry import OPTIMIZER_CLASSES, make_optimizer, parse_spec
 from optiroll.optim.surfaces import BOOK
 from optiroll.optim.trajectory import run
 
@@ -410,3 +410,25 @@ def test_every_command_knows_the_new_optimizers_and_the_json_keeps_the_kinds():
         assert len(r["points"]) == 4 and r["diverged_at"] is None
         rebuilt = make_optimizer(r["optimizer"], r["hyperparameters"])
         assert rebuilt.label() == r["label"]  # the side-car data rebuilds the same optimizer
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZER_CLASSES))
+def test_every_optimizer_plays_in_the_terminal(name):
+    result = invoke("play", "-o", name, "-n", "3")  # piped: the last frame as text
+    assert result.exit_code == 0, result.output
+    assert OPTIMIZER_CLASSES[name].display_name in result.output
+
+
+def test_the_later_optimizers_render_with_their_labels(tmp_path):
+    pytest.importorskip("manim")
+    names = ["adamw", "amsgrad", "nadam", "adadelta", "rmsprop-momentum"]
+    out = tmp_path / "race.png"
+    args = [arg for name in names for arg in ("-o", name)]
+    result = invoke("render", "race", *args, "-n", "3", "-q", "preview", "-O", str(out))
+    assert result.exit_code == 0, result.output
+    sidecar = json.loads((tmp_path / "race.png.json").read_text())
+    assert [t["optimizer"] for t in sidecar["trajectories"]] == names
+    assert [t["label"] for t in sidecar["trajectories"]] == [
+        make_optimizer(name, {}).label() for name in names
+    ]
+    assert out.stat().st_size > 0
