@@ -35,7 +35,7 @@ def timed(command: list[str]) -> tuple[float, float, str]:
 def one_by_one(figures: Path, out: Path) -> float:
     """Every file of the figures file through `optiroll render`, one process after another."""
     sys.path.insert(0, str(ROOT))
-    from optiroll.builder.figures import load_figures
+    from optiroll.builder.figures_file import load_figures
 
     options = {"preset_name": "-p", "surface_name": "-s", "steps": "-n"}
     started = time.perf_counter()

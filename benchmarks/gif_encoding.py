@@ -33,8 +33,8 @@ from manim import (
     linear,
 )
 
-from optiroll.scenes.capture import render_frames
-from optiroll.scenes.encode import encode_gif
+from optiroll.render.capture import render_frames
+from optiroll.render.encode import encode_gif
 
 
 class FourPanels(Scene):

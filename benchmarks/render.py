@@ -39,12 +39,12 @@ import numpy as np
 
 from optiroll.optim.experiment import Experiment, build_experiment
 from optiroll.optim.trajectory import Trajectory
-from optiroll.scenes.contours import contour_levels
-from optiroll.scenes.layout import Box, layout_figure, scene_box_to_pixels
-from optiroll.scenes.render import expected_frames
-from optiroll.scenes.settings import RenderSettings, resolve_settings, sidecar_path
-from optiroll.scenes.theme import theme
-from optiroll.scenes.words import LANGUAGES
+from optiroll.plan.contours import contour_levels
+from optiroll.plan.layout import Box, layout_figure, scene_box_to_pixels
+from optiroll.plan.settings import RenderSettings, resolve_settings, sidecar_path
+from optiroll.plan.theme import theme
+from optiroll.plan.words import LANGUAGES
+from optiroll.render.pipeline import expected_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPELINES = ("optiroll", "mpl-naive", "mpl-blit")
@@ -123,8 +123,16 @@ def build_figure(
         left, top, right, bottom = pixels(box)
         x = right if anchor == "right" else (left + right) / 2
         fontsize = size * px_per_unit / em * points_per_px
-        return fig.text(x / width, 1 - (top + bottom) / 2 / height, content, ha=anchor,
-                        va="center", fontsize=fontsize, color=scheme.text, **kw)
+        return fig.text(
+            x / width,
+            1 - (top + bottom) / 2 / height,
+            content,
+            ha=anchor,
+            va="center",
+            fontsize=fontsize,
+            color=scheme.text,
+            **kw,
+        )
 
     surface, window = experiment.surface, experiment.surface.window
     levels = contour_levels(surface, window)
@@ -139,11 +147,17 @@ def build_figure(
     balls: list[tuple[np.ndarray, tuple]] = []
     for panel in layout.panels:
         left, top, right, bottom = pixels(panel.area.box)
-        ax = fig.add_axes((left / width, 1 - bottom / height, (right - left) / width,
-                           (bottom - top) / height))
+        ax = fig.add_axes(
+            (left / width, 1 - bottom / height, (right - left) / width, (bottom - top) / height)
+        )
         ax.contour(x, y, z, levels=levels, colors=colors, linewidths=line)
-        ax.set(xlim=(window.x_min, window.x_max), ylim=(window.y_min, window.y_max),
-               xticks=[], yticks=[], facecolor=scheme.background)
+        ax.set(
+            xlim=(window.x_min, window.x_max),
+            ylim=(window.y_min, window.y_max),
+            xticks=[],
+            yticks=[],
+            facecolor=scheme.background,
+        )
         for spine in ax.spines.values():
             spine.set(color=scheme.frame, linewidth=line)
         for minimum in surface.minima:
@@ -157,12 +171,26 @@ def build_figure(
             artists = (
                 ax.plot([], [], color=color, lw=line, alpha=0.45, animated=animated)[0],
                 ax.plot([], [], color=color, lw=line * 1.8, animated=animated)[0],
-                ax.plot([], [], "o", color=color, ms=2 * radius * points_per_px,
-                        mec=scheme.background, mew=line * 0.8, animated=animated)[0],
+                ax.plot(
+                    [],
+                    [],
+                    "o",
+                    color=color,
+                    ms=2 * radius * points_per_px,
+                    mec=scheme.background,
+                    mew=line * 0.8,
+                    animated=animated,
+                )[0],
             )
             balls.append((trajectories[i].points, artists))
-    counter = text_at(layout.header, "", layout.header.height * 0.6, CAPS_AND_DESCENDERS, "right",
-                      animated=animated)
+    counter = text_at(
+        layout.header,
+        "",
+        layout.header.height * 0.6,
+        CAPS_AND_DESCENDERS,
+        "right",
+        animated=animated,
+    )
 
     def update(t: float) -> list:
         for path, (history, tail, ball) in balls:
@@ -190,7 +218,7 @@ def mpl_naive(settings: RenderSettings, out: Path) -> None:
 
 def mpl_blit(settings: RenderSettings, out: Path) -> None:
     """Static parts drawn once; each frame restores them and draws only the moving artists."""
-    from optiroll.scenes.encode import encode_gif
+    from optiroll.render.encode import encode_gif
 
     experiment = build_experiment()
     trajectories = experiment.run()
@@ -214,8 +242,9 @@ def mpl_blit(settings: RenderSettings, out: Path) -> None:
 def measure(command: list[str]) -> tuple[float, int]:
     """Run `command` from the repo root: (wall seconds, the child's peak resident bytes)."""
     start = time.perf_counter()
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE) as child:
+    with subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as child:
         stderr = child.stderr.read() if child.stderr else b""
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
@@ -233,7 +262,7 @@ def command_for(name: str, out: Path, like: Path) -> list[str]:
 
 def benchmark(repeats: int, out_dir: Path) -> None:
     """Run every pipeline `repeats` times, interleaved, and print the table and the targets."""
-    from optiroll.scenes.output import probe
+    from optiroll.render.output import probe
 
     runs: dict[str, list[Run]] = {name: [] for name in PIPELINES}
     outputs: dict[str, Path] = {}
@@ -246,21 +275,29 @@ def benchmark(repeats: int, out_dir: Path) -> None:
             outputs[name] = out
     best = {name: min(rs, key=lambda run: run.seconds) for name, rs in runs.items()}
     mine = best["optiroll"]
-    print(f"best of {repeats}; peak = max resident memory of the process; "
-          "ratios are optiroll / pipeline")
-    print(f"{'pipeline':<10} {'wall s':>7} {'peak MB':>8} {'bytes':>9} {'pixels':>8} {'frames':>6} "
-          f"{'dur s':>6} {'time x':>7} {'size x':>7} {'mem x':>6}")
+    print(
+        f"best of {repeats}; peak = max resident memory of the process; "
+        "ratios are optiroll / pipeline"
+    )
+    print(
+        f"{'pipeline':<10} {'wall s':>7} {'peak MB':>8} {'bytes':>9} {'pixels':>8} {'frames':>6} "
+        f"{'dur s':>6} {'time x':>7} {'size x':>7} {'mem x':>6}"
+    )
     for name in PIPELINES:
         run, info = best[name], probe(outputs[name])
         peak = max(r.peak for r in runs[name])
-        print(f"{name:<10} {run.seconds:>7.2f} {peak / 1e6:>8.0f} {run.size:>9,} "
-              f"{info.width}x{info.height:<4} {info.frames:>6} {info.duration:>6.2f} "
-              f"{mine.seconds / run.seconds:>7.2f} {mine.size / run.size:>7.2f} "
-              f"{max(r.peak for r in runs['optiroll']) / peak:>6.2f}")
+        print(
+            f"{name:<10} {run.seconds:>7.2f} {peak / 1e6:>8.0f} {run.size:>9,} "
+            f"{info.width}x{info.height:<4} {info.frames:>6} {info.duration:>6.2f} "
+            f"{mine.seconds / run.seconds:>7.2f} {mine.size / run.size:>7.2f} "
+            f"{max(r.peak for r in runs['optiroll']) / peak:>6.2f}"
+        )
     time_ratio, size_ratio = mine.seconds / best[TARGET].seconds, mine.size / best[TARGET].size
-    print(f"target: optiroll/{TARGET} time <= 1.0: {time_ratio:.2f} "
-          f"({'met' if time_ratio <= 1.0 else 'missed'}); "
-          f"smaller file: {size_ratio:.2f} ({'met' if size_ratio < 1.0 else 'missed'})")
+    print(
+        f"target: optiroll/{TARGET} time <= 1.0: {time_ratio:.2f} "
+        f"({'met' if time_ratio <= 1.0 else 'missed'}); "
+        f"smaller file: {size_ratio:.2f} ({'met' if size_ratio < 1.0 else 'missed'})"
+    )
 
 
 # Other scenes, timed per frame beside the default figure at the same quality and format (the

@@ -27,8 +27,9 @@ def first_frame_seconds() -> float:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     started = time.perf_counter()
-    process = subprocess.Popen(PLAY, stdin=slave, stdout=slave, stderr=slave,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        PLAY, stdin=slave, stdout=slave, stderr=slave, start_new_session=True
+    )
     output = b""
     try:
         while FIRST_FRAME not in output:
@@ -56,14 +57,18 @@ def run_seconds(command: list[str]) -> float:
 
 def main(runs: int = 10) -> None:
     rows = [
-        ("python -c pass (baseline)", [run_seconds([sys.executable, "-c", "pass"])
-                                       for _ in range(runs)]),
+        (
+            "python -c pass (baseline)",
+            [run_seconds([sys.executable, "-c", "pass"]) for _ in range(runs)],
+        ),
         ("optiroll play: first frame on a tty", [first_frame_seconds() for _ in range(runs)]),
         ("optiroll play, piped: start to exit", [run_seconds(PLAY) for _ in range(runs)]),
     ]
     for name, times in rows:
-        print(f"{name:40s} median {statistics.median(times) * 1000:6.0f} ms"
-              f"   best {min(times) * 1000:6.0f} ms   ({runs} runs)")
+        print(
+            f"{name:40s} median {statistics.median(times) * 1000:6.0f} ms"
+            f"   best {min(times) * 1000:6.0f} ms   ({runs} runs)"
+        )
     verdict = "ok" if statistics.median(rows[1][1]) < 0.3 else "OVER the 0.3 s target"
     print(f"first frame target 300 ms: {verdict}")
 

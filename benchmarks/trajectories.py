@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 
+from optiroll.optim.book import BOOK_OPTIMIZERS
 from optiroll.optim.experiment import build_experiment
 from optiroll.optim.modern import MODERN_OPTIMIZERS
-from optiroll.optim.optimizers import BOOK_OPTIMIZERS
 from optiroll.optim.surfaces import BOOK
 from optiroll.optim.trajectory import run_batch
 

@@ -17,7 +17,7 @@ from . import __version__
 from .errors import OptirollError
 from .optim.experiment import Experiment, build_experiment
 from .optim.registry import parse_number
-from .scenes.settings import SCENES
+from .plan.settings import SCENES
 
 
 class OneLineErrors(click.Group):
@@ -163,7 +163,7 @@ def play(
 
     Example: optiroll play -o momentum:lr=0.3 -o sgd:lr=0.95
     """
-    from .scenes.terminal import play_in_terminal
+    from .terminal.player import play_in_terminal
 
     play_in_terminal(experiment, fps=fps, loop=loop, record=record, color=not no_color)
 
@@ -254,13 +254,13 @@ def render(
     """
     from pathlib import Path
 
-    from .scenes.render import render as render_figure
-    from .scenes.settings import (
+    from .plan.settings import (
         check_scene_runs,
         default_output,
         resolve_settings,
         scene_default,
     )
+    from .render.pipeline import render as render_figure
 
     target = Path(output) if output else None
     fmt = fmt or (
@@ -365,7 +365,7 @@ def build(figures_file: str, out_dir: str | None, jobs: int | None, force: bool)
     """
     from pathlib import Path
 
-    from .builder.figures import FiguresFileError, load_figures
+    from .builder.figures_file import FiguresFileError, load_figures
     from .builder.pipeline import build as build_figures
     from .builder.pipeline import default_out_dir
     from .builder.runner import default_jobs

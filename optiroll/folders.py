@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import OptirollError
@@ -14,3 +15,9 @@ def make_folder(path: Path) -> Path:
     except OSError as err:
         raise OptirollError(f"cannot make the folder '{path}': {err.strerror or err}") from None
     return path
+
+
+def cache_root() -> Path:
+    """optiroll's cache folder (XDG_CACHE_HOME or ~/.cache): never the current directory."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "optiroll"

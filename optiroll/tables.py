@@ -36,7 +36,9 @@ def as_table(experiment: Experiment, trajectories: Sequence[Trajectory]) -> str:
             for i in range(len(traj.points))
         ]
         widths = [max(len(row[c]) for row in cells) for c in range(len(cols))]
-        lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in cells]
+        lines = [
+            "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in cells
+        ]
         ending = (
             f"diverged at step {traj.diverged_at}"
             if traj.diverged_at is not None

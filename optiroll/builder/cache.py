@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..optim.experiment import Experiment
-from ..scenes.settings import RenderSettings, sidecar_path
+from ..plan.settings import RenderSettings, sidecar_path
 
 MANIFEST = ".optiroll-build.json"
 
@@ -69,7 +69,7 @@ class BuildCache:
 
     def record(self, out_dir: Path, file_name: str, key: str) -> None:
         """Remember a finished render and save the manifest (atomically)."""
-        from ..scenes.output import atomic_output  # imports PyAV: only once something rendered
+        from ..render.output import atomic_output  # imports PyAV: only once something rendered
 
         stat = (out_dir / file_name).stat()
         self.entries[file_name] = {"key": key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..scenes.words import KOREAN
+from ..plan.words import KOREAN
 
 APT = "sudo apt-get install"
 RENDER_EXTRA = "pip install 'optiroll[render]'"

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..folders import make_folder
-from ..scenes.render import expected_frames
-from ..scenes.settings import sidecar_path
+from ..plan.settings import sidecar_path
+from ..render.pipeline import expected_frames
 from .cache import BuildCache, render_key
-from .figures import FiguresFile
+from .figures_file import FiguresFile
 from .runner import Job, Outcome, Progress, run_jobs
 from .snippets import INDEX, index, snippet
 
@@ -97,7 +97,7 @@ def _write_if_changed(path: Path, text: str) -> None:
     """Write atomically, and not at all when the file already says this (its mtime stays)."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    from ..scenes.output import atomic_output  # imports PyAV: only when something changed
+    from ..render.output import atomic_output  # imports PyAV: only when something changed
 
     with atomic_output(path) as temporary:
         temporary.write_text(text, encoding="utf-8")

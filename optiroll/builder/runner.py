@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OptirollError
-from .figures import resolve_figure
+from .figures_file import resolve_figure
 
 # files done, files in all, frames done, frames in all
 Progress = Callable[[int, int, int, int], None]
@@ -56,7 +56,7 @@ def _init_worker(progress_queue: Any) -> None:
     """Import Manim once per worker; a missing extra fails each job with the install hint."""
     global _worker_queue, _worker_import_error
     _worker_queue = progress_queue
-    from ..scenes.render import import_manim
+    from ..render.pipeline import import_manim
 
     try:
         import_manim()
@@ -65,7 +65,7 @@ def _init_worker(progress_queue: Any) -> None:
 
 
 def _render_job(job: Job, out_dir: Path) -> float:
-    from ..scenes.render import render
+    from ..render.pipeline import render
 
     if _worker_import_error:
         raise OptirollError(_worker_import_error)

@@ -6,8 +6,8 @@ import json
 from html import escape
 from pathlib import Path
 
-from ..scenes.settings import sidecar_path
-from .figures import POSTER_FORMAT, VIDEO_FORMATS, Figure, FiguresFile
+from ..plan.settings import sidecar_path
+from .figures_file import POSTER_FORMAT, VIDEO_FORMATS, Figure, FiguresFile
 
 INDEX = "index.md"
 MIME = {"mp4": "video/mp4", "webm": "video/webm"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import OptirollError
-from ..scenes.settings import FORMATS, QUALITIES, SCENES
-from ..scenes.theme import THEMES
-from ..scenes.words import LANGUAGES
-from .figures import FIGURE_KEYS
+from ..plan.settings import FORMATS, QUALITIES, SCENES
+from ..plan.theme import THEMES
+from ..plan.words import LANGUAGES
+from .figures_file import FIGURE_KEYS
 
 _TEMPLATE = """\
 # A figures file for `optiroll build` (see `optiroll list` for optimizers, surfaces and presets).
@@ -57,7 +57,7 @@ STARTER = (
 
 def write_starter(path: Path, force: bool = False) -> Path:
     """Write the starter file; an existing file is replaced only with `force`."""
-    from ..scenes.output import atomic_output
+    from ..render.output import atomic_output
 
     if path.exists() and not force:
         raise OptirollError(f"{path} exists; choose another path or pass --force to replace it")

@@ -13,7 +13,7 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 
 from .base import NON_NEGATIVE, POSITIVE, UNIT_OPEN, UNIT_OPEN_BOTH, Optimizer, hyper
-from .optimizers import Adam, AdamState, SquaresOptimizer, SquaresState, ema
+from .book import Adam, AdamState, SquaresOptimizer, SquaresState, ema
 
 Array = np.ndarray
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 
 from ..errors import OptirollError
 from .base import Optimizer, Value
+from .book import BOOK_OPTIMIZERS
 from .modern import MODERN_OPTIMIZERS
-from .optimizers import BOOK_OPTIMIZERS
 from .surfaces import SURFACES, Surface, Window
 
 OPTIMIZERS: tuple[type[Optimizer], ...] = BOOK_OPTIMIZERS + MODERN_OPTIMIZERS

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import LEFT, Mobject, Rectangle, VGroup, VMobject
 
-from .layout import Box
+from ..plan.layout import Box
 from .mobjects import label
 
 HIDDEN = 1e-9  # below this length (scene units) an arrow or a bar is not drawn

@@ -14,9 +14,9 @@ from functools import cache
 from manim import DOWN, LEFT, MathTex, Mobject, SurroundingRectangle, TexTemplate, VGroup
 
 from ..optim.base import Optimizer
+from ..plan.narration import statements
 from .mobject_cache import cached
 from .mobject_cache import text as cached_text
-from .narration import statements
 
 NOTICE = (
     "optiroll: note: LaTeX or dvisvgm not found or failing; equations are drawn as plain text "

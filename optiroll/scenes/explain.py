@@ -15,19 +15,19 @@ from manim import LEFT, RIGHT, Scene, ValueTracker, VGroup, smooth
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
+from ..plan.beats import explain_beats, play_seconds, step_beats, wait_seconds
+from ..plan.layout import Box, Panel
+from ..plan.lesson_layout import ExplainLayout, layout_explain
+from ..plan.narration import kind, readout_lines, step_caption, updates
+from ..plan.settings import RenderSettings
+from ..plan.theme import ColorScheme, theme
+from ..plan.words import LANGUAGES, Words
 from .aids import ArrowAtBall, AxisBars, TextSwitch
-from .beats import explain_beats, play_seconds, step_beats, wait_seconds
-from .data_scene import FromData
+from .base import FromData
 from .equations import EquationPanel
 from .fonts import pick_font
-from .layout import Box, Panel
-from .lesson_layout import ExplainLayout, layout_explain
 from .mobject_cache import text as cached_text
 from .mobjects import ContourMap, StepCounter, TrailedBall, label
-from .narration import kind, readout_lines, step_caption, updates
-from .settings import RenderSettings
-from .theme import ColorScheme, theme
-from .words import LANGUAGES, Words
 
 STROKE = 2.5
 GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from ..errors import OptirollError
-from .words import Words
+from ..plan.words import Words
 
 
 @cache

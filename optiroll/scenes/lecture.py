@@ -25,20 +25,20 @@ from manim import (
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
+from ..plan.beats import lecture_sections, play_seconds, wait_seconds
+from ..plan.layout import Box, Panel
+from ..plan.lesson_layout import layout_explain
+from ..plan.loss_axes import loss_axes
+from ..plan.settings import RenderSettings
+from ..plan.theme import theme
+from ..plan.words import LANGUAGES
 from .aids import ArrowAtBall
-from .beats import lecture_sections, play_seconds, wait_seconds
-from .data_scene import FromData
+from .base import FromData
 from .equations import EquationPanel, math_line
 from .explain import STROKE, ExplainBoard, gradient_scale, lesson_panels
 from .fonts import pick_font
-from .layout import Box, Panel
-from .lesson_layout import layout_explain
-from .loss_axes import loss_axes
 from .loss_curve import LossCursor, LossCurveFrame
 from .mobjects import ContourMap, TrailedBall, label
-from .settings import RenderSettings
-from .theme import theme
-from .words import LANGUAGES
 
 WRAP = {"en": 34, "ko": 20}  # characters per line of prose in the side panel
 

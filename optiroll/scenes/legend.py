@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from manim import DOWN, LEFT, Dot, VGroup
 
-from .layout import Box
+from ..plan.layout import Box
 from .mobjects import labels
 
 

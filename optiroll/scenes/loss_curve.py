@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, UP, Dot, Line, ValueTracker, VGroup, VMobject
 
-from .loss_axes import LEFT_MARGIN, LossAxes, superscript
+from ..plan.loss_axes import LEFT_MARGIN, LossAxes, superscript
+from ..plan.theme import ColorScheme
+from ..plan.words import Words
 from .mobjects import label, polyline
-from .theme import ColorScheme
-from .words import Words
 
 TEXT = 0.22  # tick labels' height, scene units (13 px at 480p, 20 px at 720p)
 

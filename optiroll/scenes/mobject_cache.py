@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .capture import cache_root
+from ..folders import cache_root
 
 FORMAT = 1  # bump when what is stored changes
 M = TypeVar("M")

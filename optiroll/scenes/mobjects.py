@@ -27,11 +27,11 @@ from manim import (
 
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
-from .contours import contour_levels, contour_lines
-from .layout import Box, PixelGrid, PlotArea, clip_polyline
+from ..plan.contours import contour_levels, contour_lines
+from ..plan.layout import Box, PixelGrid, PlotArea, clip_polyline
+from ..plan.theme import ColorScheme
+from ..plan.words import Words
 from .mobject_cache import text as cached_text
-from .theme import ColorScheme
-from .words import Words
 
 
 def label(text: str, font: str, color: str, height: float, max_width: float) -> Text:

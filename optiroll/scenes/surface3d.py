@@ -23,16 +23,16 @@ from manim import (
 )
 
 from ..optim.experiment import Experiment
-from .data_scene import FromData
-from .figures import STROKE
+from ..plan.layout import Box
+from ..plan.relief import Relief, layout_surface3d, sidecar_panel
+from ..plan.settings import RenderSettings
+from ..plan.theme import ColorScheme, theme
+from ..plan.words import LANGUAGES
+from .base import FromData
 from .fonts import pick_font
-from .layout import Box
 from .legend import legend
 from .mobjects import StepCounter, TrailedBall, label
-from .relief import Relief, layout_surface3d, sidecar_panel
-from .settings import RenderSettings
-from .theme import ColorScheme, theme
-from .words import LANGUAGES
+from .plots import STROKE
 
 # Faces in the mesh: each is a Cairo polygon redrawn every frame while the camera turns, so this
 # sets the time per frame (about 0.4 ms a face at 854x480).

@@ -1,0 +1,411 @@
+"""The figures file: each figure of a post and how to render it, all checked before anything renders.
+
+A figure's render options are `resolve_settings`'s parameters (so a new option there is accepted
+here too), named as the CLI names them: `format` (one or a list), `stretch`; its experiment is
+`build_experiment`'s: preset, optimizers, surface, start, steps, window. Both go through those same
+functions, so a figure and `optiroll render` resolve alike.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+import sys
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import OptirollError
+from ..optim.experiment import Experiment, build_experiment
+from ..plan.settings import (
+    RenderSettings,
+    check_scene_runs,
+    resolve_settings,
+    scene_default,
+)
+from .locate import SourceLines
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, before it joined the standard library
+    import tomli as tomllib
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+RESERVED_NAMES = {"index"}  # index.md lists every figure
+VIDEO_FORMATS = ("mp4", "webm")
+POSTER_FORMAT = "png"
+
+# figure key -> build_experiment's parameter; problems are blamed on the first key that fails.
+EXPERIMENT_KEYS = {
+    "preset": "preset_name",
+    "surface": "surface_name",
+    "start": "start",
+    "steps": "steps",
+    "window": "window",
+    "optimizers": "optimizer_specs",
+}
+# resolve_settings's parameters that the CLI (and so a figure) names otherwise.
+SETTING_NAMES = {"fmt": "format", "equal_scale": "stretch"}
+INVERTED = {"stretch"}  # stretch = not equal_scale
+TEXT_KEYS = {"alt": True, "caption": False}  # key -> required
+TOP_KEYS = ("title", "base_url", "defaults", "figures")
+
+
+class FiguresFileError(OptirollError):
+    """Everything wrong with a figures file, one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: resolution inputs (plain values, so they cross to worker processes) and text."""
+
+    name: str
+    experiment_args: dict[str, Any]
+    settings_args: dict[str, Any]
+    formats: tuple[str, ...]
+    alt: str
+    caption: str
+
+    @property
+    def lang(self) -> str:
+        return self.settings_args.get("lang") or _setting_defaults()["lang"]
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Every format rendered: the ones asked for, plus a PNG poster for a video."""
+        wants_poster = any(f in VIDEO_FORMATS for f in self.formats)
+        poster = (POSTER_FORMAT,) if wants_poster and POSTER_FORMAT not in self.formats else ()
+        return self.formats + poster
+
+    def file_name(self, fmt: str) -> str:
+        return f"{self.name}.{fmt}"
+
+    def resolve(self, fmt: str) -> tuple[RenderSettings, Experiment]:
+        """The settings and experiment for one format, through the CLI's own functions."""
+        return resolve_figure(self.settings_args, self.experiment_args, fmt)
+
+
+@dataclass(frozen=True)
+class FiguresFile:
+    path: Path
+    title: str
+    base_url: str
+    figures: tuple[Figure, ...]
+
+
+def resolve_figure(
+    settings_args: dict[str, Any], experiment_args: dict[str, Any], fmt: str
+) -> tuple[RenderSettings, Experiment]:
+    """`resolve_settings` and `build_experiment` on a figure's values, checked like `render`'s."""
+    settings = resolve_settings(fmt=fmt, **settings_args)
+    experiment = build_experiment(**experiment_args)
+    check_scene_runs(settings.scene, len(experiment.optimizers))
+    return settings, experiment
+
+
+@cache
+def _setting_params() -> dict[str, tuple[str, Any]]:
+    """figure key -> (resolve_settings parameter, its type hint)."""
+    hints = typing.get_type_hints(resolve_settings)
+    return {
+        SETTING_NAMES.get(p, p): (p, hints[p])
+        for p in inspect.signature(resolve_settings).parameters
+    }
+
+
+@cache
+def _setting_defaults() -> dict[str, Any]:
+    return {
+        SETTING_NAMES.get(name, name): p.default
+        for name, p in inspect.signature(resolve_settings).parameters.items()
+    }
+
+
+_KIND_WORDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+
+
+def _matches(value: Any, kind: Any) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, kind) if isinstance(kind, type) else True
+
+
+def _hint_check(hint: Any) -> tuple[Callable[[Any], bool], str]:
+    """A type test and its words for a parameter's hint (Optional ignored: None is no TOML value)."""
+    kinds = [k for k in (typing.get_args(hint) or (hint,)) if k is not type(None)]
+    words = " or ".join(_KIND_WORDS.get(k, getattr(k, "__name__", str(k))) for k in kinds)
+    return (lambda v: any(_matches(v, k) for k in kinds)), words
+
+
+def _is_spec_list(value: Any) -> bool:
+    """A non-empty list of specs or tables (an empty one would silently mean the preset's)."""
+    return (
+        bool(value) and isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
+    )
+
+
+@cache
+def _key_checks() -> dict[str, tuple[Callable[[Any], bool], str]]:
+    """Every key a figure (or [defaults]) may have, with its type test and the type in words."""
+    checks = {key: _hint_check(hint) for key, (_, hint) in _setting_params().items()}
+    checks["format"] = (
+        lambda v: (
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(f, str) for f in v))
+        ),
+        'a format or a list of formats ("gif" or ["mp4", "webm"])',
+    )
+    checks.update(
+        preset=(lambda v: isinstance(v, str), "a string"),
+        surface=(lambda v: isinstance(v, str), "a string"),
+        steps=(lambda v: _matches(v, int), "an integer"),
+        start=(
+            lambda v: isinstance(v, list) and len(v) == 2 and all(_matches(x, float) for x in v),
+            "two numbers [x, y]",
+        ),
+        window=(
+            lambda v: isinstance(v, list) and len(v) == 4 and all(_matches(x, float) for x in v),
+            "four numbers [x_min, x_max, y_min, y_max]",
+        ),
+        optimizers=(
+            _is_spec_list,
+            'a non-empty list of specs ("momentum:lr=0.1") or tables ({ name = "momentum", lr = 0.1 })',
+        ),
+    )
+    checks.update({key: (lambda v: isinstance(v, str), "a string") for key in TEXT_KEYS})
+    return checks
+
+
+FIGURE_KEYS = tuple(_key_checks())
+
+
+def _spec(entry: str | dict) -> str:
+    """An optimizer entry as the CLI's NAME:k=v spec, so the registry parses both alike."""
+    if isinstance(entry, str):
+        return entry
+    values = dict(entry)
+    name = values.pop("name", None)
+    if not isinstance(name, str):
+        raise OptirollError(
+            'an optimizer table needs name = "..." (e.g. { name = "adam", lr = 0.3 })'
+        )
+    parts = []
+    for key, value in values.items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if not isinstance(value, (str, int, float)) or any(c in text for c in ",="):
+            raise OptirollError(f"{name}: {key} = {value!r} is not a number, word or true/false")
+        parts.append(f"{key}={text}")
+    return f"{name}:{','.join(parts)}" if parts else name
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    return names.get(type(value), "a table" if isinstance(value, dict) else "a list")
+
+
+def load_figures(path: Path) -> FiguresFile:
+    """Read and check a figures file; FiguresFileError lists every problem found."""
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OptirollError(f"figures file '{path}' does not exist") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise OptirollError(f"cannot read figures file '{path}': {err}") from None
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as err:
+        raise FiguresFileError([f"{path}: not valid TOML: {err}"]) from None
+    return _Checker(path, SourceLines(source)).check(data)
+
+
+class _Checker:
+    """Collects problems with their file, line and key."""
+
+    def __init__(self, path: Path, lines: SourceLines) -> None:
+        self.path, self.lines, self.problems = path, lines, []
+
+    def report(self, line: int | None, where: str, message: str) -> None:
+        place = f"{self.path}:{line}" if line else f"{self.path}"
+        self.problems.append(f"{place}: {where}{': ' if where else ''}{message}")
+
+    def check(self, data: dict) -> FiguresFile:
+        self._unknown_keys(data, TOP_KEYS, (), "")
+        for key in ("title", "base_url"):
+            if key in data and not isinstance(data[key], str):
+                self.report(self.lines.key((), key), "", f"{key} must be a string")
+        defaults = data.get("defaults", {})
+        if not isinstance(defaults, dict):
+            self.report(self.lines.key((), "defaults"), "", "defaults must be a table")
+            defaults = {}
+        defaults = self._defaults(defaults)
+        figures = data.get("figures")
+        if not isinstance(figures, dict) or not figures:
+            self.report(
+                None, "", "no figures: add a [figures.NAME] table for each (optiroll init-figures)"
+            )
+            figures = {}
+        checked = []
+        for name, values in figures.items():
+            figure = self._figure(name, values, defaults)
+            if figure is not None:
+                checked.append(figure)
+        if self.problems:
+            raise FiguresFileError(self.problems)
+        title = data.get("title") or self.path.stem
+        return FiguresFile(self.path, title, data.get("base_url", ""), tuple(checked))
+
+    def _unknown_keys(self, table: dict, known, where_path: tuple, where: str) -> list[str]:
+        unknown = [k for k in table if k not in known]
+        for key in unknown:
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+            line = self.lines.key(where_path, key) or self.lines.table(where_path)
+            self.report(line, where, f"unknown key '{key}'{hint}")
+        return unknown
+
+    def _check_values(self, table: dict, table_path: tuple, where: str) -> dict:
+        """Report unknown keys and wrong types; the values that have neither."""
+        checks = _key_checks()
+        unknown = self._unknown_keys(table, checks, table_path, where)
+        usable = {}
+        for key, value in table.items():
+            if key in unknown:
+                continue
+            if not checks[key][0](value):
+                line = self.lines.key(table_path, key) or self.lines.table(table_path)
+                self.report(line, where, f"{key} must be {checks[key][1]}, got {_type_name(value)}")
+            else:
+                usable[key] = value
+        return usable
+
+    def _defaults(self, defaults: dict) -> dict:
+        """The [defaults] that resolve; each bad one is reported once, here, and left out."""
+        usable = self._check_values(defaults, ("defaults",), "[defaults]")
+        failed: list[str] = []
+
+        def blame(key: str, message: str) -> None:
+            failed.append(key)
+            line = self.lines.key(("defaults",), key) or self.lines.table(("defaults",))
+            self.report(line, "[defaults]", f"{key}: {message}")
+
+        while True:
+            failed.clear()
+            # Alone: a default scene of one optimizer is for figures that name one.
+            self._experiment_args(usable, blame)
+            self._settings_args(usable, None, blame)
+            if not set(failed) & set(usable):
+                return usable
+            usable = {k: v for k, v in usable.items() if k not in failed}
+
+    def _figure(self, name: str, values: Any, defaults: dict) -> Figure | None:
+        table_path = ("figures", name)
+        where = f"figure '{name}'"
+        line = self.lines.table(table_path)
+        if not NAME.fullmatch(name) or name in RESERVED_NAMES:
+            self.report(
+                line,
+                where,
+                "a name is a file name: letters, digits, '.', '_' and '-', not starting with "
+                f"'.' or '-'{', and not ' + repr(name) if name in RESERVED_NAMES else ''}",
+            )
+            return None
+        if not isinstance(values, dict):
+            self.report(line, where, f"must be a table of options, got {_type_name(values)}")
+            return None
+        problems = len(self.problems)
+        merged = {**defaults, **self._check_values(values, table_path, where)}
+        # What the scene uses when neither the figure nor [defaults] says (`render` does the same).
+        scene = merged.get("scene", _setting_defaults()["scene"])
+        for key in _setting_params():
+            if key not in merged and scene_default(scene, key, None) is not None:
+                merged[key] = scene_default(scene, key, None)
+        for key, required in TEXT_KEYS.items():
+            if required and not merged.get(key, "").strip():
+                self.report(line, where, f"{key} is missing: the text that describes the figure")
+
+        def blame(key: str, message: str) -> None:
+            in_figure = key in values
+            origin = table_path if in_figure else ("defaults",)
+            self.report(self.lines.key(origin, key) or line, where, f"{key}: {message}")
+
+        experiment_args = self._experiment_args(merged, blame)
+        settings_args = self._settings_args(merged, experiment_args, blame)
+        if experiment_args is None or settings_args is None or len(self.problems) > problems:
+            return None
+        fmts = merged.get("format", _setting_defaults()["format"])
+        formats = tuple(dict.fromkeys([fmts] if isinstance(fmts, str) else fmts))
+        if not formats:
+            blame("format", "name at least one format")
+            return None
+        return Figure(
+            name,
+            experiment_args,
+            settings_args,
+            formats,
+            merged.get("alt", "").strip(),
+            merged.get("caption", "").strip(),
+        )
+
+    def _experiment_args(self, merged: dict, blame) -> dict | None:
+        """build_experiment's arguments, adding one key at a time so a problem names its key."""
+        args: dict[str, Any] = {}
+        for key, param in EXPERIMENT_KEYS.items():
+            if key not in merged:
+                continue
+            if key == "optimizers":
+                args[param] = []
+                for i, entry in enumerate(merged[key]):
+                    try:
+                        args[param].append(_spec(entry))
+                        build_experiment(**args)
+                    except OptirollError as err:
+                        blame(key, f"entry {i + 1}: {err}")
+                        return None
+                continue
+            value = merged[key]
+            args[param] = tuple(map(float, value)) if key in ("start", "window") else value
+            try:
+                build_experiment(**args)
+            except OptirollError as err:
+                blame(key, str(err))
+                return None
+        return args
+
+    def _settings_args(self, merged: dict, experiment_args: dict | None, blame) -> dict | None:
+        """resolve_settings's arguments (fmt apart), checked for every format the figure asks."""
+        args: dict[str, Any] = {}
+        fmts = merged.get("format", _setting_defaults()["format"])
+        fmts = [fmts] if isinstance(fmts, str) else fmts
+        for fmt in fmts:
+            checked: dict[str, Any] = {}
+            for key, (param, _) in _setting_params().items():
+                if key != "format" and key not in merged:
+                    continue
+                if key != "format":
+                    value = merged[key]
+                    checked[param] = (not value) if key in INVERTED else value
+                try:
+                    resolve_settings(**{**checked, "fmt": fmt})
+                except OptirollError as err:
+                    blame(key, str(err))
+                    return None
+            args = checked
+        if experiment_args is not None and fmts:
+            try:
+                resolve_figure(args, experiment_args, fmts[0])
+            except OptirollError as err:
+                blame("scene" if "scene" in merged else "optimizers", str(err))
+                return None
+        return args

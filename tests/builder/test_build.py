@@ -1,0 +1,502 @@
+"""`optiroll build`: a tiny figures file really rendered, rebuilt from the cache, broken in each way."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from optiroll.builder.figures_file import FiguresFileError, load_figures
+from optiroll.builder.locate import SourceLines
+from optiroll.builder.pipeline import default_out_dir
+from optiroll.builder.starter import STARTER
+from optiroll.cli import cli
+from optiroll.optim.experiment import build_experiment
+
+# Preview size, 2 updates at 0.1 s each: 2 moving frames at 10 fps plus the 1 s hold.
+TINY = """\
+title = "Tiny"
+
+[defaults]
+quality = "preview"
+steps = 2
+seconds_per_step = 0.1
+
+[figures.zig]
+scene = "single"
+optimizers = ["sgd"]
+lang = "ko"
+alt = "SGD <지그재그> & co"
+caption = "SGD에 의한 최적화 갱신 경로"
+
+[figures.race]
+scene = "race"
+optimizers = [{ name = "momentum", lr = 0.1 }, "adam:lr=0.3"]
+format = "mp4"
+alt = "two balls"
+"""
+MEDIA = ("zig.gif", "race.mp4", "race.png")
+
+
+def build(figures: Path, *args: str):
+    return CliRunner().invoke(cli, ["build", str(figures), *args])
+
+
+def write(tmp_path: Path, text: str, name: str = "figures.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    pytest.importorskip("manim")
+    root = tmp_path_factory.mktemp("build")
+    figures = write(root, TINY)
+    out = root / "out"
+    result = build(figures, "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    return figures, out, result
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside <figcaption>."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.caption, self._in_caption = "", False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_caption = tag == "figcaption"
+
+    def handle_endtag(self, tag):
+        self._in_caption = False
+
+    def handle_data(self, data):
+        if self._in_caption:
+            self.caption += data
+
+    def first(self, tag: str) -> dict:
+        return next(attrs for name, attrs in self.tags if name == tag)
+
+
+def test_a_build_renders_every_file_with_its_sidecar_and_the_poster(built):
+    _, out, result = built
+    assert "3 rendered, 0 up to date, 0 failed" in result.output
+    with Image.open(out / "zig.gif") as gif:
+        assert (gif.width, gif.height, gif.n_frames) == (426, 240, 2 + 10)
+    with Image.open(out / "race.png") as poster:  # the video's size: preview video is 640x360
+        assert poster.size == (640, 360)
+    for name in MEDIA:
+        sidecar = json.loads((out / (name + ".json")).read_text())
+        assert sidecar["output"]["file"] == name
+    zig = json.loads((out / "zig.gif.json").read_text())
+    # "sgd" named without values takes the book preset's tuned lr, as `optiroll render -o sgd` does.
+    assert zig["experiment"]["optimizers"][0]["hyperparameters"]["lr"] == 0.95
+    assert zig["settings"]["lang"] == "ko" and zig["experiment"]["steps"] == 2
+
+
+def test_a_second_build_of_an_unchanged_file_renders_nothing(built):
+    figures, out, _ = built
+    before = mtimes(out)
+    result = build(figures, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "0 rendered, 3 up to date, 0 failed" in result.output
+    assert mtimes(out) == before  # media, side-cars, snippets and index untouched
+
+
+def test_a_cached_build_does_not_import_manim(built):
+    figures, out, _ = built
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom optiroll.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['build', {str(figures)!r}, '--out', {str(out)!r}])\n"
+        "assert r.exit_code == 0, r.output\nassert '3 up to date' in r.output, r.output\n"
+        "print(sorted(m for m in ('manim', 'av', 'PIL', 'cairo') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_changed_or_deleted_file_is_rendered_again_and_only_that_one(built, tmp_path):
+    _, built_out, _ = built
+    out = tmp_path / "out"
+    shutil.copytree(built_out, out)  # keeps modification times, which the cache compares
+    changed = write(
+        tmp_path, TINY.replace('caption = "SGD', 'seconds_per_step = 0.2\ncaption = "SGD')
+    )
+    (out / "race.png").unlink()
+    before = mtimes(out)
+    result = build(changed, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "2 rendered, 1 up to date" in result.output
+    after = mtimes(out)
+    assert after["zig.gif"] != before["zig.gif"] and after["race.mp4"] == before["race.mp4"]
+    assert "race.png" in after
+    with Image.open(out / "zig.gif") as gif:
+        assert gif.n_frames == 4 + 10  # 2 updates at 0.2 s, 10 fps
+    # --force renders all, even what is up to date.
+    result = build(changed, "--out", str(out), "--force")
+    assert "3 rendered, 0 up to date" in result.output, result.output
+
+
+def test_an_image_snippet_has_escaped_alt_the_size_and_the_caption(built):
+    _, out, _ = built
+    snippet = (out / "zig.md").read_text()
+    tags = Tags(snippet)
+    assert tags.first("figure") == {"lang": "ko"}
+    img = tags.first("img")
+    assert img["src"] == "zig.gif" and img["alt"] == "SGD <지그재그> & co"
+    assert (img["width"], img["height"]) == ("426", "240")
+    assert "&lt;지그재그&gt; &amp; co" in snippet  # escaped in the HTML, whole in the attribute
+    assert tags.caption == "SGD에 의한 최적화 갱신 경로"
+
+
+def test_a_video_snippet_loops_muted_inline_with_its_poster(built):
+    _, out, _ = built
+    tags = Tags((out / "race.md").read_text())
+    video = tags.first("video")
+    assert {"autoplay", "loop", "muted", "playsinline"} <= set(video)
+    assert video["poster"] == "race.png" and (out / video["poster"]).is_file()
+    assert (video["width"], video["height"]) == ("640", "360")
+    assert video["aria-label"] == "two balls"
+    assert tags.first("source") == {"src": "race.mp4", "type": "video/mp4"}
+    assert not tags.caption  # no caption given, no <figcaption>
+
+
+def test_new_words_rewrite_the_snippets_without_rendering(built, tmp_path):
+    figures, out, _ = built
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)  # keeps modification times, which the cache compares
+    text = TINY.replace('title = "Tiny"', 'title = "Tiny"\nbase_url = "/assets/ch6/"')
+    reworded = write(tmp_path, text.replace("SGD에 의한", "새 캡션: SGD에 의한"))
+    result = build(reworded, "--out", str(copy))
+    assert "0 rendered, 3 up to date" in result.output, result.output
+    tags = Tags((copy / "zig.md").read_text())
+    assert tags.caption == "새 캡션: SGD에 의한 최적화 갱신 경로"
+    assert tags.first("img")["src"] == "/assets/ch6/zig.gif"
+    video = Tags((copy / "race.md").read_text())
+    assert video.first("video")["poster"] == "/assets/ch6/race.png"
+    assert video.first("source")["src"] == "/assets/ch6/race.mp4"
+
+
+def test_index_lists_every_figure_in_file_order(built):
+    _, out, _ = built
+    index = (out / "index.md").read_text()
+    assert index.startswith("# Tiny\n")
+    assert index.index("## zig") < index.index("## race")
+    assert (out / "zig.md").read_text() in index and (out / "race.md").read_text() in index
+
+
+def test_a_failing_figure_does_not_stop_the_others(tmp_path):
+    pytest.importorskip("manim")
+    figures = write(
+        tmp_path,
+        """\
+        [defaults]
+        quality = "preview"
+        steps = 2
+        seconds_per_step = 0.1
+        [figures.good]
+        scene = "single"
+        optimizers = ["adam"]
+        alt = "fine"
+        [figures.broken]
+        scene = "single"
+        optimizers = ["sgd"]
+        alt = "cannot be written"
+        """,
+    )
+    out = tmp_path / "out"
+    (out / "broken.gif").mkdir(parents=True)  # a directory where the GIF should go
+    result = build(figures, "--out", str(out))
+    assert result.exit_code == 1
+    assert "1 rendered, 0 up to date, 1 failed" in result.output
+    assert "optiroll: error: figure 'broken' (broken.gif):" in result.output
+    assert (out / "good.gif").is_file() and (out / "good.md").is_file()
+    index = (out / "index.md").read_text()
+    assert "## good" in index and "## broken" not in index
+    assert not (out / "broken.md").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".broken")]  # no temporary left
+
+
+def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_no_file_behind(tmp_path):
+    pytest.importorskip("manim")
+    figures = write(
+        tmp_path,
+        """\
+        [defaults]
+        quality = "preview"
+        steps = 300
+        scene = "single"
+        [figures.one]
+        optimizers = ["sgd"]
+        alt = "long"
+        [figures.two]
+        optimizers = ["adam"]
+        alt = "long too"
+        [figures.three]
+        optimizers = ["momentum"]
+        alt = "never started"
+        """,
+    )
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "optiroll", "build", str(figures), "--out", str(out), "-j", "2"],
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if we ignore it
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    # A render has begun once its hidden temporary file exists.
+    while not any(p.suffix == ".gif" for p in out.glob(".*")):
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()[0]
+        time.sleep(0.05)
+    os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    output, _ = build.communicate(timeout=60)
+    assert build.returncode == 130, output
+    assert output.endswith("optiroll: interrupted\n")
+    assert [p.name for p in out.iterdir()] in ([], [".optiroll-build.json"]), output
+
+
+BROKEN = """\
+titel = "typo"
+[defaults]
+theme = "lite"
+[figures.a]
+optimizers = ["sgdd"]
+stepz = 3
+alt = "a"
+[figures.b]
+steps = "30"
+alt = "b"
+[figures.c]
+optimizers = [{ name = "adam", lrr = 0.3 }]
+alt = "c"
+[figures.d]
+format = ["gif", "mp3"]
+alt = "d"
+[figures.e]
+scene = "single"
+alt = "e"
+[figures.f]
+start = [1e9, 0]
+[figures.index]
+alt = "i"
+[figures.g]
+scene = "singel"
+alt = "g"
+"""
+
+
+def test_a_broken_file_is_rejected_before_anything_renders_one_line_per_problem(tmp_path):
+    figures = write(tmp_path, BROKEN)
+    out = tmp_path / "out"
+    result = build(figures, "--out", str(out))
+    assert result.exit_code == 2
+    assert not out.exists()
+    lines = result.output.strip().splitlines()
+    name = str(figures)
+    expected = [
+        f"{name}:1: unknown key 'titel'; did you mean 'title'?",
+        f"{name}:3: [defaults]: theme: unknown theme 'lite'",
+        f"{name}:6: figure 'a': unknown key 'stepz'; did you mean 'steps'?",
+        f"{name}:5: figure 'a': optimizers: entry 1: unknown optimizer 'sgdd'; did you mean 'sgd'?",
+        f"{name}:9: figure 'b': steps must be an integer, got a string",
+        f"{name}:12: figure 'c': optimizers: entry 1: adam: unknown hyper-parameter 'lrr'; "
+        "did you mean 'lr'?",
+        f"{name}:15: figure 'd': format: unknown format 'mp3'",
+        f"{name}:18: figure 'e': scene: the single scene shows one optimizer, got 4",
+        f"{name}:20: figure 'f': alt is missing",
+        f"{name}:21: figure 'f': start: start (1e+09, 0) is too far",
+        f"{name}:22: figure 'index': a name is a file name",
+        f"{name}:25: figure 'g': scene: unknown scene 'singel'",
+    ]
+    assert len(lines) == len(expected), result.output
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith("optiroll: error: " + start), (line, start)
+
+
+def test_invalid_toml_names_the_file_and_line(tmp_path):
+    figures = write(tmp_path, '[figures.a]\nalt = "x"\nsteps = = 3\n')
+    result = build(figures)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"optiroll: error: {figures}: not valid TOML:")
+    assert "line 3" in result.output
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "no figures: add a [figures.NAME] table"),
+        ("[figures]\na = 3\n", "figure 'a': must be a table of options, got an integer"),
+        ('[figures.a]\nalt = "x"\nformat = []\n', "figure 'a': format: name at least one format"),
+        ('[figures.a]\nalt = "x"\nstart = [1]\n', "start must be two numbers [x, y], got a list"),
+        ('[figures.a]\nalt = "x"\nstretch = "yes"\n', "stretch must be true or false"),
+        ('[figures.".a"]\nalt = "x"\n', "figure '.a': a name is a file name"),
+        ('[figures.a]\nalt = "x"\noptimizers = []\n', "optimizers must be a non-empty list"),
+    ],
+)
+def test_each_kind_of_mistake_gets_its_message(tmp_path, text, message):
+    figures = write(tmp_path, text)
+    with pytest.raises(FiguresFileError) as err:
+        load_figures(figures)
+    assert message in str(err.value)
+
+
+def test_a_missing_file_is_one_line(tmp_path):
+    result = build(tmp_path / "nope.toml")
+    assert result.exit_code == 2
+    assert (
+        result.output
+        == f"optiroll: error: figures file '{tmp_path / 'nope.toml'}' does not exist\n"
+    )
+
+
+def test_figures_resolve_like_the_cli_with_tables_defaults_and_every_kind_of_value(tmp_path):
+    figures = load_figures(
+        write(
+            tmp_path,
+            """\
+            [defaults]
+            theme = "dark"
+            format = ["webm", "mp4"]
+            [figures.a]
+            optimizers = [{ name = "Adam", lr = 0.3, rules = "pytorch", bias_correction = false }]
+            surface = "book"
+            start = [-5, 1]
+            steps = 12
+            stretch = true
+            alt = "a"
+            [figures.small]
+            format = "gif"
+            max_size = "300KB"
+            alt = "a GIF that fits"
+            """,
+        )
+    )
+    figure, small = figures.figures
+    assert small.resolve("gif")[0].max_bytes == 300_000
+    assert figure.formats == ("webm", "mp4") and figure.outputs == ("webm", "mp4", "png")
+    settings, experiment = figure.resolve("webm")
+    assert (settings.theme, settings.format, settings.equal_scale) == ("dark", "webm", False)
+    assert (experiment.start, experiment.steps) == ((-5.0, 1.0), 12)
+    (adam,) = experiment.optimizers
+    assert adam.name == "adam" and adam.lr == 0.3
+    assert adam.hyperparameters()["rules"] == "pytorch"
+    assert adam.hyperparameters()["bias_correction"] is False
+
+
+def test_a_scene_brings_its_own_defaults_and_one_optimizer_scenes_are_checked(tmp_path):
+    figures = load_figures(
+        write(
+            tmp_path,
+            """\
+            [figures.talk]
+            scene = "lecture"
+            optimizers = ["momentum"]
+            alt = "a lecture"
+            [figures.plot]
+            loss_curve = true
+            window = [-8, 8, -4, 4]
+            alt = "the book's four with their losses"
+            """,
+        )
+    )
+    talk, plot = figures.figures
+    # `optiroll render lecture` makes a lecture-quality MP4; so does a figure that says nothing.
+    assert talk.formats == ("mp4",) and talk.outputs == ("mp4", "png")
+    settings, _ = talk.resolve("mp4")
+    assert (settings.quality, settings.height) == ("lecture", 1080)
+    settings, experiment = plot.resolve("gif")
+    assert settings.loss_curve is True
+    assert experiment.to_dict() == build_experiment(window=(-8.0, 8.0, -4.0, 4.0)).to_dict()
+    with pytest.raises(FiguresFileError, match="the explain scene shows one optimizer, got 4"):
+        load_figures(write(tmp_path, '[figures.e]\nscene = "explain"\nalt = "x"\n'))
+    # A one-optimizer scene as the default is for the figures, each naming its optimizer.
+    text = '[defaults]\nscene = "single"\n[figures.s]\noptimizers = ["sgd"]\nalt = "x"\n'
+    assert load_figures(write(tmp_path, text)).figures[0].settings_args["scene"] == "single"
+
+
+def test_the_default_output_folder_is_named_after_the_file():
+    assert default_out_dir(Path("posts/chapter6.toml")) == Path("media/chapter6")
+
+
+def test_init_figures_writes_a_starter_that_build_accepts_and_never_overwrites(tmp_path):
+    target = tmp_path / "post.toml"
+    result = CliRunner().invoke(cli, ["init-figures", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == STARTER
+    figures = load_figures(target)
+    assert [f.name for f in figures.figures] == ["sgd-zigzag", "comparison"]
+    for figure in figures.figures:
+        for fmt in figure.outputs:
+            figure.resolve(fmt)  # every file the build would render resolves
+    target.write_text("# mine\n")
+    again = CliRunner().invoke(cli, ["init-figures", str(target)])
+    assert again.exit_code == 2 and "exists" in again.output
+    assert target.read_text() == "# mine\n"
+    forced = CliRunner().invoke(cli, ["init-figures", str(target), "--force"])
+    assert forced.exit_code == 0 and target.read_text(encoding="utf-8") == STARTER
+
+
+def test_the_chapter6_example_is_valid_and_korean(tmp_path):
+    example = Path(__file__).parents[2] / "examples" / "chapter6.toml"
+    figures = load_figures(example)
+    names = [f.name for f in figures.figures]
+    assert names == ["sgd", "momentum", "adagrad", "rmsprop", "adam", "comparison"]
+    for figure in figures.figures:
+        settings, experiment = figure.resolve("gif")
+        assert (settings.lang, settings.theme, settings.format, settings.quality) == (
+            "ko",
+            "light",
+            "gif",
+            "blog",
+        )
+        assert figure.alt and figure.caption
+    assert "지그재그" in figures.figures[0].caption
+
+
+def test_source_lines_find_tables_and_keys():
+    lines = SourceLines(
+        'top = 1\n[figures."a.b"]\n  steps = 3 # c\n[figures]\nc = { alt = "x" }\n"q" = 2\n'
+    )
+    assert lines.key((), "top") == 1
+    assert lines.table(("figures", "a.b")) == 2
+    assert lines.key(("figures", "a.b"), "steps") == 3
+    assert lines.table(("figures", "c")) == 5
+    assert lines.key(("figures",), "q") == 6
+    assert lines.key(("figures", "a.b"), "missing") is None
+
+
+def test_jobs_must_be_positive(tmp_path):
+    result = build(write(tmp_path, "[figures.a]\nalt='x'\n"), "--jobs", "0")
+    assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    figures = write(tmp_path, TINY)
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    result = build(figures, "--out", str(blocked / "out"))
+    assert result.exit_code == 2
+    assert (
+        result.output.strip().splitlines()[-1].startswith("optiroll: error: cannot make the folder")
+    )

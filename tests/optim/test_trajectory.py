@@ -1,0 +1,97 @@
+"""Trajectories: shapes, divergence as a result, and batches equal to single runs."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optiroll.errors import OptirollError
+from optiroll.optim.book import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
+from optiroll.optim.experiment import build_experiment
+from optiroll.optim.surfaces import BOOK, Surface, Window
+from optiroll.optim.trajectory import run, run_batch
+
+
+def test_a_run_has_steps_plus_one_rows_of_everything():
+    traj = run(Adam(lr=0.3), BOOK, (-7, 2), 30)
+    assert traj.points.shape == (31, 2)
+    assert traj.losses.shape == (31,)
+    assert traj.gradients.shape == (31, 2)
+    assert {k: v.shape for k, v in traj.quantities.items()} == {
+        k: (31, 2) for k in ("m", "v", "m_hat", "v_hat", "step_size")
+    }
+    np.testing.assert_allclose(traj.losses, BOOK.value(traj.points))
+    assert traj.diverged_at is None
+
+
+def test_leaving_the_bound_stops_the_run_and_keeps_the_finite_prefix():
+    traj = run(SGD(lr=1.2), BOOK, (-7, 2), 500)
+    k = traj.diverged_at
+    assert k is not None and k < 500
+    assert len(traj.points) == k + 1
+    assert np.all(np.isfinite(traj.points))
+    assert abs(traj.points[-1, 1]) > 50 >= abs(traj.points[-2, 1])  # the bound is 10x the window
+
+
+def test_a_non_finite_value_stops_the_run_and_is_dropped():
+    cliff = Surface(
+        name="cliff",
+        formula="",
+        latex="",
+        value_fn=lambda x, y: x * 0 + y * 0,
+        gradient_fn=lambda x, y: (np.where(x > 0, np.inf, -1.0), y * 0),
+        window=Window(-10, 10, -10, 10),
+        start=(-1, 0),
+        minima=(),
+    )
+    with np.errstate(invalid="ignore"):
+        traj = run(SGD(lr=0.6), cliff, (-1.0, 0.0), 10)
+    # -1 -> -0.4 -> 0.2 (gradient inf there) -> -inf: the inf step is dropped.
+    assert traj.diverged_at is not None
+    assert np.all(np.isfinite(traj.points))
+
+
+@settings(max_examples=25)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    which=st.sampled_from(
+        [
+            SGD(lr=0.9),
+            Momentum(lr=0.1),
+            Nesterov(lr=0.1),
+            AdaGrad(lr=1.5),
+            RMSProp(lr=0.1),
+            Adam(lr=0.3),
+        ]
+    ),
+)
+def test_a_batch_of_starts_gives_exactly_the_single_runs(seed, which):
+    starts = np.random.default_rng(seed).uniform([-9, -4], [9, 4], size=(7, 2))
+    finals = run_batch(which, BOOK, starts, 40)
+    for start, final in zip(starts, finals, strict=True):
+        np.testing.assert_array_equal(final, run(which, BOOK, tuple(start), 40).points[-1])
+
+
+def test_the_default_experiment_is_the_books_figure():
+    exp = build_experiment()
+    assert exp.surface is BOOK and exp.start == (-7.0, 2.0) and exp.steps == 30
+    assert [o.label() for o in exp.optimizers] == [
+        "SGD lr=0.95",
+        "Momentum lr=0.1 momentum=0.9",
+        "AdaGrad lr=1.5",
+        "Adam lr=0.3 beta1=0.9 beta2=0.999",
+    ]
+
+
+def test_named_optimizers_take_tuned_values_and_overrides():
+    exp = build_experiment(optimizer_specs=["momentum:momentum=0.8", "RMSprop", "nesterov"])
+    assert [o.hyperparameters() for o in exp.optimizers] == [
+        {"lr": 0.1, "momentum": 0.8, "rules": "book"},
+        {"lr": 0.15, "decay_rate": 0.9, "eps": 1e-7, "rules": "book"},  # the rmsprop preset's
+        {"lr": 0.1, "momentum": 0.9},
+    ]
+
+
+def test_a_start_far_outside_the_window_is_rejected():
+    with pytest.raises(OptirollError, match="too far"):
+        build_experiment(start=(1e6, 0.0))

@@ -1,0 +1,71 @@
+"""The encoder process: same file as encoding in-process, its errors raised here, abort leaves nothing."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("av")
+
+from media import decode  # noqa: E402
+from optiroll.render.background import EncoderProcess  # noqa: E402
+from optiroll.render.encode import open_encoder  # noqa: E402
+
+
+def frames(count=6, width=64, height=48):
+    """A white page with a red square moving right."""
+    out = []
+    for index in range(count):
+        frame = np.full((height, width, 4), 255, np.uint8)
+        frame[10:20, 4 + 6 * index : 14 + 6 * index, 1:3] = 0
+        out.append(frame)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["gif", "png", "mp4"])
+def test_the_worker_writes_the_same_file_as_encoding_here(tmp_path, fmt):
+    options = {"fixed_colors": ["#ff0000"]} if fmt == "gif" else {}
+    here = open_encoder(fmt, tmp_path / f"here.{fmt}", 64, 48, 25, **options)
+    there = EncoderProcess().open(fmt, tmp_path / f"there.{fmt}", 64, 48, 25, **options)
+    for frame in frames():
+        here.write(frame)
+        there.write(frame)
+    a, b = here.close(), there.close()
+    assert (b.frames, b.width, b.height) == (a.frames, a.width, a.height)
+    if fmt == "mp4":  # x264's threads may decide differently: compare the pictures
+        there, here = decode(tmp_path / "there.mp4"), decode(tmp_path / "here.mp4")
+        assert len(there) == len(here)
+        assert max(np.abs(a.astype(int) - b).max() for a, b in zip(there, here, strict=True)) <= 8
+    else:
+        assert (tmp_path / f"there.{fmt}").read_bytes() == (tmp_path / f"here.{fmt}").read_bytes()
+
+
+def test_bad_options_raise_at_open_before_any_frame(tmp_path):
+    worker = EncoderProcess()
+    with pytest.raises(ValueError, match="fps"):
+        worker.open("gif", tmp_path / "x.gif", 64, 48, 24)
+    worker.abort()
+    assert not (tmp_path / "x.gif").exists()
+
+
+def test_a_wrong_frame_is_refused_here(tmp_path):
+    worker = EncoderProcess().open("gif", tmp_path / "x.gif", 64, 48, 25)
+    with pytest.raises(ValueError, match="expected 64x48"):
+        worker.write(np.zeros((10, 10, 3), np.uint8))
+    worker.abort()
+
+
+def test_an_error_in_the_worker_is_raised_here_as_itself(tmp_path):
+    missing = tmp_path / "no such folder" / "x.mp4"
+    worker = EncoderProcess().open("mp4", missing, 64, 48, 25)  # nothing is opened until a frame
+    with pytest.raises(OSError):
+        for frame in frames(60):
+            worker.write(frame)
+        worker.close()
+    worker.abort()
+
+
+def test_abort_stops_the_worker_mid_file(tmp_path):
+    worker = EncoderProcess().open("mp4", tmp_path / "x.mp4", 64, 48, 25)
+    for frame in frames():
+        worker.write(frame)
+    worker.abort()
+    assert worker._process.poll() is not None

@@ -1,0 +1,183 @@
+"""Atomic output (exceptions, Ctrl-C, SIGTERM), and probing and verifying written files."""
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from optiroll.render.encode import EncodeReport, open_encoder
+from optiroll.render.output import OutputMismatchError, atomic_output, probe, verify
+
+
+def names(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir())
+
+
+def test_success_moves_a_hidden_same_suffix_temporary_into_place(tmp_path):
+    target = tmp_path / "out.gif"
+    with atomic_output(target) as temporary:
+        assert temporary.parent == tmp_path
+        assert temporary.name.startswith(".") and temporary.suffix == ".gif"
+        temporary.write_bytes(b"done")
+        assert not target.exists()
+    assert target.read_bytes() == b"done"
+    assert names(tmp_path) == ["out.gif"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("error", [RuntimeError("encoder failed"), KeyboardInterrupt()])
+def test_failure_removes_the_temporary_and_keeps_the_old_target(tmp_path, error):
+    target = tmp_path / "out.mp4"
+    target.write_bytes(b"old")
+    with pytest.raises(type(error)), atomic_output(target) as temporary:
+        temporary.write_bytes(b"half")
+        raise error
+    assert target.read_bytes() == b"old"
+    assert names(tmp_path) == ["out.mp4"]
+
+
+def test_failure_leaves_no_target_when_there_was_none(tmp_path):
+    with pytest.raises(ValueError), atomic_output(tmp_path / "new.webm") as temporary:
+        temporary.write_bytes(b"half")
+        raise ValueError
+    assert names(tmp_path) == []
+
+
+def test_the_sigterm_handler_is_restored_after_the_block(tmp_path):
+    before = signal.getsignal(signal.SIGTERM)
+    with atomic_output(tmp_path / "x.png") as temporary:
+        assert signal.getsignal(signal.SIGTERM) is not before
+        temporary.write_bytes(b"x")
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+KILLED = """
+import os, signal, sys, time
+from pathlib import Path
+from optiroll.render.output import atomic_output
+with atomic_output(Path(sys.argv[1])) as temporary:
+    temporary.write_bytes(b"half")
+    print(temporary, flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(30)
+"""
+
+
+def test_sigterm_during_the_block_cleans_up_like_ctrl_c(tmp_path):
+    target = tmp_path / "out.gif"
+    target.write_bytes(b"old")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED, str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert result.returncode != 0 and "KeyboardInterrupt" in result.stderr
+    assert Path(result.stdout.strip()).parent == tmp_path  # the temporary did exist
+    assert target.read_bytes() == b"old"
+    assert names(tmp_path) == ["out.gif"]
+
+
+def frames(count=6, width=64, height=48):
+    """A white field with a black square moving right."""
+    out = []
+    for index in range(count):
+        frame = np.full((height, width, 3), 255, np.uint8)
+        frame[20:28, 4 + 8 * index : 12 + 8 * index] = 0
+        out.append(frame)
+    return out
+
+
+def written(tmp_path, fmt, fps=25):
+    target = tmp_path / f"clip.{fmt}"
+    with atomic_output(target) as temporary:
+        encoder = open_encoder(fmt, temporary, 64, 48, fps)
+        for frame in frames():
+            encoder.write(frame)
+        report = encoder.close()
+    return target, replace(report, path=target)
+
+
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webm"])
+def test_probe_decodes_what_was_written(tmp_path, fmt):
+    target, _ = written(tmp_path, fmt)
+    info = probe(target)
+    assert (info.width, info.height, info.fps, info.frames) == (64, 48, 25, 6)
+    assert info.duration == pytest.approx(6 / 25)
+    assert info.codec == {"gif": "gif", "mp4": "h264", "webm": "vp9"}[fmt]
+    assert info.loops == (0 if fmt == "gif" else None)
+
+
+def test_probe_reads_a_png_poster(tmp_path):
+    target, _ = written(tmp_path, "png")
+    info = probe(target)
+    assert (info.width, info.height, info.frames, info.codec) == (64, 48, 1, "png")
+
+
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webm", "png"])
+def test_verify_accepts_what_the_encoder_reported(tmp_path, fmt):
+    target, report = written(tmp_path, fmt)
+    verify(target, report)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"width": 66}, "size 64x48, expected 66x48"),
+        ({"fps": 12.5}, "frame rate"),
+        ({"frames": 7}, "6 frames, expected 7"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webm"])
+def test_verify_names_what_differs(tmp_path, fmt, change, message):
+    target, report = written(tmp_path, fmt)
+    with pytest.raises(OutputMismatchError, match=message):
+        verify(target, replace(report, **change))
+
+
+def test_verify_rejects_a_gif_that_does_not_loop_forever(tmp_path):
+    target = tmp_path / "once.gif"
+    images = [Image.fromarray(frame) for frame in frames()]
+    images[0].save(target, save_all=True, append_images=images[1:], duration=40, loop=1)
+    report = EncodeReport(target, 64, 48, 25, 6, target.stat().st_size)
+    with pytest.raises(OutputMismatchError, match="loop count 1"):
+        verify(target, report)
+
+
+def test_a_real_manim_scene_goes_through_capture_encoder_and_verify(tmp_path):
+    pytest.importorskip("manim")
+    from test_capture import SETTINGS, DotRight, dot_x
+
+    from optiroll.render.capture import render_frames
+
+    for fmt in ("gif", "mp4", "webm", "png"):
+        target = tmp_path / f"dot.{fmt}"
+        with atomic_output(target) as temporary:
+            encoder = open_encoder(fmt, temporary, 128, 72, SETTINGS["frame_rate"])
+            render_frames(DotRight, SETTINGS, encoder.write)
+            info = verify(temporary, encoder.close())  # before it is published
+        assert info.frames == (1 if fmt == "png" else 14)
+        if fmt == "png":
+            with Image.open(target) as image:
+                assert dot_x(np.asarray(image.convert("RGB"))) > 64 + 10
+    assert names(tmp_path) == ["dot.gif", "dot.mp4", "dot.png", "dot.webm"]
+
+
+def test_verify_rejects_a_gif_whose_delays_do_not_add_up(tmp_path):
+    target = tmp_path / "slow.gif"
+    images = [Image.fromarray(frame) for frame in frames()]
+    delays = [40, 40, 40, 40, 40, 1000]
+    images[0].save(target, save_all=True, append_images=images[1:], duration=delays, loop=0)
+    report = EncodeReport(target, 64, 48, 25, 6, target.stat().st_size)
+    with pytest.raises(OutputMismatchError, match="1.200 s, expected 0.240 s"):
+        verify(target, report)
