@@ -8,14 +8,14 @@ each declaring what is valid, which construction checks.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
 
-from ..errors import OptirollError
+from ..errors import OptirollError, did_you_mean
+from .rule import Rule
 
 Value = float | str | bool
 """A hyper-parameter's value: a number, a choice among strings, or a switch."""
@@ -100,8 +100,8 @@ class Choice:
         key = value.strip().lower()
         if key in self.options:
             return key
-        close = difflib.get_close_matches(key, self.options, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        close = did_you_mean(key, self.options)
+        hint = f"; did you mean '{close}'?" if close else ""
         raise OptirollError(f"{what} must be {_either(list(self.options))}, got '{value}'{hint}")
 
     def parse(self, text: str, what: str) -> str:
@@ -178,12 +178,21 @@ class HyperDoc(NamedTuple):
 
 @dataclass(frozen=True)
 class Optimizer:
-    """Base of every optimizer: validates each hyper-parameter against its declared domain."""
+    """Base of every optimizer: validates each hyper-parameter against its declared domain.
+
+    A subclass declares its update rule once, as `update_rule`; `formula` and `latex` are
+    derived from it.
+    """
 
     name: ClassVar[str] = "optimizer"
     display_name: ClassVar[str] = "Optimizer"
+    update_rule: ClassVar[Rule] = Rule(())
     formula: ClassVar[str] = ""
     latex: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.formula, cls.latex = cls.update_rule.formula, cls.update_rule.latex
 
     def __post_init__(self) -> None:
         by_rules = []
@@ -237,9 +246,9 @@ class Optimizer:
         valid = next(f for f in fields(cls) if f.name == name).metadata["valid"]
         return valid.parse(text.strip(), f"{cls.name}: {name}")
 
-    def rule(self) -> tuple[str, str]:
-        """The update rule as these hyper-parameters apply it: (Unicode `formula`, `latex`)."""
-        return self.formula, self.latex
+    def rule(self) -> Rule:
+        """The update rule as these hyper-parameters apply it."""
+        return self.update_rule
 
     def init(self, params: np.ndarray) -> Any:
         """The state before the first step, for parameters shaped like `params`."""

@@ -22,6 +22,17 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 
 from .base import POSITIVE, RULES, UNIT_OPEN, UNIT_OPEN_BOTH, Optimizer, choice, hyper, switch
+from .quantities import (
+    BUFFER,
+    FIRST_MOMENT,
+    FIRST_MOMENT_HAT,
+    SECOND_MOMENT,
+    SECOND_MOMENT_HAT,
+    SQUARES,
+    STEP_SIZE,
+    VELOCITY,
+)
+from .rule import BIAS_CORRECTION, Part, Rule, Statement
 
 Array = np.ndarray
 
@@ -55,7 +66,7 @@ class VelocityOptimizer(Optimizer):
         return VelocityState(v=np.zeros_like(params, dtype=np.float64))
 
     def quantities(self, state: VelocityState) -> dict[str, Array]:
-        return {"v": state.v}
+        return {VELOCITY: state.v}
 
 
 class SquaresOptimizer(Optimizer):
@@ -68,12 +79,44 @@ class SquaresOptimizer(Optimizer):
         return SquaresState(h=np.zeros_like(params, dtype=np.float64))
 
     def quantities(self, state: SquaresState) -> dict[str, Array]:
-        return {"h": state.h, "step_size": self.lr / (np.sqrt(state.h) + self.eps)}
+        return {SQUARES: state.h, STEP_SIZE: self.lr / (np.sqrt(state.h) + self.eps)}
 
 
 def ema(average: Array, value: Array, decay: float) -> Array:
-    """The moving average after one more value: average + (1 - decay) * (value - average)."""
+    """The moving average after one more value: average + (1 - decay) * (value - average).
+
+    As the book's Adam writes it. The averages of squares (RMSProp's h, Adadelta's h and u) keep
+    their sources' arithmetic instead, decay * h + (1 - decay) * g * g (the book's RMSProp,
+    torch's RMSprop and Adadelta): the same average, rounded differently, and the recorded paths
+    stay bit for bit what they were.
+    """
     return average + (1 - decay) * (value - average)
+
+
+# Statements more than one rule writes.
+VELOCITY_STEP = Statement.of(
+    "v ← αv − η·∂L/∂W", r"v \leftarrow \alpha v - \eta \frac{\partial L}{\partial W}"
+)
+ADAGRAD_STEP = Statement.of(
+    "W ← W − η·∂L/∂W / √h",
+    r"W \leftarrow W - \eta \frac{1}{\sqrt{h}} \frac{\partial L}{\partial W}",
+)
+MOMENTS = (
+    Statement.of("m ← β₁m + (1-β₁)g", r"m \leftarrow \beta_1 m + (1-\beta_1) g"),
+    Statement.of("v ← β₂v + (1-β₂)g²", r"v \leftarrow \beta_2 v + (1-\beta_2) g^2"),
+)
+"""Adam's first and second moments (AMSGrad's and NAdam's too)."""
+
+
+def adam_step(divided_by: Part) -> Statement:
+    """Adam's move of W, its bias correction tagged; `divided_by` is m over the root it divides by."""
+    return Statement(
+        (
+            Part("W ← W − η·", r"W \leftarrow W - \eta "),
+            Part("√(1-β₂ᵗ)/(1-β₁ᵗ)·", r"\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} ", BIAS_CORRECTION),
+            divided_by,
+        )
+    )
 
 
 def _lr() -> float:
@@ -103,8 +146,9 @@ class SGD(Optimizer):
 
     name: ClassVar[str] = "sgd"
     display_name: ClassVar[str] = "SGD"
-    formula: ClassVar[str] = "W <- W - η·∂L/∂W"
-    latex: ClassVar[str] = r"W \leftarrow W - \eta \frac{\partial L}{\partial W}"
+    update_rule: ClassVar[Rule] = Rule(
+        (Statement.of("W ← W − η·∂L/∂W", r"W \leftarrow W - \eta \frac{\partial L}{\partial W}"),)
+    )
     lr: float = _lr()
 
     def init(self, params: Array) -> NoState:
@@ -134,10 +178,8 @@ class Momentum(VelocityOptimizer):
 
     name: ClassVar[str] = "momentum"
     display_name: ClassVar[str] = "Momentum"
-    formula: ClassVar[str] = "v <- αv - η·∂L/∂W;  W <- W + v"
-    latex: ClassVar[str] = (
-        r"v \leftarrow \alpha v - \eta \frac{\partial L}{\partial W}"
-        r"\qquad W \leftarrow W + v"
+    update_rule: ClassVar[Rule] = Rule(
+        (VELOCITY_STEP, Statement.of("W ← W + v", r"W \leftarrow W + v"))
     )
     lr: float = _lr()
     momentum: float = hyper(0.9, UNIT_OPEN, "momentum alpha: the share of velocity kept per step")
@@ -160,7 +202,7 @@ class Momentum(VelocityOptimizer):
 
     def quantities(self, state: VelocityState | BufferState) -> dict[str, Array]:
         if self.rules == "pytorch":
-            return {"v": -self.lr * state.buf, "buf": state.buf}
+            return {VELOCITY: -self.lr * state.buf, BUFFER: state.buf}
         return super().quantities(state)
 
 
@@ -174,10 +216,14 @@ class Nesterov(VelocityOptimizer):
 
     name: ClassVar[str] = "nesterov"
     display_name: ClassVar[str] = "Nesterov"
-    formula: ClassVar[str] = "W <- W + α²v - (1+α)η·∂L/∂W;  v <- αv - η·∂L/∂W"
-    latex: ClassVar[str] = (
-        r"W \leftarrow W + \alpha^2 v - (1+\alpha)\eta \frac{\partial L}{\partial W}"
-        r"\qquad v \leftarrow \alpha v - \eta \frac{\partial L}{\partial W}"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            Statement.of(
+                "W ← W + α²v − (1+α)η·∂L/∂W",
+                r"W \leftarrow W + \alpha^2 v - (1+\alpha)\eta \frac{\partial L}{\partial W}",
+            ),
+            VELOCITY_STEP,
+        )
     )
     lr: float = _lr()
     momentum: float = hyper(0.9, UNIT_OPEN, "momentum alpha: the share of velocity kept per step")
@@ -207,10 +253,14 @@ class AdaGrad(SquaresOptimizer):
 
     name: ClassVar[str] = "adagrad"
     display_name: ClassVar[str] = "AdaGrad"
-    formula: ClassVar[str] = "h <- h + ∂L/∂W ⊙ ∂L/∂W;  W <- W - η·∂L/∂W / √h"
-    latex: ClassVar[str] = (
-        r"h \leftarrow h + \frac{\partial L}{\partial W} \odot \frac{\partial L}{\partial W}"
-        r"\qquad W \leftarrow W - \eta \frac{1}{\sqrt{h}} \frac{\partial L}{\partial W}"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            Statement.of(
+                "h ← h + ∂L/∂W ⊙ ∂L/∂W",
+                r"h \leftarrow h + \frac{\partial L}{\partial W} \odot \frac{\partial L}{\partial W}",
+            ),
+            ADAGRAD_STEP,
+        )
     )
     lr: float = _lr()
     eps: float = _eps(pytorch=1e-10)
@@ -237,11 +287,15 @@ class RMSProp(SquaresOptimizer):
 
     name: ClassVar[str] = "rmsprop"
     display_name: ClassVar[str] = "RMSProp"
-    formula: ClassVar[str] = "h <- ρh + (1-ρ)·∂L/∂W ⊙ ∂L/∂W;  W <- W - η·∂L/∂W / √h"
-    latex: ClassVar[str] = (
-        r"h \leftarrow \rho h + (1-\rho) \frac{\partial L}{\partial W} \odot "
-        r"\frac{\partial L}{\partial W}"
-        r"\qquad W \leftarrow W - \eta \frac{1}{\sqrt{h}} \frac{\partial L}{\partial W}"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            Statement.of(
+                "h ← ρh + (1-ρ)·∂L/∂W ⊙ ∂L/∂W",
+                r"h \leftarrow \rho h + (1-\rho) \frac{\partial L}{\partial W} \odot "
+                r"\frac{\partial L}{\partial W}",
+            ),
+            ADAGRAD_STEP,
+        )
     )
     lr: float = _lr()
     decay_rate: float = hyper(0.99, UNIT_OPEN, "decay rate rho of the moving average h")
@@ -251,6 +305,7 @@ class RMSProp(SquaresOptimizer):
     def update(
         self, grads: Array, state: SquaresState, params: Array
     ) -> tuple[Array, SquaresState]:
+        # The book's code, h *= decay; h += (1 - decay) * g * g: not `ema`, see its docstring.
         h = self.decay_rate * state.h + (1 - self.decay_rate) * grads * grads
         return params - self.lr * grads / (np.sqrt(h) + self.eps), SquaresState(h=h)
 
@@ -272,13 +327,7 @@ class Adam(Optimizer):
 
     name: ClassVar[str] = "adam"
     display_name: ClassVar[str] = "Adam"
-    formula: ClassVar[str] = (
-        "m <- β₁m + (1-β₁)g;  v <- β₂v + (1-β₂)g²;  W <- W - η·√(1-β₂ᵗ)/(1-β₁ᵗ)·m/√v"
-    )
-    latex: ClassVar[str] = (
-        r"m \leftarrow \beta_1 m + (1-\beta_1) g \qquad v \leftarrow \beta_2 v + (1-\beta_2) g^2"
-        r"\qquad W \leftarrow W - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} \frac{m}{\sqrt{v}}"
-    )
+    update_rule: ClassVar[Rule] = Rule((*MOMENTS, adam_step(Part("m/√v", r"\frac{m}{\sqrt{v}}"))))
     lr: float = hyper(0.001, POSITIVE, "learning rate eta")
     beta1: float = hyper(0.9, UNIT_OPEN, "decay of the first moment m")
     beta2: float = hyper(0.999, UNIT_OPEN_BOTH, "decay of the second moment v")
@@ -286,18 +335,11 @@ class Adam(Optimizer):
     rules: str = _rules()
     bias_correction: bool = switch(True, "divide m and v by 1 - beta^t, undoing their start at 0")
 
-    # The rule's bias correction, as written in `formula` and `latex` (subclasses too).
-    CORRECTION: ClassVar[tuple[str, str]] = (
-        "√(1-β₂ᵗ)/(1-β₁ᵗ)·",
-        r"\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} ",
-    )
-
-    def rule(self) -> tuple[str, str]:
+    def rule(self) -> Rule:
         """Without bias correction, the rule shown has no correction factor either."""
-        if self.bias_correction:
-            return self.formula, self.latex
-        text, tex = self.CORRECTION
-        return self.formula.replace(text, ""), self.latex.replace(tex, "")
+        return (
+            self.update_rule if self.bias_correction else self.update_rule.without(BIAS_CORRECTION)
+        )
 
     def init(self, params: Array) -> AdamState:
         zeros = np.zeros_like(params, dtype=np.float64)
@@ -334,11 +376,11 @@ class Adam(Optimizer):
         c1, c2 = (1.0 - self.beta1**t, 1.0 - self.beta2**t) if self.bias_correction else (1, 1)
         lr_t, r = self.scale(t)
         return {
-            "m": m,
-            "v": v,
-            "m_hat": m / c1,
-            "v_hat": v / c2,
-            "step_size": lr_t / (np.sqrt(v) / r + self.eps),
+            FIRST_MOMENT: m,
+            SECOND_MOMENT: v,
+            FIRST_MOMENT_HAT: m / c1,
+            SECOND_MOMENT_HAT: v / c2,
+            STEP_SIZE: lr_t / (np.sqrt(v) / r + self.eps),
         }
 
 

@@ -1,4 +1,4 @@
-"""Optimizers published after the book's chapter, in the same pure form as `optimizers.py`.
+"""Optimizers published after the book's chapter, in the same pure form as `book.py`.
 
 AdamW and AMSGrad are Adam with one change each, so they take Adam's `rules` and
 `bias_correction` too; NAdam, Adadelta and RMSProp with momentum follow PyTorch's documented
@@ -13,7 +13,17 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 
 from .base import NON_NEGATIVE, POSITIVE, UNIT_OPEN, UNIT_OPEN_BOTH, Optimizer, hyper
-from .book import Adam, AdamState, SquaresOptimizer, SquaresState, ema
+from .book import MOMENTS, Adam, AdamState, SquaresOptimizer, SquaresState, adam_step, ema
+from .quantities import (
+    FIRST_MOMENT,
+    SECOND_MOMENT,
+    SECOND_MOMENT_MAX,
+    SQUARES,
+    STEP_SIZE,
+    STEP_SQUARES,
+    VELOCITY,
+)
+from .rule import Part, Rule, Statement
 
 Array = np.ndarray
 
@@ -42,6 +52,10 @@ class RMSPropMomentumState(NamedTuple):
     buf: Array
 
 
+AVERAGE_OF_SQUARES = Statement.of("h ← ρh + (1-ρ)g²", r"h \leftarrow \rho h + (1-\rho) g^2")
+"""E[g²], as Adadelta and RMSProp with momentum write it."""
+
+
 @dataclass(frozen=True)
 class AdamW(Adam):
     """AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019).
@@ -55,10 +69,11 @@ class AdamW(Adam):
 
     name: ClassVar[str] = "adamw"
     display_name: ClassVar[str] = "AdamW"
-    formula: ClassVar[str] = "W <- W - ηλW;  then Adam: W <- W - η·√(1-β₂ᵗ)/(1-β₁ᵗ)·m/√v"
-    latex: ClassVar[str] = (
-        r"W \leftarrow W - \eta \lambda W"
-        r"\qquad W \leftarrow W - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} \frac{m}{\sqrt{v}}"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            Statement.of("W ← W − ηλW", r"W \leftarrow W - \eta \lambda W"),
+            Statement((Part("then Adam: ", ""), *Adam.update_rule.statements[-1].parts)),
+        )
     )
     weight_decay: float = hyper(0.01, NON_NEGATIVE, "decoupled weight decay lambda")
 
@@ -82,14 +97,12 @@ class AMSGrad(Adam):
 
     name: ClassVar[str] = "amsgrad"
     display_name: ClassVar[str] = "AMSGrad"
-    formula: ClassVar[str] = (
-        "m <- β₁m + (1-β₁)g;  v <- β₂v + (1-β₂)g²;  v̂ <- max(v̂, v);  "
-        "W <- W - η·√(1-β₂ᵗ)/(1-β₁ᵗ)·m/√v̂"
-    )
-    latex: ClassVar[str] = (
-        r"m \leftarrow \beta_1 m + (1-\beta_1) g \qquad v \leftarrow \beta_2 v + (1-\beta_2) g^2"
-        r"\qquad \hat{v} \leftarrow \max(\hat{v}, v)"
-        r"\qquad W \leftarrow W - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} \frac{m}{\sqrt{\hat{v}}}"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            *MOMENTS,
+            Statement.of("v̂ ← max(v̂, v)", r"\hat{v} \leftarrow \max(\hat{v}, v)"),
+            adam_step(Part("m/√v̂", r"\frac{m}{\sqrt{\hat{v}}}")),
+        )
     )
 
     def init(self, params: Array) -> AMSGradState:
@@ -105,7 +118,7 @@ class AMSGrad(Adam):
 
     def quantities(self, state: AMSGradState) -> dict[str, Array]:
         divided_by = self.moment_quantities(state.t, state.m, state.v_max)
-        return {**divided_by, "v": state.v, "v_max": state.v_max}
+        return {**divided_by, SECOND_MOMENT: state.v, SECOND_MOMENT_MAX: state.v_max}
 
 
 @dataclass(frozen=True)
@@ -126,16 +139,15 @@ class NAdam(Optimizer):
 
     name: ClassVar[str] = "nadam"
     display_name: ClassVar[str] = "NAdam"
-    formula: ClassVar[str] = (
-        "m <- β₁m + (1-β₁)g;  v <- β₂v + (1-β₂)g²;  "
-        "W <- W - η·(μₜ₊₁m̂ + (1-μₜ)ĝ)/√v̂  (μₜ = β₁(1 - ½·0.96^(tψ)))"
-    )
-    # Statement for statement the same as `formula` (the explain scene lights them by position).
-    latex: ClassVar[str] = (
-        r"m \leftarrow \beta_1 m + (1-\beta_1) g"
-        r"\qquad v \leftarrow \beta_2 v + (1-\beta_2) g^2"
-        r"\qquad W \leftarrow W - \eta \frac{\mu_{t+1} \hat{m} + (1-\mu_t) \hat{g}}{\sqrt{\hat{v}}}"
-        r"\quad (\mu_t = \beta_1 (1 - \tfrac{1}{2} 0.96^{t\psi}))"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            *MOMENTS,
+            Statement.of(
+                "W ← W − η·(μₜ₊₁m̂ + (1-μₜ)ĝ)/√v̂  (μₜ = β₁(1 − ½·0.96^(tψ)))",
+                r"W \leftarrow W - \eta \frac{\mu_{t+1} \hat{m} + (1-\mu_t) \hat{g}}{\sqrt{\hat{v}}}"
+                r"\quad (\mu_t = \beta_1 (1 - \tfrac{1}{2} 0.96^{t\psi}))",
+            ),
+        )
     )
     lr: float = hyper(0.002, POSITIVE, "learning rate eta")
     beta1: float = hyper(0.9, UNIT_OPEN, "decay of the first moment m")
@@ -167,7 +179,11 @@ class NAdam(Optimizer):
     def quantities(self, state: NAdamState) -> dict[str, Array]:
         t = max(state.t, 1)
         v_hat = state.v / (1.0 - self.beta2**t)
-        return {"m": state.m, "v": state.v, "step_size": self.lr / (np.sqrt(v_hat) + self.eps)}
+        return {
+            FIRST_MOMENT: state.m,
+            SECOND_MOMENT: state.v,
+            STEP_SIZE: self.lr / (np.sqrt(v_hat) + self.eps),
+        }
 
 
 @dataclass(frozen=True)
@@ -186,13 +202,16 @@ class Adadelta(Optimizer):
 
     name: ClassVar[str] = "adadelta"
     display_name: ClassVar[str] = "Adadelta"
-    formula: ClassVar[str] = (
-        "h <- ρh + (1-ρ)g²;  Δ <- √(u+ε)/√(h+ε)·g;  u <- ρu + (1-ρ)Δ²;  W <- W - ηΔ"
-    )
-    latex: ClassVar[str] = (
-        r"h \leftarrow \rho h + (1-\rho) g^2"
-        r"\qquad \Delta \leftarrow \frac{\sqrt{u + \epsilon}}{\sqrt{h + \epsilon}} g"
-        r"\qquad u \leftarrow \rho u + (1-\rho) \Delta^2 \qquad W \leftarrow W - \eta \Delta"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            AVERAGE_OF_SQUARES,
+            Statement.of(
+                "Δ ← √(u+ε)/√(h+ε)·g",
+                r"\Delta \leftarrow \frac{\sqrt{u + \epsilon}}{\sqrt{h + \epsilon}} g",
+            ),
+            Statement.of("u ← ρu + (1-ρ)Δ²", r"u \leftarrow \rho u + (1-\rho) \Delta^2"),
+            Statement.of("W ← W − ηΔ", r"W \leftarrow W - \eta \Delta"),
+        )
     )
     lr: float = hyper(1.0, POSITIVE, "learning rate eta: a factor on the step (1 in the paper)")
     decay_rate: float = hyper(0.95, UNIT_OPEN, "decay rate rho of both moving averages")
@@ -208,6 +227,7 @@ class Adadelta(Optimizer):
         self, grads: Array, state: AdadeltaState, params: Array
     ) -> tuple[Array, AdadeltaState]:
         rho = self.decay_rate
+        # torch's arithmetic for both averages, not `ema`'s: see its docstring
         h = rho * state.h + (1 - rho) * grads * grads
         dx = np.sqrt(state.u + self.eps) / np.sqrt(h + self.eps) * grads
         u = rho * state.u + (1 - rho) * dx * dx
@@ -215,7 +235,7 @@ class Adadelta(Optimizer):
 
     def quantities(self, state: AdadeltaState) -> dict[str, Array]:
         ratio = np.sqrt(state.u + self.eps) / np.sqrt(state.h + self.eps)
-        return {"h": state.h, "u": state.u, "step_size": self.lr * ratio}
+        return {SQUARES: state.h, STEP_SQUARES: state.u, STEP_SIZE: self.lr * ratio}
 
 
 @dataclass(frozen=True)
@@ -233,10 +253,12 @@ class RMSPropMomentum(SquaresOptimizer):
 
     name: ClassVar[str] = "rmsprop-momentum"
     display_name: ClassVar[str] = "RMSProp+Momentum"
-    formula: ClassVar[str] = "h <- ρh + (1-ρ)g²;  b <- αb + g/√h;  W <- W - ηb"
-    latex: ClassVar[str] = (
-        r"h \leftarrow \rho h + (1-\rho) g^2"
-        r"\qquad b \leftarrow \alpha b + \frac{g}{\sqrt{h}} \qquad W \leftarrow W - \eta b"
+    update_rule: ClassVar[Rule] = Rule(
+        (
+            AVERAGE_OF_SQUARES,
+            Statement.of("b ← αb + g/√h", r"b \leftarrow \alpha b + \frac{g}{\sqrt{h}}"),
+            Statement.of("W ← W − ηb", r"W \leftarrow W - \eta b"),
+        )
     )
     lr: float = hyper(0.01, POSITIVE, "learning rate eta")
     decay_rate: float = hyper(0.99, UNIT_OPEN, "decay rate rho of the moving average h")
@@ -250,12 +272,13 @@ class RMSPropMomentum(SquaresOptimizer):
     def update(
         self, grads: Array, state: RMSPropMomentumState, params: Array
     ) -> tuple[Array, RMSPropMomentumState]:
+        # torch's arithmetic, not `ema`'s: see its docstring
         h = self.decay_rate * state.h + (1 - self.decay_rate) * grads * grads
         buf = self.momentum * state.buf + grads / (np.sqrt(h) + self.eps)
         return params - self.lr * buf, RMSPropMomentumState(h=h, buf=buf)
 
     def quantities(self, state: RMSPropMomentumState) -> dict[str, Array]:
-        return {**super().quantities(SquaresState(h=state.h)), "v": -self.lr * state.buf}
+        return {**super().quantities(SquaresState(h=state.h)), VELOCITY: -self.lr * state.buf}
 
 
 MODERN_OPTIMIZERS: tuple[type[Optimizer], ...] = (AdamW, AMSGrad, NAdam, Adadelta, RMSPropMomentum)

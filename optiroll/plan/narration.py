@@ -9,12 +9,25 @@ from __future__ import annotations
 import numpy as np
 
 from ..optim.base import Optimizer
+from ..optim.quantities import (
+    FIRST_MOMENT_HAT,
+    SECOND_MOMENT_HAT,
+    SQUARES,
+    STEP_SIZE,
+    VELOCITY,
+)
 from ..optim.trajectory import Trajectory
 from .words import Words
 
 # The quantities a readout lists, in this order, and their symbols; Adam shows its
 # bias-corrected moments, so its raw m and v are left out.
-SHOWN_QUANTITIES = {"v": "v", "h": "h", "m_hat": "m̂", "v_hat": "v̂", "step_size": "η/(√h+ε)"}
+SHOWN_QUANTITIES = {
+    VELOCITY: "v",
+    SQUARES: "h",
+    FIRST_MOMENT_HAT: "m̂",
+    SECOND_MOMENT_HAT: "v̂",
+    STEP_SIZE: "η/(√h+ε)",
+}
 
 
 # The book's rules, whose captions spell out the arithmetic; other optimizers get the numbers only.
@@ -28,19 +41,10 @@ KINDS = {
 }
 
 
-# Between statements of one rule: `\qquad` in the optimizers' LaTeX, `;` in their Unicode formula.
-LATEX_SEPARATOR = r"\qquad"
-UNICODE_SEPARATOR = ";"
-
-
 def statements(optimizer: Optimizer) -> tuple[list[str], list[str]]:
     """The rule's statements (one assignment each) as LaTeX and as Unicode text, in order."""
-    formula, tex = optimizer.rule()
-    latex = [s.strip() for s in tex.split(LATEX_SEPARATOR)]
-    plain = [s.strip() for s in formula.split(UNICODE_SEPARATOR)]
-    if len(latex) != len(plain):
-        raise ValueError(f"{optimizer.name}: its LaTeX and Unicode rules differ in statements")
-    return latex, [s.replace("<-", "←").replace(" - ", " − ") for s in plain]
+    rule = optimizer.rule().statements
+    return [s.tex for s in rule], [s.text for s in rule]
 
 
 def kind(trajectory: Trajectory) -> str:
@@ -75,14 +79,18 @@ def pair(v: np.ndarray) -> str:
 def shown_quantities(trajectory: Trajectory) -> list[str]:
     """The names of the quantities a readout shows for this optimizer."""
     q = trajectory.quantities
-    return [name for name in SHOWN_QUANTITIES if name in q and not (name == "v" and "v_hat" in q)]
+    return [
+        name
+        for name in SHOWN_QUANTITIES
+        if name in q and not (name == VELOCITY and SECOND_MOMENT_HAT in q)
+    ]
 
 
 def quantity_symbol(trajectory: Trajectory, name: str) -> str:
     """The symbol of a quantity; Adam's step size divides its own lr_t by sqrt(v)."""
-    if name == "step_size" and kind(trajectory) == "adam":
+    if name == STEP_SIZE and kind(trajectory) == "adam":
         return "ηₜ/(√v+ε)"
-    if name == "step_size" and kind(trajectory) == "other":
+    if name == STEP_SIZE and kind(trajectory) == "other":
         return "η·…"  # each such rule scales η its own way
     return SHOWN_QUANTITIES[name]
 
@@ -110,13 +118,13 @@ def step_caption(words: Words, trajectory: Trajectory, k: int) -> str:
     lr = fmt(opt.lr)
     match kind(trajectory):
         case "adam":
-            m, v = q["m_hat"][k + 1][1], q["v_hat"][k + 1][1]
+            m, v = q[FIRST_MOMENT_HAT][k + 1][1], q[SECOND_MOMENT_HAT][k + 1][1]
             return w.adam_caption.format(m=fmt(m), v=fmt(v), lr=lr, m_f=factor(m), dy=dy)
         case "squares":
-            h = q["h"][k + 1][1]
+            h = q[SQUARES][k + 1][1]
             return w.squares_caption.format(h=fmt(h), lr=lr, g=factor(g), dy=dy)
         case "velocity":
-            v0, v1 = q["v"][k][1], q["v"][k + 1][1]
+            v0, v1 = q[VELOCITY][k][1], q[VELOCITY][k + 1][1]
             return w.velocity_caption.format(
                 a=fmt(opt.momentum), v0=factor(v0), lr=lr, g=factor(g), v1=fmt(v1), dy=dy
             )
