@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping
 
-from ..errors import OptirollError
+from ..errors import OptirollError, did_you_mean
 from .base import Optimizer, Value
 from .book import BOOK_OPTIMIZERS
 from .modern import MODERN_OPTIMIZERS
@@ -38,8 +37,9 @@ def _normalize(name: str) -> str:
 
 
 def unknown_name(kind: str, name: str, known: list[str]) -> OptirollError:
-    close = difflib.get_close_matches(_normalize(name), known, n=1, cutoff=0.5)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; choose from {', '.join(known)}"
+    """'unknown optimizer 'adma'; did you mean 'adam'?', or the list when nothing is close."""
+    close = did_you_mean(_normalize(name), known)
+    hint = f"; did you mean '{close}'?" if close else f"; choose from {', '.join(known)}"
     return OptirollError(f"unknown {kind} '{name}'{hint}")
 
 
@@ -88,8 +88,8 @@ def surface(spec: str, window: Window | None = None) -> Surface:
         known = list(inspect.signature(family).parameters)
         for given in values:
             if given not in known:
-                close = difflib.get_close_matches(given, known, n=1, cutoff=0.5)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; it has {', '.join(known)}"
+                close = did_you_mean(given, known)
+                hint = f"; did you mean '{close}'?" if close else f"; it has {', '.join(known)}"
                 raise OptirollError(f"surface {names[key]}: unknown parameter '{given}'{hint}")
         chosen = family(**values)
     return chosen.with_window(window).require_finite() if window else chosen
@@ -112,9 +112,9 @@ def _parameter(cls: type[Optimizer], key: str) -> str:
     norm = _normalize(key)
     name = known.get(norm) or _PARAMETER_ALIASES.get(norm)
     if name not in cls.parameter_docs():
-        close = difflib.get_close_matches(norm, list(known), n=1, cutoff=0.5)
+        close = did_you_mean(norm, known)
         hint = (
-            f"; did you mean '{known[close[0]]}'?"
+            f"; did you mean '{known[close]}'?"
             if close
             else f"; it has {', '.join(known.values())}"
         )
