@@ -50,6 +50,10 @@ DARK = ColorScheme(
 
 THEMES = {t.name: t for t in (LIGHT, DARK)}
 
+# The terminal player's ball colours, one list for light and dark terminals alike: Okabe & Ito's
+# palette without its black, which vanishes on a dark terminal.
+TERMINAL_BALLS = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#0072B2")
+
 
 def theme(name: str) -> ColorScheme:
     if name not in THEMES:

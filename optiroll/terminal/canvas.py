@@ -17,10 +17,8 @@ from ..optim.surfaces import Surface, Window
 from ..optim.trajectory import Trajectory
 from ..plan.contours import geometric_levels
 from ..plan.layout import clip_segment
+from ..plan.theme import TERMINAL_BALLS
 
-# Okabe & Ito (2008), which stay apart under the common colour-vision deficiencies; their black
-# is left out because it vanishes on a dark terminal.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#0072B2")
 # A shape per ball as well, so the picture still reads without colour.
 MARKERS = "●◆■▲▼★"
 MINIMUM_MARK = "✕"
@@ -229,7 +227,7 @@ def marker(i: int) -> str:
 
 def color(i: int) -> str:
     """The colour of ball i and its trail."""
-    return PALETTE[i % len(PALETTE)]
+    return TERMINAL_BALLS[i % len(TERMINAL_BALLS)]
 
 
 def _frame(width: int, rows: Sequence[Sequence[tuple[str, Ink]]]) -> Frame:
