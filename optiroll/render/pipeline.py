@@ -20,13 +20,13 @@ import numpy as np
 from .. import __version__
 from ..errors import OptirollError
 from ..optim.experiment import Experiment
-from ..plan.layout import layout_figure, scene_box_to_pixels
-from ..plan.loss_axes import loss_axes, sidecar_entry
 from ..plan.settings import SCENES, RenderSettings, sections_path, sidecar_path
 from ..plan.theme import theme
 
 if TYPE_CHECKING:
+    from ..scenes.base import OptirollScene
     from .background import EncoderProcess
+    from .encode import EncodeReport
 
 Progress = Callable[[int, int], None]
 # Measured on the default figure: 32 colours, the scheme's own among them, look like 64 and make
@@ -95,7 +95,7 @@ def import_manim() -> None:
         ) from None
 
 
-def scene_class(name: str) -> type:
+def scene_class(name: str) -> type[OptirollScene]:
     """The Manim Scene class that draws scene `name` (imports Manim)."""
     module, _, cls = SCENES[name].partition(":")
     return getattr(importlib.import_module(f"optiroll.scenes.{module}"), cls)
@@ -126,64 +126,38 @@ def _render(
     import_manim()
     from .capture import render_frames
     from .output import atomic_output, verify
-    from .sections import JOINABLE, SectionCutter, join_clips
+    from .sink import FrameSink
 
     trajectories = experiment.run()
-    steps = max(len(t.points) - 1 for t in trajectories)
     cls = scene_class(settings.scene)
-    # A scene with its own timeline plans its frames; sectioned ones also get a clip per section.
-    planned = getattr(cls, "planned_frames", None)
     poster = settings.format == "png"  # only the last frame is drawn
-    if poster:
-        total = 1
-    else:
-        total = planned(settings, trajectories) if planned else expected_frames(settings, steps)
-    sectioned = hasattr(cls, "on_section") and not poster
-    folder = sections_path(output) if sectioned else None
-    done = 0
+    total = 1 if poster else cls.planned_frames(settings, trajectories)
+    folder = sections_path(output) if cls.sectioned and not poster else None
+    fixed = _palette_colors(settings, cls.ball_colors(trajectories))
+    built: list[OptirollScene] = []
 
     with atomic_output(output) as temporary, _maybe_directory(folder) as clips_dir:
-        cutter = (
-            SectionCutter(clips_dir, settings.format, settings.width, settings.height, settings.fps)
-            if clips_dir
-            else None
+        sink = FrameSink(
+            encoder,
+            settings.format,
+            temporary,
+            width=settings.width,
+            height=settings.height,
+            fps=settings.fps,
+            total=total,
+            sections=clips_dir,
+            progress=progress,
+            max_colors=_gif_colors(fixed),
+            max_bytes=settings.max_bytes,
+            fixed_colors=fixed,
         )
-        # A sectioned video is its clips joined, so its frames are encoded once, not twice.
-        joined = cutter is not None and settings.format in JOINABLE
-        # Scenes that draw aids in the scheme's ball colours say how many of them they use.
-        fixed = _palette_colors(settings, max(len(trajectories), getattr(cls, "ball_colors", 0)))
-        if joined:
-            encoder.abort()
-        else:
-            encoder.open(
-                settings.format,
-                temporary,
-                settings.width,
-                settings.height,
-                settings.fps,
-                max_colors=_gif_colors(fixed),
-                max_bytes=settings.max_bytes,
-                fixed_colors=fixed,
-            )
 
-        def sink(frame) -> None:
-            nonlocal done
-            if not joined:
-                encoder.write(frame)
-            if cutter:
-                cutter.write(frame)
-            done += 1
-            if progress:
-                progress(done, total)
+        def build() -> OptirollScene:
+            built.append(cls(settings, experiment, trajectories, on_section=sink.on_section))
+            return built[-1]
 
-        def build():
-            scene = cls(settings, experiment, trajectories)
-            if cutter:
-                scene.on_section = cutter.start
-            return scene
-
-        try:
-            frames = render_frames(
+        report, clips = sink.record(
+            lambda: render_frames(
                 build,
                 {
                     "pixel_width": settings.width,
@@ -196,23 +170,13 @@ def _render(
                 sink,
                 still=poster,
             )
-            if frames != total:
-                raise RuntimeError(f"Manim made {frames} frames, expected {total}")
-            clips = cutter.close() if cutter else None
-        except BaseException:
-            if cutter:
-                cutter.abort()
-            raise
-        if clips is not None and sum(c.frames for c in clips) != frames:
-            raise RuntimeError(f"the section clips hold {sum(c.frames for c in clips)} frames")
-        if joined:
-            report = join_clips(clips_dir, clips, settings.format, temporary)
-        else:
-            report = encoder.close()
+        )
         info = verify(temporary, report)
     given_up = tuple(getattr(report, "given_up", ()))
     sidecar = sidecar_path(output)
-    _write_sidecar(sidecar, settings, experiment, trajectories, report, output, folder, clips)
+    _write_sidecar(
+        sidecar, built[-1], settings, experiment, trajectories, report, output, folder, clips
+    )
     return RenderResult(
         output,
         sidecar,
@@ -262,39 +226,24 @@ def _background(settings: RenderSettings) -> str:
     return theme(settings.theme).background
 
 
-def _panels(settings: RenderSettings, experiment: Experiment) -> tuple:
-    """The plots on screen: the scene's own layout when it has one, else the figure grid."""
-    own = getattr(scene_class(settings.scene), "panels", None)
-    return own(settings, experiment) if own else layout_figure(settings, experiment).panels
-
-
 def _write_sidecar(
-    path, settings, experiment, trajectories, report, output, folder=None, clips=None
+    path: Path,
+    scene: OptirollScene,
+    settings: RenderSettings,
+    experiment: Experiment,
+    trajectories: list,
+    report: EncodeReport,
+    output: Path,
+    folder: Path | None = None,
+    clips: list | None = None,
 ) -> None:
-    """Everything needed to map a pixel back to (x, y) and to render the same figure again."""
+    """Everything needed to map a pixel back to (x, y) and to render the same figure again.
+
+    The panels come from the `scene` that drew them, laid out as it was drawn.
+    """
     # A GIF shrunk to fit --max-size keeps its layout: scale the rectangles with it.
     scale = report.width / settings.width
-    panels = [
-        {
-            "pixel_rect": [
-                round(v * scale, 3)
-                for v in scene_box_to_pixels(
-                    panel.area.box,
-                    settings.frame_width,
-                    settings.frame_height,
-                    settings.width,
-                    settings.height,
-                )
-            ],
-            "data_window": panel.area.window.as_list(),
-            "runs": list(panel.runs),
-        }
-        for panel in _panels(settings, experiment)
-    ]
-    own = getattr(scene_class(settings.scene), "sidecar_panels", None)
-    if own:  # a scene whose view is not flat plots (the 3D one) describes its panels itself
-        panels = own(settings, experiment, trajectories, scale)
-    curve = layout_figure(settings, experiment).curve if settings.loss_curve else None
+    curve = scene.sidecar_loss_curve(scale)
     data = {
         "tool": "optiroll",
         "version": __version__,
@@ -306,13 +255,11 @@ def _write_sidecar(
         "settings": settings.to_dict(),
         "experiment": experiment.to_dict(),
         "pixel_rect_format": "[left, top, right, bottom], pixels from the top-left corner",
-        "panels": panels,
+        "panels": scene.sidecar_panels(scale),
         "trajectories": [t.to_dict() for t in trajectories],
     }
     if curve is not None:
-        steps = max(len(t.points) - 1 for t in trajectories)
-        axes = loss_axes(curve, steps, [t.losses for t in trajectories])
-        data["loss_curve"] = sidecar_entry(axes, settings, scale)
+        data["loss_curve"] = curve
     if clips is not None:
         data["sections"] = {
             "folder": folder.name,

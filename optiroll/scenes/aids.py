@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import LEFT, Mobject, Rectangle, VGroup, VMobject
+from manim import LEFT, WHITE, Mobject, Rectangle, VGroup, VMobject
 
 from ..plan.layout import Box
 from .mobjects import label
+from .style import DEFAULT_STYLE, Style
 
 HIDDEN = 1e-9  # below this length (scene units) an arrow or a bar is not drawn
 
@@ -21,10 +22,18 @@ HIDDEN = 1e-9  # below this length (scene units) an arrow or a bar is not drawn
 class ArrowAtBall(VGroup):
     """An arrow from a point along a vector: a shaft and a filled head, reshaped each frame."""
 
-    def __init__(self, color: str, stroke: float, head_length: float):
-        super().__init__()
+    def __init__(
+        self,
+        *,
+        color: str = WHITE,
+        head_length: float = 0.2,
+        style: Style = DEFAULT_STYLE,
+        **kwargs,
+    ):
+        """A `color` arrow with the style's arrow stroke."""
+        super().__init__(**kwargs)
         self.head_length = head_length
-        self.shaft = VMobject(stroke_color=color, stroke_width=stroke)
+        self.shaft = VMobject(stroke_color=color, stroke_width=style.arrow_stroke)
         self.head = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
         self.add(self.shaft, self.head)
         self.point_from(np.zeros(3), np.zeros(3))
@@ -60,14 +69,15 @@ class AxisBars(VGroup):
     def __init__(
         self,
         box: Box,
+        *,
         scale: float,
         colors: tuple[str, str],
-        track_color: str,
-        text_color: str,
-        font: str,
+        style: Style = DEFAULT_STYLE,
         names: tuple[str, str] = ("x", "y"),  # one character each
+        **kwargs,
     ):
-        super().__init__()
+        """Bars in `colors` up to `scale`; names and tracks in the scheme's text and frame colours."""
+        super().__init__(**kwargs)
         self.scale_max = scale
         row_height = box.height / 2
         name_width = row_height * 0.9
@@ -78,11 +88,16 @@ class AxisBars(VGroup):
         self.frame = VGroup()
         self.bars = []
         # Both names from one text, so they share a scale: alone, "x" would be drawn taller than "y".
-        glyphs = label("".join(names), font, text_color, self.thickness * 1.1, name_width * 2)
+        glyphs = label(
+            "".join(names), height=self.thickness * 1.1, max_width=name_width * 2, style=style
+        )
         for text, color, y in zip(glyphs, colors, self.rows_y, strict=True):
             text.move_to([box.left + name_width / 2, y, 0])
             track = Rectangle(
-                width=self.full, height=self.thickness, stroke_color=track_color, stroke_width=1.5
+                width=self.full,
+                height=self.thickness,
+                stroke_color=style.scheme.frame,
+                stroke_width=1.5,
             ).move_to([self.left + self.full / 2, y, 0])
             self.frame.add(text, track)
             bar = Rectangle(
@@ -112,8 +127,8 @@ class TextSwitch(VGroup):
     Call `show` between plays only: it swaps the child, and Manim lists a play's mobjects once.
     """
 
-    def __init__(self, variants: Sequence[Mobject]):
-        super().__init__()
+    def __init__(self, variants: Sequence[Mobject], **kwargs):
+        super().__init__(**kwargs)
         self.variants = list(variants)
         self.shown = -1
         self.show(0)

@@ -1,23 +1,88 @@
-"""What every optiroll scene is made from: the render's settings, the experiment and its runs."""
+"""The scene contract: what the render pipeline may ask of a scene, with the defaults of a figure.
+
+Every scene is made from the render's settings, the experiment and its runs, and draws them
+without computing anything itself. Before drawing, the pipeline asks the class how many frames
+it will make, how many ball colours a GIF must keep exact and whether it cuts sections; after
+drawing, it asks the scene itself for its side-car panels, from the layout it drew with.
+"""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import ClassVar
+
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
+from ..plan.layout import Panel, layout_figure, scene_box_to_pixels
 from ..plan.settings import RenderSettings
+from ..render.pipeline import expected_frames
+
+SectionStart = Callable[[str], None]
 
 
-class FromData:
-    """Mix in before a Manim Scene class: the scene draws these and computes nothing itself."""
+class OptirollScene(ABC):
+    """Mix in before a Manim Scene class; override only what the scene does differently."""
+
+    sectioned: ClassVar[bool] = False  # calls `next_section`: the pipeline cuts a clip per section
 
     def __init__(
         self,
         settings: RenderSettings,
         experiment: Experiment,
         trajectories: list[Trajectory],
+        *,
+        on_section: SectionStart | None = None,
         **kwargs,
     ) -> None:
+        """`on_section` hears each section start (sectioned scenes only)."""
         self.settings = settings
         self.experiment = experiment
         self.trajectories = trajectories
+        self.on_section = on_section
         super().__init__(**kwargs)
+
+    @abstractmethod
+    def construct(self) -> None: ...
+
+    @classmethod
+    def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:
+        """The frames the scene makes: every step in the same time, then the last one held."""
+        return expected_frames(settings, max(len(t.points) - 1 for t in trajectories))
+
+    @classmethod
+    def ball_colors(cls, trajectories: list[Trajectory]) -> int:
+        """How many of the scheme's ball colours the scene draws (a GIF keeps them exact)."""
+        return len(trajectories)
+
+    def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
+        """Mark where a section starts (Manim's call); the render pipeline cuts its clip here."""
+        if self.on_section is not None:
+            self.on_section(name)
+
+    def panels(self) -> tuple[Panel, ...]:
+        """The flat plots on screen, each with the runs it shows."""
+        return layout_figure(self.settings, self.experiment).panels
+
+    def sidecar_panels(self, scale: float) -> list[dict]:
+        """The side-car's panels: where each plot is in pixels and which data window it shows.
+
+        `scale` shrinks the pixel rectangles with a GIF made smaller to fit --max-size.
+        """
+        return [flat_panel_entry(panel, self.settings, scale) for panel in self.panels()]
+
+    def sidecar_loss_curve(self, scale: float) -> dict | None:
+        """The side-car's loss-curve panel, for a scene that draws one."""
+        return None
+
+
+def flat_panel_entry(panel: Panel, settings: RenderSettings, scale: float) -> dict:
+    """One flat plot in the side-car: its pixel rectangle, data window and runs."""
+    rect = scene_box_to_pixels(
+        panel.area.box, settings.frame_width, settings.frame_height, settings.width, settings.height
+    )
+    return {
+        "pixel_rect": [round(v * scale, 3) for v in rect],
+        "data_window": panel.area.window.as_list(),
+        "runs": list(panel.runs),
+    }

@@ -11,7 +11,17 @@ import shutil
 import sys
 from functools import cache
 
-from manim import DOWN, LEFT, MathTex, Mobject, SurroundingRectangle, TexTemplate, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    WHITE,
+    YELLOW,
+    MathTex,
+    Mobject,
+    SurroundingRectangle,
+    TexTemplate,
+    VGroup,
+)
 
 from ..optim.base import Optimizer
 from ..plan.narration import statements
@@ -73,14 +83,18 @@ class EquationPanel(VGroup):
     def __init__(
         self,
         optimizer: Optimizer,
-        color: str,
-        accent: str,
-        max_width: float,
+        *,
         row_height: float,
-        font: str = "",
+        max_width: float = float("inf"),
         max_height: float = float("inf"),
+        color: str = WHITE,
+        accent: str = YELLOW,
+        font: str = "",
+        **kwargs,
     ):
-        super().__init__()
+        """Rows `row_height` tall (shrunk to fit `max_width` and `max_height`), in `color`; the lit
+        one in `accent`. `font` draws them when there is no TeX."""
+        super().__init__(**kwargs)
         self.color, self.accent = color, accent
         latex, plain = statements(optimizer)
         self.rows = VGroup(

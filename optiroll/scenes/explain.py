@@ -8,11 +8,12 @@ lights up and the ball rolls to the next point. Everything shown is read from th
 from __future__ import annotations
 
 import math
+from functools import cached_property
 
 import numpy as np
 from manim import LEFT, RIGHT, Scene, ValueTracker, VGroup, smooth
 
-from ..optim.experiment import Experiment
+from ..optim.quantities import STEP_SIZE, VELOCITY
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from ..plan.beats import explain_beats, play_seconds, step_beats, wait_seconds
@@ -20,17 +21,17 @@ from ..plan.layout import Box, Panel
 from ..plan.lesson_layout import ExplainLayout, layout_explain
 from ..plan.narration import kind, readout_lines, step_caption, updates
 from ..plan.settings import RenderSettings
-from ..plan.theme import ColorScheme, theme
-from ..plan.words import LANGUAGES, Words
 from .aids import ArrowAtBall, AxisBars, TextSwitch
-from .base import FromData
+from .base import OptirollScene
 from .equations import EquationPanel
-from .fonts import pick_font
 from .mobject_cache import text as cached_text
 from .mobjects import ContourMap, StepCounter, TrailedBall, label
+from .style import Style
 
-STROKE = 2.5
 GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
+TEXT_LINE = 0.34  # the readout's and the caption's line height, scene units
+# A board draws the scheme's ball colours 0-4: the ball (0), the arrows (1, 2), the bars (3, 4).
+BOARD_COLORS = 5
 
 
 def nice_below(x: float) -> float:
@@ -50,10 +51,10 @@ def gradient_scale(trajectory: Trajectory, layout: ExplainLayout) -> float:
 
 
 def switch(
-    texts: list[str], font: str, color: str, box: Box, line_height: float, top_left: bool
+    texts: list[str], *, box: Box, style: Style, line_height: float = TEXT_LINE, top_left: bool
 ) -> TextSwitch:
     """A TextSwitch over `texts` all drawn at one scale, fitted into `box`."""
-    mobs = [cached_text(t, font, color) for t in texts]
+    mobs = [cached_text(t, style.font, style.scheme.text) for t in texts]
     lines = texts[0].count("\n") + 1
     scale = min(line_height * lines / mobs[0].height, box.width / max(m.width for m in mobs))
     scale = min(scale, box.height / max(m.height for m in mobs))
@@ -64,6 +65,70 @@ def switch(
         else:
             mob.move_to([box.center[0], box.center[1], 0])
     return TextSwitch(mobs)
+
+
+# The board's parts, one function each.
+def board_title(trajectory: Trajectory, layout: ExplainLayout, style: Style) -> VGroup:
+    """The optimizer and its values, left in the header."""
+    header = layout.header
+    title = label(
+        style.words.label(trajectory.optimizer),
+        height=header.height * 0.6,
+        max_width=header.width * 0.7,
+        style=style,
+    )
+    return title.move_to([header.left, header.center[1], 0], aligned_edge=LEFT)
+
+
+def board_equation(trajectory: Trajectory, layout: ExplainLayout, style: Style) -> EquationPanel:
+    """The rule, its statements lit in the gradient arrow's colour."""
+    box = layout.equation
+    panel = EquationPanel(
+        trajectory.optimizer,
+        row_height=min(0.8, box.height / 2.8),
+        max_width=box.width,
+        max_height=box.height,
+        color=style.scheme.text,
+        accent=style.scheme.ball(1),
+        font=style.font,
+    )
+    return panel.move_to([*box.center, 0])
+
+
+def arrow_legend(entries: list[tuple[str, str]], box: Box, style: Style, head: float) -> VGroup:
+    """A sample arrow and its meaning per (colour, text) entry, in one row centred in `box`."""
+    rows = VGroup()
+    for color, text in entries:
+        sample = ArrowAtBall(color=color, head_length=head, style=style)
+        sample.point_from(np.zeros(3), np.array([0.6, 0.0, 0.0]))
+        words = label(text, height=box.height * 0.5, max_width=box.width * 0.45, style=style)
+        rows.add(VGroup(sample, words).arrange(RIGHT, buff=0.15))
+    rows.arrange(RIGHT, buff=0.6)
+    if rows.width > box.width:
+        rows.scale_to_fit_width(box.width)
+    return rows.move_to([*box.center, 0])
+
+
+def step_size_bars(
+    trajectory: Trajectory, layout: ExplainLayout, style: Style
+) -> tuple[AxisBars, VGroup]:
+    """The per-axis step sizes as bars on one scale (the largest the run reaches), and their
+    title."""
+    bars = AxisBars(
+        layout.bars,
+        scale=float(np.max(trajectory.quantities[STEP_SIZE][1:])),
+        colors=(style.scheme.ball(3), style.scheme.ball(4)),
+        style=style,
+    )
+    box = layout.bars_title
+    title = label(
+        style.words.lesson.step_sizes,
+        height=box.height * 0.55,
+        max_width=box.width,
+        style=style,
+        color=style.scheme.muted_text,
+    )
+    return bars, title.move_to([box.left, box.center[1], 0], aligned_edge=LEFT)
 
 
 class ExplainBoard:
@@ -77,110 +142,54 @@ class ExplainBoard:
         trajectory: Trajectory,
         surface: Surface,
         layout: ExplainLayout,
-        scheme: ColorScheme,
-        words: Words,
-        font: str,
+        *,
         steps: int,
+        style: Style,
     ):
+        """`steps`: the experiment's step count, which the counter shows as its total."""
         self.trajectory, self.layout = trajectory, layout
         self.n = updates(trajectory)
-        area = layout.plot
-        w = words.lesson
-        title = label(
-            words.label(trajectory.optimizer),
-            font,
-            scheme.text,
-            layout.header.height * 0.6,
-            layout.header.width * 0.7,
-        )
-        title.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
-        self.equation = EquationPanel(
-            trajectory.optimizer,
-            scheme.text,
-            scheme.ball(1),
-            layout.equation.width,
-            min(0.8, layout.equation.height / 2.8),
-            font,
-            max_height=layout.equation.height,
-        ).move_to([*layout.equation.center, 0])
-        self.static = [ContourMap(surface, area, scheme, STROKE), title]
-
+        scheme, lesson = style.scheme, style.words.lesson
+        self.equation = board_equation(trajectory, layout, style)
         self.ball_clock = ValueTracker(0.0)
         self.counter_clock = ValueTracker(1.0)
-        radius = min(area.box.width, area.box.height) * 0.022
         self.ball = TrailedBall(
-            trajectory,
-            area,
-            scheme.ball(0),
-            self.ball_clock,
-            radius,
-            STROKE,
-            words,
-            font,
-            scheme,
+            trajectory, layout.plot, tracker=self.ball_clock, style=style, color=scheme.ball(0)
         )
         self.scale = gradient_scale(trajectory, layout)
-        head = radius * 1.6
-        self.gradient_arrow = ArrowAtBall(scheme.ball(1), STROKE * 1.4, head)
-        legend = [(scheme.ball(1), w.gradient_arrow.format(scale=f"{self.scale:g}"))]
+        head = style.ball_radius(layout.plot.box) * 1.6
+        self.gradient_arrow = ArrowAtBall(color=scheme.ball(1), head_length=head, style=style)
+        legend = [(scheme.ball(1), lesson.gradient_arrow.format(scale=f"{self.scale:g}"))]
         self.velocity_arrow = None
         if kind(trajectory) == "velocity":
-            self.velocity_arrow = ArrowAtBall(scheme.ball(2), STROKE * 1.4, head)
-            legend.append((scheme.ball(2), w.velocity_arrow))
-        self.static.append(self._legend(legend, font, scheme, head))
-
-        readout_box = layout.readout
+            self.velocity_arrow = ArrowAtBall(color=scheme.ball(2), head_length=head, style=style)
+            legend.append((scheme.ball(2), lesson.velocity_arrow))
+        self.static = [
+            ContourMap(surface, layout.plot, style=style),
+            board_title(trajectory, layout, style),
+            arrow_legend(legend, layout.legend, style, head),
+        ]
         self.bars = None
-        if "step_size" in trajectory.quantities:
-            sizes = trajectory.quantities["step_size"][1:]
-            self.bars = AxisBars(
-                layout.bars,
-                float(np.max(sizes)),
-                (scheme.ball(3), scheme.ball(4)),
-                scheme.frame,
-                scheme.text,
-                font,
-            )
-            bars_title = label(
-                w.step_sizes,
-                font,
-                scheme.muted_text,
-                layout.bars_title.height * 0.55,
-                layout.bars_title.width,
-            )
-            bars_title.move_to(
-                [layout.bars_title.left, layout.bars_title.center[1], 0], aligned_edge=LEFT
-            )
+        readout_box = layout.readout_alone
+        if STEP_SIZE in trajectory.quantities:
+            self.bars, bars_title = step_size_bars(trajectory, layout, style)
             self.static += [bars_title, self.bars.frame]
-        else:
-            readout_box = layout.readout_alone
-        n = self.n
+            readout_box = layout.readout
         self.readout = switch(
-            ["\n".join(readout_lines(words, trajectory, k)) for k in range(n)],
-            font,
-            scheme.text,
-            readout_box,
-            0.34,
+            ["\n".join(readout_lines(style.words, trajectory, k)) for k in range(self.n)],
+            box=readout_box,
+            style=style,
             top_left=True,
         )
         self.caption = switch(
-            [step_caption(words, trajectory, k) for k in range(n)],
-            font,
-            scheme.text,
-            layout.caption,
-            0.34,
+            [step_caption(style.words, trajectory, k) for k in range(self.n)],
+            box=layout.caption,
+            style=style,
             top_left=False,
         )
-        header = layout.header
-        counter = StepCounter(
-            words,
-            steps,
-            self.counter_clock,
-            font,
-            scheme.text,
-            header,
+        self.counter = StepCounter(
+            steps, tracker=self.counter_clock, header=layout.header, style=style
         )
-        self.counter = counter
         # Only the ball and its arrows move within a step; the rule, bars and texts change between
         # the plays, so Manim paints them once per beat instead of every frame.
         self.static += [
@@ -188,13 +197,13 @@ class ExplainBoard:
             self.equation,
             self.readout,
             self.caption,
-            counter.fixed,  # "step" and "/ N"; the counter itself holds only the digits
+            self.counter.fixed,  # "step" and "/ N"; the counter itself holds only the digits
         ]
         arrows = VGroup(
             self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])
         )
         arrows.add_updater(lambda _: self.aim_arrows(self.ball_clock.get_value()))
-        self.moving = [self.ball, arrows, counter]
+        self.moving = [self.ball, arrows, self.counter]
         self.k = 0
         self.show_step(0)
 
@@ -208,7 +217,7 @@ class ExplainBoard:
         self.counter_clock.set_value(float(k + 1))
         self.counter.refresh()
         if self.bars is not None:
-            self.bars.show(traj.quantities["step_size"][k + 1])
+            self.bars.show(traj.quantities[STEP_SIZE][k + 1])
         self.readout.show(k)
         self.caption.show(k)
 
@@ -224,7 +233,7 @@ class ExplainBoard:
             return
         self.gradient_arrow.point_from(start, area.to_scene(here - self.scale * traj.gradients[k]))
         if self.velocity_arrow is not None:
-            aim = traj.points[k] + traj.quantities["v"][k + 1]
+            aim = traj.points[k] + traj.quantities[VELOCITY][k + 1]
             self.velocity_arrow.point_from(start, area.to_scene(aim))
 
     def play(self, scene: Scene, settings: RenderSettings) -> None:
@@ -244,58 +253,46 @@ class ExplainBoard:
                 rate_func=smooth,
             )
 
-    def _legend(self, entries, font, scheme, head) -> VGroup:
-        box = self.layout.legend
-        rows = VGroup()
-        for color, text in entries:
-            sample = ArrowAtBall(color, STROKE * 1.4, head)
-            sample.point_from(np.zeros(3), np.array([0.6, 0.0, 0.0]))
-            words = label(text, font, scheme.text, box.height * 0.5, box.width * 0.45)
-            rows.add(VGroup(sample, words).arrange(RIGHT, buff=0.15))
-        rows.arrange(RIGHT, buff=0.6)
-        if rows.width > box.width:
-            rows.scale_to_fit_width(box.width)
-        return rows.move_to([*box.center, 0])
 
-
-def lesson_panels(
-    settings: RenderSettings, experiment: Experiment, runs: tuple[int, ...]
-) -> tuple[Panel, ...]:
+def lesson_panels(layout: ExplainLayout, runs: tuple[int, ...]) -> tuple[Panel, ...]:
     """The side-car's plot of an explain board (which `runs` it shows)."""
-    layout = layout_explain(
-        settings.frame_width, settings.frame_height, experiment.surface.window, settings.equal_scale
-    )
     return (Panel(layout.plot, runs, layout.header),)
 
 
-class ExplainScene(FromData, Scene):
+class LessonScene(OptirollScene):
+    """A scene of explain boards: laid out by `layout_explain`, drawing a board's colours."""
+
+    @classmethod
+    def ball_colors(cls, trajectories: list[Trajectory]) -> int:
+        return max(len(trajectories), BOARD_COLORS)
+
+    @cached_property
+    def layout(self) -> ExplainLayout:
+        s = self.settings
+        return layout_explain(
+            s.frame_width, s.frame_height, self.experiment.surface.window, s.equal_scale
+        )
+
+
+class ExplainScene(LessonScene, Scene):
     """One optimizer beside its rule; one beat per step, then the last frame held."""
 
-    ball_colors = 5  # the ball, the arrows (1, 2) and the bars (3, 4): a GIF keeps them exact
-
-    @staticmethod
-    def planned_frames(settings: RenderSettings, trajectories: list[Trajectory]) -> int:
+    @classmethod
+    def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:
         return sum(explain_beats(settings, trajectories[0]))
 
-    @staticmethod
-    def panels(settings: RenderSettings, experiment: Experiment) -> tuple[Panel, ...]:
-        return lesson_panels(settings, experiment, runs=(0,))
+    def panels(self) -> tuple[Panel, ...]:
+        return lesson_panels(self.layout, runs=(0,))
 
     def construct(self) -> None:
         s = self.settings
-        words = LANGUAGES[s.lang]
         trajectory = self.trajectories[0]
-        layout = layout_explain(
-            s.frame_width, s.frame_height, self.experiment.surface.window, s.equal_scale
-        )
         board = ExplainBoard(
             trajectory,
             self.experiment.surface,
-            layout,
-            theme(s.theme),
-            words,
-            pick_font(words),
-            self.experiment.steps,
+            self.layout,
+            steps=self.experiment.steps,
+            style=Style.for_settings(s),
         )
         self.add(*board.static)
         self.add(*board.moving)

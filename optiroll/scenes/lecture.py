@@ -23,53 +23,38 @@ from manim import (
     linear,
 )
 
-from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
 from ..plan.beats import lecture_sections, play_seconds, wait_seconds
 from ..plan.layout import Box, Panel
-from ..plan.lesson_layout import layout_explain
 from ..plan.loss_axes import loss_axes
 from ..plan.settings import RenderSettings
-from ..plan.theme import theme
-from ..plan.words import LANGUAGES
 from .aids import ArrowAtBall
-from .base import FromData
 from .equations import EquationPanel, math_line
-from .explain import STROKE, ExplainBoard, gradient_scale, lesson_panels
-from .fonts import pick_font
+from .explain import ExplainBoard, LessonScene, gradient_scale, lesson_panels
 from .loss_curve import LossCursor, LossCurveFrame
 from .mobjects import ContourMap, TrailedBall, label
+from .style import Style
 
 WRAP = {"en": 34, "ko": 20}  # characters per line of prose in the side panel
+# Of the plot's short side: the comparison's balls, smaller than a board's, for several at once.
+COMPARISON_BALL_SHARE = 0.02
 
 
-class LectureScene(FromData, Scene):
-    """The whole lecture; `on_section` (set by the render pipeline) hears each section start."""
+class LectureScene(LessonScene, Scene):
+    """The whole lecture; each part starts a section (`next_section`), cut into a clip of its own."""
 
-    on_section: Callable[[str], None] | None = None
-    ball_colors = 5  # the ball, the arrows (1, 2) and the bars (3, 4): a GIF keeps them exact
+    sectioned = True
 
-    @staticmethod
-    def planned_frames(settings: RenderSettings, trajectories: list[Trajectory]) -> int:
+    @classmethod
+    def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:
         return sum(s.frames for s in lecture_sections(settings, trajectories))
 
-    @staticmethod
-    def panels(settings: RenderSettings, experiment: Experiment) -> tuple[Panel, ...]:
-        return lesson_panels(settings, experiment, runs=tuple(range(len(experiment.optimizers))))
-
-    def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
-        """Mark where a section starts; the render pipeline cuts its clip from here."""
-        if self.on_section is not None:
-            self.on_section(name)
+    def panels(self) -> tuple[Panel, ...]:
+        return lesson_panels(self.layout, runs=tuple(range(len(self.experiment.optimizers))))
 
     def construct(self) -> None:
         s = self.settings
-        self.words = LANGUAGES[s.lang]
-        self.font = pick_font(self.words)
-        self.scheme = theme(s.theme)
-        self.layout = layout_explain(
-            s.frame_width, s.frame_height, self.experiment.surface.window, s.equal_scale
-        )
+        self.style = Style.for_settings(s)
         sections = lecture_sections(s, self.trajectories)
         shows = [self._title, self._surface]
         shows += [self._optimizer(t) for t in self.trajectories]
@@ -86,7 +71,7 @@ class LectureScene(FromData, Scene):
         self.wait(wait_seconds(beats[-1], fps), frozen_frame=True)
 
     def _title(self, beats: tuple[int, ...]) -> None:
-        w, fw = self.words.lesson, self.settings.frame_width
+        w, fw = self.style.words.lesson, self.settings.frame_width
         title = self._text(w.title, 0.8, fw * 0.85)
         subtitle = self._text(w.subtitle, 0.42, fw * 0.85, muted=True)
         VGroup(title, subtitle).arrange(DOWN, buff=0.5).move_to([0, 0, 0])
@@ -94,17 +79,18 @@ class LectureScene(FromData, Scene):
 
     def _surface(self, beats: tuple[int, ...]) -> None:
         layout, surface, fps = self.layout, self.experiment.surface, self.settings.fps
-        w = self.words.lesson
+        style = self.style
+        w = style.words.lesson
         heading = self._text(w.surface_heading, layout.header.height * 0.6, layout.header.width)
         heading.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
-        formula = math_line(surface.latex, surface.formula, self.scheme.text, self.font)
+        formula = math_line(surface.latex, surface.formula, style.scheme.text, style.font)
         formula.scale_to_fit_width(min(layout.equation.width, formula.width))
         if formula.height > layout.equation.height * 0.5:
             formula.scale_to_fit_height(layout.equation.height * 0.5)
         formula.move_to([*layout.equation.center, 0])
         why = self._prose(w.surface_why, layout.readout)
         self.play(
-            FadeIn(ContourMap(surface, layout.plot, self.scheme, STROKE)),
+            FadeIn(ContourMap(surface, layout.plot, style=style)),
             FadeIn(heading),
             FadeIn(formula),
             run_time=play_seconds(beats[0], fps),
@@ -113,7 +99,7 @@ class LectureScene(FromData, Scene):
         start = np.array(self.experiment.start)
         reference = self.trajectories[0]
         area = layout.plot
-        arrow = ArrowAtBall(self.scheme.ball(1), STROKE * 1.4, 0.2)
+        arrow = ArrowAtBall(color=style.scheme.ball(1), head_length=0.2, style=style)
         arrow.point_from(
             area.to_scene(start),
             area.to_scene(start - gradient_scale(reference, layout) * reference.gradients[0]),
@@ -121,10 +107,10 @@ class LectureScene(FromData, Scene):
         aim = DashedLine(
             area.to_scene(start),
             area.to_scene(np.array(surface.minima[0] if surface.minima else (0.0, 0.0))),
-            color=self.scheme.muted_text,
-            stroke_width=STROKE,
+            color=style.scheme.muted_text,
+            stroke_width=style.stroke,
         )
-        ball = Dot(area.to_scene(start), radius=0.1, color=self.scheme.ball(0))
+        ball = Dot(area.to_scene(start), radius=0.1, color=style.scheme.ball(0))
         self.play(
             FadeIn(aim),
             FadeIn(arrow),
@@ -142,10 +128,8 @@ class LectureScene(FromData, Scene):
                 trajectory,
                 self.experiment.surface,
                 self.layout,
-                self.scheme,
-                self.words,
-                self.font,
-                self.experiment.steps,
+                steps=self.experiment.steps,
+                style=self.style,
             )
             self.add(*board.static)
             self.add(*board.moving)
@@ -155,14 +139,22 @@ class LectureScene(FromData, Scene):
         return show
 
     def _card(self, trajectory: Trajectory, beats: tuple[int, ...]) -> None:
-        w, fw = self.words, self.settings.frame_width
+        style, fw = self.style, self.settings.frame_width
+        w = style.words
         opt = trajectory.optimizer
         name = w.lesson.long_names.get(opt.name, w.optimizer_names.get(opt.name, opt.display_name))
         title = self._text(name, 0.75, fw * 0.85)
         values = self._text(w.label(opt), 0.4, fw * 0.85, muted=True)
-        rule = EquationPanel(opt, self.scheme.text, self.scheme.ball(1), fw * 0.8, 0.9, self.font)
+        rule = EquationPanel(
+            opt,
+            row_height=0.9,
+            max_width=fw * 0.8,
+            color=style.scheme.text,
+            accent=style.scheme.ball(1),
+            font=style.font,
+        )
         rule.frame.set_stroke(opacity=0)  # nothing is applied yet: no statement is framed
-        rule.rows.set_color(self.scheme.text)
+        rule.rows.set_color(style.scheme.text)
         blurb = self._prose(
             w.lesson.blurbs.get(opt.name, ""), Box(-fw * 0.4, -3.6, fw * 0.4, -1.6), wrap=2
         )
@@ -172,10 +164,10 @@ class LectureScene(FromData, Scene):
         self._in_and_hold(beats, title, values, rule, blurb)
 
     def _comparison(self, beats: tuple[int, ...]) -> None:
-        layout, fps, scheme = self.layout, self.settings.fps, self.scheme
+        layout, fps, style = self.layout, self.settings.fps, self.style
         tracker = ValueTracker(0.0)
         heading = self._text(
-            self.words.lesson.closing, layout.header.height * 0.6, layout.header.width
+            style.words.lesson.closing, layout.header.height * 0.6, layout.header.width
         )
         heading.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
         panel = Box(
@@ -184,20 +176,20 @@ class LectureScene(FromData, Scene):
         curves_box, legend_box = panel.split_top(panel.height * 0.62)
         longest = max(len(t.points) - 1 for t in self.trajectories)
         losses = [t.losses for t in self.trajectories]
-        colors = [scheme.ball(i) for i in range(len(self.trajectories))]
+        colors = [style.scheme.ball(i) for i in range(len(self.trajectories))]
         axes = loss_axes(curves_box, longest, losses)
         static = [
-            ContourMap(self.experiment.surface, layout.plot, scheme, STROKE),
+            ContourMap(self.experiment.surface, layout.plot, style=style),
             heading,
-            LossCurveFrame(axes, losses, colors, self.words, self.font, scheme, STROKE),
+            LossCurveFrame(axes, losses, colors=colors, style=style),
             self._legend(legend_box.shrink(0.1)),
         ]
-        radius = min(layout.plot.box.width, layout.plot.box.height) * 0.02
+        radius = style.ball_radius(layout.plot.box, share=COMPARISON_BALL_SHARE)
         moving = [
-            TrailedBall(t, layout.plot, c, tracker, radius, STROKE, self.words, self.font, scheme)
+            TrailedBall(t, layout.plot, tracker=tracker, style=style, color=c, radius=radius)
             for t, c in zip(self.trajectories, colors, strict=True)
         ]
-        moving.append(LossCursor(axes, losses, colors, tracker, scheme, STROKE))
+        moving.append(LossCursor(axes, losses, colors=colors, tracker=tracker, style=style))
         self.add(*static)
         self.add(*moving)
         self.play(
@@ -211,27 +203,31 @@ class LectureScene(FromData, Scene):
         rows = VGroup()
         for i, trajectory in enumerate(self.trajectories):
             text = label(
-                self.words.label(trajectory.optimizer),
-                self.font,
-                self.scheme.text,
-                0.26,
-                box.width - 0.5,
+                self.style.words.label(trajectory.optimizer),
+                height=0.26,
+                max_width=box.width - 0.5,
+                style=self.style,
             )
-            rows.add(VGroup(Dot(radius=0.08, color=self.scheme.ball(i)), text).arrange(buff=0.15))
+            color = self.style.scheme.ball(i)
+            rows.add(VGroup(Dot(radius=0.08, color=color), text).arrange(buff=0.15))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         if rows.height > box.height:
             rows.scale_to_fit_height(box.height)
         return rows.move_to([box.left, box.top, 0], aligned_edge=LEFT + UP)
 
     def _text(self, text: str, height: float, max_width: float, muted: bool = False):
-        color = self.scheme.muted_text if muted else self.scheme.text
-        return label(text, self.font, color, height, max_width)
+        scheme = self.style.scheme
+        color = scheme.muted_text if muted else scheme.text
+        return label(text, height=height, max_width=max_width, style=self.style, color=color)
 
     def _prose(self, text: str, box: Box, wrap: int = 1):
         """`text` wrapped into lines and fitted into `box`, aligned to its top left."""
         width = WRAP.get(self.settings.lang, 34) * wrap
         mob = label(
-            "\n".join(textwrap.wrap(text, width)) or " ", self.font, self.scheme.text, 10, box.width
+            "\n".join(textwrap.wrap(text, width)) or " ",
+            height=10,
+            max_width=box.width,
+            style=self.style,
         )
         line = 0.34
         lines = max(1, len(textwrap.wrap(text, width)))

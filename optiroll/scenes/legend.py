@@ -8,21 +8,23 @@ from manim import DOWN, LEFT, Dot, VGroup
 
 from ..plan.layout import Box
 from .mobjects import labels
+from .style import DEFAULT_STYLE, Style
 
 
 def legend(
     entries: Sequence[tuple[str, str]],
     box: Box,
-    font: str,
-    text_color: str,
+    *,
+    style: Style = DEFAULT_STYLE,
     columns: int = 1,
     text_height: float = 0.28,
 ) -> VGroup:
-    """(text, colour) entries, row by row in `columns` columns, centred in `box`."""
+    """(text, colour) entries, row by row in `columns` columns, centred in `box`; the texts in the
+    scheme's text colour."""
     rows = -(-len(entries) // columns)
     width = (box.width - 0.2) / columns - 0.6
     # One size for all, so no entry looks more important.
-    texts = labels([text for text, _ in entries], font, text_color, text_height, width)
+    texts = labels([text for text, _ in entries], height=text_height, max_width=width, style=style)
     items = VGroup(
         *(
             VGroup(Dot(radius=text_height * 0.36, color=color), text).arrange(buff=0.2)

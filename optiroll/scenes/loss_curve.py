@@ -14,9 +14,8 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Dot, Line, ValueTracker, VGroup, VMobject
 
 from ..plan.loss_axes import LEFT_MARGIN, LossAxes, superscript
-from ..plan.theme import ColorScheme
-from ..plan.words import Words
 from .mobjects import label, polyline
+from .style import DEFAULT_STYLE, Style
 
 TEXT = 0.22  # tick labels' height, scene units (13 px at 480p, 20 px at 720p)
 
@@ -28,13 +27,14 @@ class LossCurveFrame(VGroup):
         self,
         axes: LossAxes,
         losses: Sequence[np.ndarray],
+        *,
         colors: Sequence[str],
-        words: Words,
-        font: str,
-        scheme: ColorScheme,
-        stroke: float,
+        style: Style = DEFAULT_STYLE,
+        **kwargs,
     ):
-        super().__init__()
+        """A curve per run of `losses`, in `colors`."""
+        super().__init__(**kwargs)
+        scheme, stroke = style.scheme, style.stroke
         plot = axes.plot
         for n in axes.decades():
             y = float(axes.decade_y(10.0**n))
@@ -49,7 +49,13 @@ class LossCurveFrame(VGroup):
                 )
             )
         for n in axes.labelled_decades(TEXT):
-            tick = label(superscript(n), font, scheme.muted_text, TEXT, LEFT_MARGIN - 0.15)
+            tick = label(
+                superscript(n),
+                height=TEXT,
+                max_width=LEFT_MARGIN - 0.15,
+                style=style,
+                color=scheme.muted_text,
+            )
             self.add(tick.next_to([plot.left, float(axes.decade_y(10.0**n)), 0], LEFT, buff=0.1))
         self.add(
             Line(
@@ -60,11 +66,21 @@ class LossCurveFrame(VGroup):
             )
         )
         for step in (0, axes.steps):
-            tick = label(str(step), font, scheme.muted_text, TEXT, plot.width / 3)
+            tick = label(
+                str(step),
+                height=TEXT,
+                max_width=plot.width / 3,
+                style=style,
+                color=scheme.muted_text,
+            )
             self.add(tick.next_to([float(axes.x(step)), plot.bottom, 0], DOWN, buff=0.1))
-        name = label(axes.name(words.loss), font, scheme.text, TEXT * 1.1, plot.width / 2)
+        name = label(
+            axes.name(style.words.loss), height=TEXT * 1.1, max_width=plot.width / 2, style=style
+        )
         self.add(name.next_to([plot.left, plot.top, 0], UP, buff=0.12, aligned_edge=LEFT))
-        step_name = label(words.step, font, scheme.text, TEXT * 1.1, plot.width / 3)
+        step_name = label(
+            style.words.step, height=TEXT * 1.1, max_width=plot.width / 3, style=style
+        )
         self.add(step_name.next_to([plot.center[0], plot.bottom, 0], DOWN, buff=0.1))
         for run, color in zip(losses, colors, strict=True):
             curve = VMobject(stroke_color=color, stroke_width=stroke, stroke_opacity=0.3)
@@ -78,12 +94,15 @@ class LossCursor(VGroup):
         self,
         axes: LossAxes,
         losses: Sequence[np.ndarray],
+        *,
         colors: Sequence[str],
         tracker: ValueTracker,
-        scheme: ColorScheme,
-        stroke: float,
+        style: Style = DEFAULT_STYLE,
+        **kwargs,
     ):
-        super().__init__()
+        """A cursor per run of `losses`, in `colors`, at the step `tracker` holds."""
+        super().__init__(**kwargs)
+        scheme, stroke = style.scheme, style.stroke
         self.axes, self.losses, self.tracker = axes, losses, tracker
         plot = axes.plot
         self.line = Line(

@@ -29,22 +29,35 @@ from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from ..plan.contours import contour_levels, contour_lines
 from ..plan.layout import Box, PixelGrid, PlotArea, clip_polyline
-from ..plan.theme import ColorScheme
-from ..plan.words import Words
 from .mobject_cache import text as cached_text
+from .style import DEFAULT_STYLE, Style
 
 
-def label(text: str, font: str, color: str, height: float, max_width: float) -> Text:
-    """A Text scaled to `height` (scene units), narrowed to `max_width` if it is too long."""
-    return labels([text], font, color, height, max_width)[0]
+def label(
+    text: str,
+    *,
+    height: float,
+    max_width: float,
+    style: Style = DEFAULT_STYLE,
+    color: str | None = None,
+) -> Text:
+    """A Text scaled to `height` (scene units), narrowed to `max_width` if it is too long; in
+    `color`, by default the scheme's text colour."""
+    return labels([text], height=height, max_width=max_width, style=style, color=color)[0]
 
 
 def labels(
-    texts: Sequence[str], font: str, color: str, height: float, max_width: float
+    texts: Sequence[str],
+    *,
+    height: float,
+    max_width: float,
+    style: Style = DEFAULT_STYLE,
+    color: str | None = None,
 ) -> list[Text]:
     """Texts at one size, the largest at which each fits `height` and `max_width`: titles of one
     figure alike, whether or not they have descenders ('RMSProp' vs 'AdaGrad')."""
-    mobs = [cached_text(text, font, color) for text in texts]
+    ink = style.scheme.text if color is None else color
+    mobs = [cached_text(text, style.font, ink) for text in texts]
     factor = min(min(height / mob.height, max_width / mob.width) for mob in mobs)
     for mob in mobs:
         mob.scale(factor)
@@ -65,8 +78,9 @@ def polyline(pieces: Sequence[np.ndarray], mob: VMobject) -> VMobject:
 class ContourMap(VGroup):
     """A framed plot area with one mobject per contour level and the minima marked."""
 
-    def __init__(self, surface: Surface, area: PlotArea, scheme: ColorScheme, stroke: float):
-        super().__init__()
+    def __init__(self, surface: Surface, area: PlotArea, *, style: Style = DEFAULT_STYLE, **kwargs):
+        super().__init__(**kwargs)
+        scheme, stroke = style.scheme, style.stroke
         levels = contour_levels(surface, area.window)
         for i, lines in enumerate(contour_lines(surface, area.window, levels)):
             color = interpolate_color(
@@ -124,16 +138,20 @@ class TrailedBall(VGroup):
         self,
         trajectory: Trajectory,
         area: PlotArea,
-        color: str,
+        *,
         tracker: ValueTracker,
-        radius: float,
-        stroke: float,
-        words: Words,
-        font: str,
-        scheme: ColorScheme,
+        style: Style = DEFAULT_STYLE,
+        color: str | None = None,
+        radius: float | None = None,
         grid: PixelGrid | None = None,
+        **kwargs,
     ):
-        super().__init__()
+        """In `color` (the scheme's first ball colour unless told), of `radius` (the style's rule
+        for `area` unless told)."""
+        super().__init__(**kwargs)
+        color = style.scheme.ball(0) if color is None else color
+        radius = style.ball_radius(area.box) if radius is None else radius
+        stroke = style.stroke
         self.grid = grid
         # Not `self.points`: that is the mobject's own geometry, which Manim would draw.
         self.path = trajectory.points
@@ -144,11 +162,14 @@ class TrailedBall(VGroup):
         )
         self.tail = VMobject(stroke_color=color, stroke_width=stroke * 1.8)
         self.ball = Dot(
-            radius=radius, color=color, stroke_color=scheme.background, stroke_width=stroke * 0.8
+            radius=radius,
+            color=color,
+            stroke_color=style.scheme.background,
+            stroke_width=stroke * 0.8,
         )
         self.history_end = -1
         self.add(self.history, self.tail, self.ball)
-        self.diverged_mark = self._diverged_mark(trajectory, color, radius, stroke, words, font)
+        self.diverged_mark = self._diverged_mark(trajectory, color, radius, style)
         self.add_updater(lambda mob: mob.show_step(mob.tracker.get_value()))
         self.show_step(0.0)
 
@@ -179,7 +200,9 @@ class TrailedBall(VGroup):
         if self.diverged_mark is not None:
             self.diverged_mark.set_opacity(1.0 if t >= len(self.path) - 1 else 0.0)
 
-    def _diverged_mark(self, trajectory, color, radius, stroke, words, font):
+    def _diverged_mark(
+        self, trajectory: Trajectory, color: str, radius: float, style: Style
+    ) -> VGroup | None:
         if trajectory.diverged_at is None:
             return None
         pieces = clip_polyline(trajectory.points, self.area.window)
@@ -190,13 +213,13 @@ class TrailedBall(VGroup):
             Line(exit_point + s * (LEFT + UP), exit_point + s * (RIGHT + DOWN)),
             Line(exit_point + s * (LEFT + DOWN), exit_point + s * (RIGHT + UP)),
         )
-        cross.set_stroke(color, width=stroke * 1.5)
+        cross.set_stroke(color, width=style.stroke * 1.5)
         text = label(
-            words.diverged.format(step=trajectory.diverged_at),
-            font,
-            color,
+            style.words.diverged.format(step=trajectory.diverged_at),
             height=box.height * 0.05,
             max_width=box.width * 0.45,
+            style=style,
+            color=color,
         )
         # Inside the plot, on the side of the centre, so it never hangs off the frame.
         direction = np.sign(np.array([*box.center, 0]) - exit_point)
@@ -217,21 +240,22 @@ class StepCounter(VGroup):
 
     def __init__(
         self,
-        words: Words,
         steps: int,
+        *,
         tracker: ValueTracker,
-        font: str,
-        color: str,
         header: Box,
+        style: Style = DEFAULT_STYLE,
+        **kwargs,
     ):
-        """Right-aligned in `header`, 60% of its height."""
-        super().__init__()
+        """Right-aligned in `header`, 60% of its height, in the scheme's text colour."""
+        super().__init__(**kwargs)
+        font, color = style.font, style.scheme.text
         height = header.height * 0.6
         anchor = np.array([header.right, header.center[1], 0.0])
         self.tracker = tracker
         width = len(str(steps))
         suffix = f" / {steps}"
-        template = self._text(words.counter("0" * width, steps), font, color)
+        template = self._text(style.words.counter("0" * width, steps), font, color)
         digits = self._text("0123456789", font, color)
         scale = height / template.height
         template.scale(scale).move_to(anchor, aligned_edge=RIGHT)

@@ -12,34 +12,46 @@ from functools import cached_property
 import numpy as np
 from manim import Scene, ValueTracker, linear
 
-from ..plan.layout import TITLE_SHARE, PixelGrid, layout_figure
-from ..plan.loss_axes import loss_axes
-from ..plan.theme import theme
-from ..plan.words import LANGUAGES
-from .base import FromData
-from .fonts import pick_font
+from ..plan.layout import TITLE_SHARE, FigureLayout, Panel, PixelGrid, layout_figure
+from ..plan.loss_axes import LossAxes, loss_axes, sidecar_entry
+from .base import OptirollScene
 from .legend import legend
 from .loss_curve import LossCursor, LossCurveFrame
 from .mobjects import ContourMap, StepCounter, TrailedBall, label, labels
-
-# Manim stroke widths are hundredths of a scene unit, so lines keep their look at every resolution.
-STROKE = 2.5
+from .style import Style
 
 
-class OptimizerFigure(FromData, Scene):
+class OptimizerFigure(OptirollScene, Scene):
     """Balls rolling along precomputed trajectories, every step taking the same time."""
 
     @cached_property
-    def layout(self):
+    def layout(self) -> FigureLayout:
         return layout_figure(self.settings, self.experiment)
+
+    @cached_property
+    def curve_axes(self) -> LossAxes | None:
+        """The loss curve's axes, when the figure has one."""
+        if self.layout.curve is None:
+            return None
+        return loss_axes(self.layout.curve, self.steps, [t.losses for t in self.trajectories])
+
+    @property
+    def steps(self) -> int:
+        return max(len(t.points) - 1 for t in self.trajectories)
+
+    def panels(self) -> tuple[Panel, ...]:
+        return self.layout.panels
+
+    def sidecar_loss_curve(self, scale: float) -> dict | None:
+        axes = self.curve_axes
+        return None if axes is None else sidecar_entry(axes, self.settings, scale)
 
     def construct(self) -> None:
         s = self.settings
-        scheme, words = theme(s.theme), LANGUAGES[s.lang]
-        font = pick_font(words)
-        stroke = STROKE
+        style = Style.for_settings(s)
+        scheme, words = style.scheme, style.words
         tracker = ValueTracker(0.0)
-        steps = max(len(t.points) - 1 for t in self.trajectories)
+        steps = self.steps
         grid = PixelGrid(s.frame_width, s.frame_height, s.width, s.height)
 
         static, moving = [], []
@@ -47,60 +59,52 @@ class OptimizerFigure(FromData, Scene):
         if titled:
             titles = labels(
                 [words.label(self.trajectories[panel.runs[0]].optimizer) for panel in titled],
-                font,
-                scheme.text,
-                min(panel.title_box.height for panel in titled) * TITLE_SHARE,
-                min(panel.title_box.width for panel in titled),
+                height=min(panel.title_box.height for panel in titled) * TITLE_SHARE,
+                max_width=min(panel.title_box.width for panel in titled),
+                style=style,
             )
             for panel, title in zip(titled, titles, strict=True):
                 static.append(title.move_to([*panel.title_box.center, 0]))
         for panel in self.layout.panels:
-            static.append(ContourMap(self.experiment.surface, panel.area, scheme, stroke))
-            radius = min(panel.area.box.width, panel.area.box.height) * 0.022
+            static.append(ContourMap(self.experiment.surface, panel.area, style=style))
             for i in panel.runs:
                 moving.append(
                     TrailedBall(
                         self.trajectories[i],
                         panel.area,
-                        scheme.ball(i),
-                        tracker,
-                        radius,
-                        stroke,
-                        words,
-                        font,
-                        scheme,
-                        grid,
+                        tracker=tracker,
+                        style=style,
+                        color=scheme.ball(i),
+                        grid=grid,
                     )
                 )
         entries = [
             (words.label(t.optimizer), scheme.ball(i)) for i, t in enumerate(self.trajectories)
         ]
         if self.layout.legend is not None:
-            static.append(legend(entries, self.layout.legend, font, scheme.text))
-        if self.layout.curve is not None:
+            static.append(legend(entries, self.layout.legend, style=style))
+        if self.curve_axes is not None:
             losses = [t.losses for t in self.trajectories]
             colors = [color for _, color in entries]
-            axes = loss_axes(self.layout.curve, steps, losses)
-            static.append(LossCurveFrame(axes, losses, colors, words, font, scheme, stroke))
-            moving.append(LossCursor(axes, losses, colors, tracker, scheme, stroke))
+            static.append(LossCurveFrame(self.curve_axes, losses, colors=colors, style=style))
+            moving.append(
+                LossCursor(self.curve_axes, losses, colors=colors, tracker=tracker, style=style)
+            )
         if self.layout.curve_key is not None:
-            static.append(self._curve_key(words, font, scheme))
+            static.append(self._curve_key(style))
         header = self.layout.header
         if not s.equal_scale:
             note = label(
-                words.not_to_scale, font, scheme.muted_text, header.height * 0.5, header.width * 0.4
+                words.not_to_scale,
+                height=header.height * 0.5,
+                max_width=header.width * 0.4,
+                style=style,
+                color=scheme.muted_text,
             )
             static.append(
                 note.move_to([header.left, header.center[1], 0], aligned_edge=np.array([-1, 0, 0]))
             )
-        counter = StepCounter(
-            words,
-            self.experiment.steps,
-            tracker,
-            font,
-            scheme.text,
-            header,
-        )
+        counter = StepCounter(self.experiment.steps, tracker=tracker, header=header, style=style)
         static.append(counter.fixed)
         moving.append(counter)
 
@@ -113,10 +117,11 @@ class OptimizerFigure(FromData, Scene):
         )
         self.wait(s.hold_seconds)
 
-    def _curve_key(self, words, font, scheme):
+    def _curve_key(self, style: Style):
         """The loss curve's colours by optimizer name (the panels' titles give the values)."""
+        words = style.words
         names = [words.name(t.optimizer) for t in self.trajectories]
         if len(set(names)) < len(names):  # the same optimizer twice: only the values tell
             names = [words.label(t.optimizer) for t in self.trajectories]
-        entries = [(name, scheme.ball(i)) for i, name in enumerate(names)]
-        return legend(entries, self.layout.curve_key, font, scheme.text, text_height=0.24)
+        entries = [(name, style.scheme.ball(i)) for i, name in enumerate(names)]
+        return legend(entries, self.layout.curve_key, style=style, text_height=0.24)

@@ -22,17 +22,13 @@ from manim import (
     linear,
 )
 
-from ..optim.experiment import Experiment
 from ..plan.layout import Box
-from ..plan.relief import Relief, layout_surface3d, sidecar_panel
-from ..plan.settings import RenderSettings
-from ..plan.theme import ColorScheme, theme
-from ..plan.words import LANGUAGES
-from .base import FromData
-from .fonts import pick_font
+from ..plan.relief import Relief, Surface3DLayout, layout_surface3d, sidecar_panel
+from ..plan.theme import ColorScheme
+from .base import OptirollScene
 from .legend import legend
 from .mobjects import StepCounter, TrailedBall, label
-from .plots import STROKE
+from .style import Style
 
 # Faces in the mesh: each is a Cairo polygon redrawn every frame while the camera turns, so this
 # sets the time per frame (about 0.4 ms a face at 854x480).
@@ -41,6 +37,7 @@ FACES = 560
 # palette (64 colours, taken from the frames) then keeps room for the balls' exact colours.
 HEIGHT_BANDS, LIGHT_BANDS = 7, 3
 SUN = np.array([-1.0, 1.0, 2.0]) / np.sqrt(6.0)  # where the light comes from, fixed in the scene
+BALL_SHARE = 0.03  # of the relief's short side: larger than on a flat plot, to read on the mesh
 
 
 def mesh_resolution(relief: Relief, faces: int = FACES) -> tuple[int, int]:
@@ -51,7 +48,7 @@ def mesh_resolution(relief: Relief, faces: int = FACES) -> tuple[int, int]:
     return along_x, max(4, round(faces / along_x))
 
 
-def relief_mesh(relief: Relief, scheme: ColorScheme, stroke: float) -> Surface:
+def relief_mesh(relief: Relief, style: Style) -> Surface:
     """The surface over its window, each face coloured by its height and lit from a fixed sun.
 
     The faces are drawn unsorted and unshaded by Manim: nothing on the relief hides anything
@@ -65,10 +62,10 @@ def relief_mesh(relief: Relief, scheme: ColorScheme, stroke: float) -> Surface:
         v_range=(w.y_min, w.y_max),
         resolution=mesh_resolution(relief),
         checkerboard_colors=False,
-        stroke_color=scheme.frame,
-        stroke_width=stroke * 0.2,
+        stroke_color=style.scheme.frame,
+        stroke_width=style.stroke * 0.2,
     )
-    low, high = surface_colors(scheme)
+    low, high = surface_colors(style.scheme)
     bottom, top = relief.height_of(relief.f_min), relief.height_of(relief.f_max)
     for face in mesh:
         corners = relief.on_surface(
@@ -105,24 +102,20 @@ def light(corners: np.ndarray) -> float:
     return 0.75 + 0.25 * band(max(0.0, float(normal @ SUN)), LIGHT_BANDS)
 
 
-class SurfaceFigure(FromData, ThreeDScene):
+class SurfaceFigure(OptirollScene, ThreeDScene):
     """Balls rolling on the 3D surface along precomputed trajectories while the camera orbits."""
 
     @cached_property
-    def layout(self):
+    def layout(self) -> Surface3DLayout:
         return layout_surface3d(self.settings, self.experiment)
 
-    @staticmethod
-    def sidecar_panels(
-        settings: RenderSettings, experiment: Experiment, trajectories: list, scale: float
-    ) -> list[dict]:
+    def sidecar_panels(self, scale: float) -> list[dict]:
         """The side-car's view of the scene: the relief, the camera, each ball's last pixel."""
-        return [sidecar_panel(settings, experiment, trajectories, scale)]
+        return [sidecar_panel(self.settings, self.experiment, self.trajectories, scale)]
 
     def construct(self) -> None:
         s, layout = self.settings, self.layout
-        scheme, words = theme(s.theme), LANGUAGES[s.lang]
-        font = pick_font(words)
+        style = Style.for_settings(s)
         relief = layout.relief
         start = layout.start_camera
         self.set_camera_orientation(
@@ -131,28 +124,25 @@ class SurfaceFigure(FromData, ThreeDScene):
         tracker = ValueTracker(0.0)
         steps = max(len(t.points) - 1 for t in self.trajectories)
 
-        self.add(relief_mesh(relief, scheme, STROKE))
-        radius = min(relief.box.width, relief.box.height) * 0.03
+        self.add(relief_mesh(relief, style))
+        radius = style.ball_radius(relief.box, share=BALL_SHARE)
         for i, trajectory in enumerate(self.trajectories):
             ball = TrailedBall(
                 trajectory,
                 relief,
-                scheme.ball(i),
-                tracker,
-                radius,
-                STROKE,
-                words,
-                font,
-                scheme,
+                tracker=tracker,
+                style=style,
+                color=style.scheme.ball(i),
+                radius=radius,
             )
             # Thicker and opaque: a faded trail is lost in the mesh's bands.
-            ball.history.set_stroke(width=STROKE * 1.2, opacity=0.8)
+            ball.history.set_stroke(width=style.stroke * 1.2, opacity=0.8)
             self.add(ball)
             # Discs facing the camera, not flattened onto the floor.
             self.renderer.camera.add_fixed_orientation_mobjects(ball.ball)
             for part in ball.diverged_mark or ():  # the cross and the text, each at its place
                 self.renderer.camera.add_fixed_orientation_mobjects(part)
-        self.add_fixed_in_frame_mobjects(*self._labels(words, font, scheme, tracker))
+        self.add_fixed_in_frame_mobjects(*self._labels(style, tracker))
 
         self.play(
             tracker.animate.set_value(float(steps)),
@@ -162,33 +152,34 @@ class SurfaceFigure(FromData, ThreeDScene):
         )
         self.wait(s.hold_seconds)
 
-    def _labels(self, words, font, scheme, tracker) -> list:
+    def _labels(self, style: Style, tracker: ValueTracker) -> list:
         """Title or legend, the surface's formula, the height note and the step counter."""
+        words = style.words
         header = self.layout.header
         height = header.height * 0.6
         mobs = []
         if self.layout.legend is None:
             title = label(
                 words.label(self.trajectories[0].optimizer),
-                font,
-                scheme.text,
-                height,
-                header.width * 0.6,
+                height=height,
+                max_width=header.width * 0.6,
+                style=style,
             )
             mobs.append(title.move_to([header.left, header.center[1], 0], aligned_edge=-RIGHT))
         else:
             entries = [
-                (words.label(t.optimizer), scheme.ball(i)) for i, t in enumerate(self.trajectories)
+                (words.label(t.optimizer), style.scheme.ball(i))
+                for i, t in enumerate(self.trajectories)
             ]
             mobs.append(
-                legend(entries, self.layout.legend, font, scheme.text, self.layout.legend_columns)
+                legend(entries, self.layout.legend, style=style, columns=self.layout.legend_columns)
             )
         note = label(
             f"{self.experiment.surface.formula}   {words.height_note}",
-            font,
-            scheme.muted_text,
-            height * 0.75,
-            header.width * 0.6,
+            height=height * 0.75,
+            max_width=header.width * 0.6,
+            style=style,
+            color=style.scheme.muted_text,
         )
         below = Box(header.left, header.bottom - 0.4, header.right, header.bottom)
         if self.layout.legend is None:
@@ -196,12 +187,5 @@ class SurfaceFigure(FromData, ThreeDScene):
         else:
             note.move_to([header.left, header.center[1], 0], aligned_edge=-RIGHT)
         mobs.append(note)
-        counter = StepCounter(
-            words,
-            self.experiment.steps,
-            tracker,
-            font,
-            scheme.text,
-            header,
-        )
+        counter = StepCounter(self.experiment.steps, tracker=tracker, header=header, style=style)
         return [*mobs, counter.fixed, counter]

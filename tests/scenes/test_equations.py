@@ -95,7 +95,9 @@ def test_a_failing_tex_falls_back_too(monkeypatch, capsys):
 def test_panel_lights_one_statement(no_tex):
     from optiroll.optim.book import AdaGrad
 
-    panel = EquationPanel(AdaGrad(lr=1.5), "#1A1A1A", "#D55E00", 5.0, 0.5)
+    panel = EquationPanel(
+        AdaGrad(lr=1.5), color="#1A1A1A", accent="#D55E00", max_width=5.0, row_height=0.5
+    )
     assert len(panel.rows) == 2 and panel.width <= 5.0 + 0.3
     panel.light(1)
     colors = [row.get_color().to_hex().upper() for row in panel.rows]
@@ -118,7 +120,14 @@ def test_render_without_tex_still_succeeds(no_tex, tmp_path):
 
 @pytest.mark.parametrize("name", ["amsgrad", "adadelta"])
 def test_a_four_statement_rule_fits_its_box_frame_included(no_tex, name):
-    panel = EquationPanel(make_optimizer(name, {}), "#1A1A1A", "#D55E00", 5.0, 0.8, max_height=2.0)
+    panel = EquationPanel(
+        make_optimizer(name, {}),
+        color="#1A1A1A",
+        accent="#D55E00",
+        max_width=5.0,
+        row_height=0.8,
+        max_height=2.0,
+    )
     assert len(panel.rows) == 4
     for lit in range(4):
         panel.light(lit)

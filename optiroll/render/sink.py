@@ -1,0 +1,85 @@
+"""Where a render's frames go: our encoder, a section cutter, or both; counted and checked.
+
+A plain render encodes its frames into the file. A sectioned one also cuts them into clips; a
+video is then its clips joined (`JOINABLE`), so its frames are encoded once, not twice, while a
+GIF is still encoded whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .background import EncoderProcess
+from .encode import EncodeReport
+from .sections import JOINABLE, Clip, SectionCutter, join_clips
+
+Progress = Callable[[int, int], None]
+
+
+class FrameSink:
+    """Takes the frames of one render (call it with each) and finishes the file from them.
+
+    `sections` is the folder for the clips of a sectioned scene, None for a plain one. The encoder
+    is opened on `target` here, or stopped when the joined clips will make the file.
+    """
+
+    def __init__(
+        self,
+        encoder: EncoderProcess,
+        fmt: str,
+        target: Path,
+        *,
+        width: int,
+        height: int,
+        fps: float,
+        total: int,
+        sections: Path | None = None,
+        progress: Progress | None = None,
+        **options: Any,
+    ) -> None:
+        """`total`: the frames the scene plans; `options` go to the encoder."""
+        self.encoder, self.fmt, self.target = encoder, fmt, target
+        self.total, self.progress = total, progress
+        self.frames = 0
+        self.cutter = SectionCutter(sections, fmt, width, height, fps) if sections else None
+        self.joined = self.cutter is not None and fmt in JOINABLE
+        if self.joined:
+            encoder.abort()
+        else:
+            encoder.open(fmt, target, width, height, fps, **options)
+
+    @property
+    def on_section(self) -> Callable[[str], None] | None:
+        """What a sectioned scene calls as each section starts."""
+        return self.cutter.start if self.cutter else None
+
+    def __call__(self, frame: np.ndarray) -> None:
+        if not self.joined:
+            self.encoder.write(frame)
+        if self.cutter:
+            self.cutter.write(frame)
+        self.frames += 1
+        if self.progress:
+            self.progress(self.frames, self.total)
+
+    def record(self, draw: Callable[[], int]) -> tuple[EncodeReport, list[Clip] | None]:
+        """Run `draw` (which feeds this sink and says how many frames it made), then finish the
+        file and the clips: (what was written, the clips or None)."""
+        try:
+            drawn = draw()
+            if drawn != self.total:
+                raise RuntimeError(f"Manim made {drawn} frames, expected {self.total}")
+            clips = self.cutter.close() if self.cutter else None
+        except BaseException:
+            if self.cutter:
+                self.cutter.abort()
+            raise
+        if clips is not None and sum(c.frames for c in clips) != drawn:
+            raise RuntimeError(f"the section clips hold {sum(c.frames for c in clips)} frames")
+        if self.joined:
+            return join_clips(self.cutter.folder, clips, self.fmt, self.target), clips
+        return self.encoder.close(), clips

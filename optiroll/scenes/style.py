@@ -1,0 +1,46 @@
+"""How a scene draws: its colour scheme, words, font and stroke, and the size rules they share.
+
+Built once per scene (`Style.for_settings`) and handed to every mobject, so a mobject takes one
+`style=` instead of the theme, the words and the font one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..plan.layout import Box
+from ..plan.settings import RenderSettings
+from ..plan.theme import LIGHT, ColorScheme, theme
+from ..plan.words import ENGLISH, LANGUAGES, Words
+from .fonts import pick_font
+
+# Manim stroke widths are hundredths of a scene unit, so lines keep their look at every resolution.
+STROKE = 2.5
+BALL_SHARE = 0.022  # a ball's radius, as a share of its plot's short side
+ARROW_STROKE = 1.4  # an arrow's shaft, in strokes: it must stand out from the trails
+
+
+@dataclass(frozen=True)
+class Style:
+    scheme: ColorScheme = LIGHT
+    words: Words = ENGLISH
+    font: str = ""  # Pango's default sans
+    stroke: float = STROKE
+
+    @classmethod
+    def for_settings(cls, settings: RenderSettings) -> Style:
+        """The render's theme and language, in a font installed here that has their glyphs."""
+        words = LANGUAGES[settings.lang]
+        return cls(scheme=theme(settings.theme), words=words, font=pick_font(words))
+
+    @property
+    def arrow_stroke(self) -> float:
+        return self.stroke * ARROW_STROKE
+
+    @staticmethod
+    def ball_radius(box: Box, share: float = BALL_SHARE) -> float:
+        """The radius of a ball drawn on a plot in `box` (scene units)."""
+        return min(box.width, box.height) * share
+
+
+DEFAULT_STYLE = Style()  # light, English, Pango's default font: what a mobject draws unless told
