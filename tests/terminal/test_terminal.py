@@ -19,7 +19,7 @@ from optiroll.errors import OptirollError
 from optiroll.optim.experiment import build_experiment
 from optiroll.terminal.ansi import FrameEncoder, color_system_for
 from optiroll.terminal.asciicast import CastWriter
-from optiroll.terminal.canvas import MARKERS, Canvas, render_frame
+from optiroll.terminal.canvas import MARKERS, Canvas, color, render_frame
 from optiroll.terminal.keys import decode_keys
 from optiroll.terminal.player import Player, frame_interval, play_in_terminal
 
@@ -495,3 +495,9 @@ def test_a_pipe_gets_the_final_frame_once_as_plain_text():
 
 def test_keys_are_decoded_from_terminal_bytes():
     assert decode_keys(b" q\x1b[C\x1b[D\x1bOCx\x1b") == ["space", "quit", "right", "left", "right"]
+
+
+def test_the_balls_keep_the_terminals_own_colours():
+    """Okabe & Ito without black, in the terminal's order (not the figures' themes'), repeating."""
+    okabe_ito = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#0072B2"]
+    assert [color(i) for i in range(8)] == [*okabe_ito, okabe_ito[0]]

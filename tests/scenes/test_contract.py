@@ -1,0 +1,83 @@
+"""The scene contract: every scene is an OptirollScene, and the pipeline asks it, not around it."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("manim")
+
+from optiroll.cli import cli  # noqa: E402
+from optiroll.plan.settings import SCENES  # noqa: E402
+from optiroll.render import pipeline  # noqa: E402
+from optiroll.scenes import base, plots  # noqa: E402
+from optiroll.scenes.base import OptirollScene  # noqa: E402
+from optiroll.scenes.explain import BOARD_COLORS  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(SCENES))
+def test_every_scene_derives_from_the_contract(name):
+    assert issubclass(pipeline.scene_class(name), OptirollScene)
+
+
+def test_only_the_lecture_is_sectioned_and_the_boards_keep_their_colours():
+    sectioned = {name for name in SCENES if pipeline.scene_class(name).sectioned}
+    assert sectioned == {"lecture"}
+    one_run = [object()]
+    assert pipeline.scene_class("explain").ball_colors(one_run) == BOARD_COLORS
+    assert pipeline.scene_class("compare").ball_colors(one_run * 3) == 3
+
+
+def render(tmp_path, *args):
+    out = tmp_path / "fig.gif"
+    result = CliRunner().invoke(
+        cli, ["render", *args, "-n", "2", "--quality", "preview", "-O", str(out)]
+    )
+    return result, tmp_path / "fig.gif.json"
+
+
+def test_the_pipeline_calls_the_hooks_a_scene_overrides(tmp_path, monkeypatch):
+    asked = {}
+    real_palette = pipeline._palette_colors
+
+    def palette(settings, balls):
+        asked["balls"] = balls
+        return real_palette(settings, balls)
+
+    monkeypatch.setattr(pipeline, "_palette_colors", palette)
+    monkeypatch.setattr(plots.OptimizerFigure, "ball_colors", classmethod(lambda cls, runs: 6))
+    monkeypatch.setattr(
+        plots.OptimizerFigure, "sidecar_panels", lambda self, scale: [{"from": "the scene"}]
+    )
+    result, sidecar = render(tmp_path, "race", "-o", "adam")
+    assert result.exit_code == 0, result.output
+    assert asked["balls"] == 6
+    assert json.loads(sidecar.read_text())["panels"] == [{"from": "the scene"}]
+
+
+def test_the_frames_the_scene_plans_are_checked(tmp_path, monkeypatch):
+    planned = plots.OptimizerFigure.planned_frames
+    monkeypatch.setattr(
+        plots.OptimizerFigure,
+        "planned_frames",
+        classmethod(lambda cls, settings, runs: planned(settings, runs) + 1),
+    )
+    result, sidecar = render(tmp_path, "race", "-o", "adam")
+    assert isinstance(result.exception, RuntimeError)
+    assert "expected" in str(result.exception) and not sidecar.exists()
+
+
+def test_the_side_car_gets_the_layout_the_scene_drew_with(tmp_path, monkeypatch):
+    layouts = []
+    real = plots.layout_figure
+
+    def counted(settings, experiment):
+        layouts.append(real(settings, experiment))
+        return layouts[-1]
+
+    monkeypatch.setattr(plots, "layout_figure", counted)
+    monkeypatch.setattr(base, "layout_figure", counted)
+    result, sidecar = render(tmp_path, "race", "--loss-curve")
+    assert result.exit_code == 0, result.output
+    assert len(layouts) == 1  # laid out once: for drawing, and the side-car is handed that
+    assert "loss_curve" in json.loads(sidecar.read_text())
