@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,13 +50,15 @@ def one_by_one(figures: Path, out: Path) -> float:
                     command += ["--start", *map(str, value)]
                 else:
                     command += [options[key], str(value)]
-            for key, value in figure.settings_args.items():
-                if key == "scene":
+            for option in fields(figure.request):
+                value = getattr(figure.request, option.name)
+                flag = "--" + option.name.replace("_", "-")
+                if value == option.default:
+                    continue
+                if option.name == "scene":
                     command.insert(len(OPTIROLL) + 1, value)
-                elif key == "equal_scale":
-                    command += [] if value else ["--stretch"]
                 else:
-                    command += ["--" + key.replace("_", "-"), str(value)]
+                    command += [flag] if value is True else [flag, str(value)]
             subprocess.run(
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
             )

@@ -254,46 +254,37 @@ def render(
     """
     from pathlib import Path
 
-    from .plan.settings import (
-        check_scene_runs,
-        default_output,
-        resolve_settings,
-        scene_default,
-    )
+    from .plan.request import RenderRequest
+    from .plan.settings import check_scene_runs, default_output
     from .render.pipeline import render as render_figure
 
     target = Path(output) if output else None
-    fmt = fmt or (
-        target.suffix[1:].lower()
-        if target and target.suffix
-        else str(scene_default(scene, "format", "gif"))
-    )
-    quality = quality or str(scene_default(scene, "quality", "blog"))
-    if seconds_per_step is None:
-        seconds_per_step = float(scene_default(scene, "seconds_per_step", 0.2))
+    request = RenderRequest(
+        scene=scene,
+        format=fmt or (target.suffix[1:].lower() if target and target.suffix else None),
+        quality=quality,
+        fps=fps,
+        seconds_per_step=seconds_per_step,
+        theme=theme,
+        lang=lang,
+        aspect=aspect,
+        max_size=max_size,
+        stretch=stretch,
+        loss_curve=loss_curve,
+    ).with_defaults()
     if target is not None:
         if not target.suffix:
-            target = target.with_suffix("." + fmt)
-        elif target.suffix[1:].lower() != fmt:
-            raise OptirollError(f"--output {output} does not end in .{fmt} (the --format)")
+            target = target.with_suffix("." + request.format)
+        elif target.suffix[1:].lower() != request.format:
+            raise OptirollError(
+                f"--output {output} does not end in .{request.format} (the --format)"
+            )
         if not target.parent.is_dir():
             raise OptirollError(f"directory '{target.parent}' does not exist")
         if target.is_dir():
             raise OptirollError(f"--output {output} is a directory")
     check_scene_runs(scene, len(experiment.optimizers))
-    settings = resolve_settings(
-        scene,
-        fmt,
-        quality,
-        fps,
-        seconds_per_step,
-        theme,
-        lang,
-        aspect,
-        max_size,
-        equal_scale=not stretch,
-        loss_curve=loss_curve,
-    )
+    settings = request.resolve()
     if target is None:
         from .folders import make_folder
 

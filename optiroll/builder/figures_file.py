@@ -1,32 +1,26 @@
 """The figures file: each figure of a post and how to render it, all checked before anything renders.
 
-A figure's render options are `resolve_settings`'s parameters (so a new option there is accepted
-here too), named as the CLI names them: `format` (one or a list), `stretch`; its experiment is
+A figure's render options are the fields of `RenderRequest` (so a new field there is accepted here
+too), named as the CLI names them, `format` being one or a list; its experiment is
 `build_experiment`'s: preset, optimizers, surface, start, steps, window. Both go through those same
-functions, so a figure and `optiroll render` resolve alike.
+code paths (`RenderRequest.resolve` applies the scene's defaults), so a figure and `optiroll render`
+resolve alike.
 """
 
 from __future__ import annotations
 
-import difflib
-import inspect
 import re
 import sys
-import typing
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import OptirollError
+from ..errors import OptirollError, did_you_mean
 from ..optim.experiment import Experiment, build_experiment
-from ..plan.settings import (
-    RenderSettings,
-    check_scene_runs,
-    resolve_settings,
-    scene_default,
-)
+from ..plan.request import REQUEST_KINDS, RenderRequest
+from ..plan.settings import RenderSettings, check_scene_runs
 from .locate import SourceLines
 
 if sys.version_info >= (3, 11):
@@ -48,9 +42,6 @@ EXPERIMENT_KEYS = {
     "window": "window",
     "optimizers": "optimizer_specs",
 }
-# resolve_settings's parameters that the CLI (and so a figure) names otherwise.
-SETTING_NAMES = {"fmt": "format", "equal_scale": "stretch"}
-INVERTED = {"stretch"}  # stretch = not equal_scale
 TEXT_KEYS = {"alt": True, "caption": False}  # key -> required
 TOP_KEYS = ("title", "base_url", "defaults", "figures")
 
@@ -69,14 +60,14 @@ class Figure:
 
     name: str
     experiment_args: dict[str, Any]
-    settings_args: dict[str, Any]
+    request: RenderRequest  # what the figure and [defaults] say, but the format: each output's
     formats: tuple[str, ...]
     alt: str
     caption: str
 
     @property
     def lang(self) -> str:
-        return self.settings_args.get("lang") or _setting_defaults()["lang"]
+        return self.request.lang
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -88,9 +79,12 @@ class Figure:
     def file_name(self, fmt: str) -> str:
         return f"{self.name}.{fmt}"
 
+    def request_for(self, fmt: str) -> RenderRequest:
+        return replace(self.request, format=fmt)
+
     def resolve(self, fmt: str) -> tuple[RenderSettings, Experiment]:
-        """The settings and experiment for one format, through the CLI's own functions."""
-        return resolve_figure(self.settings_args, self.experiment_args, fmt)
+        """The settings and experiment for one format, as `render` resolves them."""
+        return resolve_figure(self.request_for(fmt), self.experiment_args)
 
 
 @dataclass(frozen=True)
@@ -102,31 +96,13 @@ class FiguresFile:
 
 
 def resolve_figure(
-    settings_args: dict[str, Any], experiment_args: dict[str, Any], fmt: str
+    request: RenderRequest, experiment_args: dict[str, Any]
 ) -> tuple[RenderSettings, Experiment]:
-    """`resolve_settings` and `build_experiment` on a figure's values, checked like `render`'s."""
-    settings = resolve_settings(fmt=fmt, **settings_args)
+    """A figure's request and `build_experiment` on its values, checked like `render`'s."""
+    settings = request.resolve()
     experiment = build_experiment(**experiment_args)
     check_scene_runs(settings.scene, len(experiment.optimizers))
     return settings, experiment
-
-
-@cache
-def _setting_params() -> dict[str, tuple[str, Any]]:
-    """figure key -> (resolve_settings parameter, its type hint)."""
-    hints = typing.get_type_hints(resolve_settings)
-    return {
-        SETTING_NAMES.get(p, p): (p, hints[p])
-        for p in inspect.signature(resolve_settings).parameters
-    }
-
-
-@cache
-def _setting_defaults() -> dict[str, Any]:
-    return {
-        SETTING_NAMES.get(name, name): p.default
-        for name, p in inspect.signature(resolve_settings).parameters.items()
-    }
 
 
 _KIND_WORDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
@@ -142,11 +118,9 @@ def _matches(value: Any, kind: Any) -> bool:
     return isinstance(value, kind) if isinstance(kind, type) else True
 
 
-def _hint_check(hint: Any) -> tuple[Callable[[Any], bool], str]:
-    """A type test and its words for a parameter's hint (Optional ignored: None is no TOML value)."""
-    kinds = [k for k in (typing.get_args(hint) or (hint,)) if k is not type(None)]
-    words = " or ".join(_KIND_WORDS.get(k, getattr(k, "__name__", str(k))) for k in kinds)
-    return (lambda v: any(_matches(v, k) for k in kinds)), words
+def _kind_check(kind: type) -> tuple[Callable[[Any], bool], str]:
+    """A type test and its words for a request field's kind."""
+    return (lambda v: _matches(v, kind)), _KIND_WORDS[kind]
 
 
 def _is_spec_list(value: Any) -> bool:
@@ -159,7 +133,7 @@ def _is_spec_list(value: Any) -> bool:
 @cache
 def _key_checks() -> dict[str, tuple[Callable[[Any], bool], str]]:
     """Every key a figure (or [defaults]) may have, with its type test and the type in words."""
-    checks = {key: _hint_check(hint) for key, (_, hint) in _setting_params().items()}
+    checks = {key: _kind_check(kind) for key, kind in REQUEST_KINDS.items()}
     checks["format"] = (
         lambda v: (
             isinstance(v, str) or (isinstance(v, list) and all(isinstance(f, str) for f in v))
@@ -269,8 +243,8 @@ class _Checker:
     def _unknown_keys(self, table: dict, known, where_path: tuple, where: str) -> list[str]:
         unknown = [k for k in table if k not in known]
         for key in unknown:
-            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+            close = did_you_mean(key, known, cutoff=0.6)
+            hint = f"; did you mean '{close}'?" if close else f"; known keys: {', '.join(known)}"
             line = self.lines.key(where_path, key) or self.lines.table(where_path)
             self.report(line, where, f"unknown key '{key}'{hint}")
         return unknown
@@ -304,7 +278,7 @@ class _Checker:
             failed.clear()
             # Alone: a default scene of one optimizer is for figures that name one.
             self._experiment_args(usable, blame)
-            self._settings_args(usable, None, blame)
+            self._request(usable, None, blame)
             if not set(failed) & set(usable):
                 return usable
             usable = {k: v for k, v in usable.items() if k not in failed}
@@ -326,11 +300,6 @@ class _Checker:
             return None
         problems = len(self.problems)
         merged = {**defaults, **self._check_values(values, table_path, where)}
-        # What the scene uses when neither the figure nor [defaults] says (`render` does the same).
-        scene = merged.get("scene", _setting_defaults()["scene"])
-        for key in _setting_params():
-            if key not in merged and scene_default(scene, key, None) is not None:
-                merged[key] = scene_default(scene, key, None)
         for key, required in TEXT_KEYS.items():
             if required and not merged.get(key, "").strip():
                 self.report(line, where, f"{key} is missing: the text that describes the figure")
@@ -341,18 +310,17 @@ class _Checker:
             self.report(self.lines.key(origin, key) or line, where, f"{key}: {message}")
 
         experiment_args = self._experiment_args(merged, blame)
-        settings_args = self._settings_args(merged, experiment_args, blame)
-        if experiment_args is None or settings_args is None or len(self.problems) > problems:
+        request = self._request(merged, experiment_args, blame)
+        if experiment_args is None or request is None or len(self.problems) > problems:
             return None
-        fmts = merged.get("format", _setting_defaults()["format"])
-        formats = tuple(dict.fromkeys([fmts] if isinstance(fmts, str) else fmts))
+        formats = tuple(dict.fromkeys(_formats(merged)))
         if not formats:
             blame("format", "name at least one format")
             return None
         return Figure(
             name,
             experiment_args,
-            settings_args,
+            request,
             formats,
             merged.get("alt", "").strip(),
             merged.get("caption", "").strip(),
@@ -383,29 +351,37 @@ class _Checker:
                 return None
         return args
 
-    def _settings_args(self, merged: dict, experiment_args: dict | None, blame) -> dict | None:
-        """resolve_settings's arguments (fmt apart), checked for every format the figure asks."""
-        args: dict[str, Any] = {}
-        fmts = merged.get("format", _setting_defaults()["format"])
-        fmts = [fmts] if isinstance(fmts, str) else fmts
+    def _request(self, merged: dict, experiment_args: dict | None, blame) -> RenderRequest | None:
+        """The request (format apart), checked for every format the figure asks, one key at a
+        time so a problem names its key."""
+        said: dict[str, Any] = {}
+        fmts = _formats(merged)
         for fmt in fmts:
-            checked: dict[str, Any] = {}
-            for key, (param, _) in _setting_params().items():
-                if key != "format" and key not in merged:
-                    continue
+            said = {}
+            for key in REQUEST_KINDS:
                 if key != "format":
-                    value = merged[key]
-                    checked[param] = (not value) if key in INVERTED else value
+                    if key not in merged:
+                        continue
+                    said[key] = merged[key]
                 try:
-                    resolve_settings(**{**checked, "fmt": fmt})
+                    RenderRequest(**said, format=fmt).resolve()
                 except OptirollError as err:
                     blame(key, str(err))
                     return None
-            args = checked
+        request = RenderRequest(**said)
         if experiment_args is not None and fmts:
             try:
-                resolve_figure(args, experiment_args, fmts[0])
+                resolve_figure(replace(request, format=fmts[0]), experiment_args)
             except OptirollError as err:
                 blame("scene" if "scene" in merged else "optimizers", str(err))
                 return None
-        return args
+        return request
+
+
+def _formats(merged: dict) -> list[str]:
+    """The formats asked for (one or a list), else the scene's."""
+    if "format" not in merged:
+        scene = {"scene": merged["scene"]} if "scene" in merged else {}
+        return [RenderRequest(**scene).with_defaults().format]
+    fmts = merged["format"]
+    return [fmts] if isinstance(fmts, str) else fmts

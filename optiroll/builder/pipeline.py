@@ -43,17 +43,8 @@ def plan(
                 fresh.append(name)
                 continue
             frames = expected_frames(settings, experiment.steps)
-            jobs.append(
-                Job(
-                    figure.name,
-                    name,
-                    fmt,
-                    figure.settings_args,
-                    figure.experiment_args,
-                    key,
-                    frames,
-                )
-            )
+            request = figure.request_for(fmt)
+            jobs.append(Job(figure.name, name, request, figure.experiment_args, key, frames))
     return jobs, fresh
 
 

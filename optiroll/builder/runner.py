@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OptirollError
+from ..plan.request import RenderRequest
 from .figures_file import resolve_figure
 
 # files done, files in all, frames done, frames in all
@@ -26,8 +27,7 @@ class Job:
 
     figure: str
     file_name: str
-    fmt: str
-    settings_args: dict[str, Any]
+    request: RenderRequest  # its format is this file's
     experiment_args: dict[str, Any]
     key: str
     frames: int  # expected, for the progress display until the worker reports its own count
@@ -69,7 +69,7 @@ def _render_job(job: Job, out_dir: Path) -> float:
 
     if _worker_import_error:
         raise OptirollError(_worker_import_error)
-    settings, experiment = resolve_figure(job.settings_args, job.experiment_args, job.fmt)
+    settings, experiment = resolve_figure(job.request, job.experiment_args)
 
     def progress(done: int, total: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == total:

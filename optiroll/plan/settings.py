@@ -24,12 +24,6 @@ SCENES = {
     "explain": "explain:ExplainScene",
     "lecture": "lecture:LectureScene",
 }
-# What a scene uses when the user does not say: an explain step needs time to be read, and a
-# lecture is a video for a projector.
-SCENE_DEFAULTS: dict[str, dict[str, object]] = {
-    "explain": {"seconds_per_step": 1.5},
-    "lecture": {"quality": "lecture", "format": "mp4", "seconds_per_step": 0.5},
-}
 LOSS_CURVE_SCENES = ("compare", "race")
 FORMATS = ("gif", "mp4", "webm", "png")
 # Browsers play GIF delays of 10 ms or less as 100 ms and delays are whole hundredths of a second,
@@ -87,11 +81,6 @@ def check_scene_runs(scene: str, count: int) -> None:
         )
 
 
-def scene_default(scene: str, key: str, fallback: object) -> object:
-    """The scene's own default for an option the user left out, else `fallback`."""
-    return SCENE_DEFAULTS.get(scene, {}).get(key, fallback)
-
-
 def even(x: float) -> int:
     return max(2, int(round(x / 2)) * 2)
 
@@ -121,7 +110,11 @@ def resolve_settings(
     equal_scale: bool = True,
     loss_curve: bool = False,
 ) -> RenderSettings:
-    """Check every choice and fill in sizes and rates from the quality and format."""
+    """Check every choice and fill in sizes and rates from the quality and format.
+
+    Every choice is taken as given: a user's request goes through `RenderRequest.resolve`, which
+    first fills in what the user left out with the scene's defaults.
+    """
     for value, allowed, what in (
         (scene, tuple(SCENES), "scene"),
         (fmt, FORMATS, "format"),

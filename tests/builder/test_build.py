@@ -432,7 +432,7 @@ def test_a_scene_brings_its_own_defaults_and_one_optimizer_scenes_are_checked(tm
         load_figures(write(tmp_path, '[figures.e]\nscene = "explain"\nalt = "x"\n'))
     # A one-optimizer scene as the default is for the figures, each naming its optimizer.
     text = '[defaults]\nscene = "single"\n[figures.s]\noptimizers = ["sgd"]\nalt = "x"\n'
-    assert load_figures(write(tmp_path, text)).figures[0].settings_args["scene"] == "single"
+    assert load_figures(write(tmp_path, text)).figures[0].request.scene == "single"
 
 
 def test_the_default_output_folder_is_named_after_the_file():

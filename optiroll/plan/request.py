@@ -1,0 +1,69 @@
+"""What a user asks a render for, named as `optiroll render` and a figures file name it. No Manim.
+
+A field left at None is not said: the scene's own default fills it in, else everyone's. The one
+method `resolve` does that and checks the result into `RenderSettings`, for `render` and `build`
+alike; a figures file accepts exactly these fields, each value of its field's `kind`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from .settings import RenderSettings, resolve_settings
+
+# What a scene uses for an option the user leaves out: an explain step needs time to be read, and
+# a lecture is a video for a projector. Every other scene uses UNSAID.
+SCENE_DEFAULTS: dict[str, dict[str, object]] = {
+    "explain": {"seconds_per_step": 1.5},
+    "lecture": {"quality": "lecture", "format": "mp4", "seconds_per_step": 0.5},
+}
+UNSAID: dict[str, object] = {"format": "gif", "quality": "blog", "seconds_per_step": 0.2}
+
+
+def _option(kind: type, default: Any = None) -> Any:
+    """A request field whose value is a `kind`: str, int, float or bool."""
+    return field(default=default, metadata={"kind": kind})
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """The options of one render as the user gave them; None (or the default) is "not said"."""
+
+    scene: str = _option(str, "compare")
+    format: str | None = _option(str)
+    quality: str | None = _option(str)
+    fps: float | None = _option(float)  # None: the quality's rate for the format
+    seconds_per_step: float | None = _option(float)
+    theme: str = _option(str, "light")
+    lang: str = _option(str, "en")
+    aspect: str = _option(str, "16:9")
+    max_size: str | None = _option(str)  # e.g. "300KB"; None: no limit
+    stretch: bool = _option(bool, False)  # fill each panel instead of one scale for x and y
+    loss_curve: bool = _option(bool, False)
+
+    def with_defaults(self) -> RenderRequest:
+        """This request with what it leaves unsaid filled in: the scene's defaults, else UNSAID."""
+        defaults = {**UNSAID, **SCENE_DEFAULTS.get(self.scene, {})}
+        return replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
+
+    def resolve(self) -> RenderSettings:
+        """Check every choice and fill in sizes and rates (OptirollError names the first bad one)."""
+        asked = self.with_defaults()
+        return resolve_settings(
+            asked.scene,
+            asked.format,
+            asked.quality,
+            asked.fps,
+            asked.seconds_per_step,
+            asked.theme,
+            asked.lang,
+            asked.aspect,
+            asked.max_size,
+            equal_scale=not asked.stretch,
+            loss_curve=asked.loss_curve,
+        )
+
+
+# field name -> the kind of value it takes, in the order the fields are declared (and checked)
+REQUEST_KINDS: dict[str, type] = {f.name: f.metadata["kind"] for f in fields(RenderRequest)}
