@@ -15,12 +15,13 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from optiroll.builder.figures_file import FiguresFileError, load_figures
+from optiroll.builder.figures_file import FIGURE_KEYS, FiguresFileError, load_figures
 from optiroll.builder.locate import SourceLines
 from optiroll.builder.pipeline import default_out_dir
 from optiroll.builder.starter import STARTER
 from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
+from optiroll.plan.request import REQUEST_KINDS, RenderRequest
 
 # Preview size, 2 updates at 0.1 s each: 2 moving frames at 10 fps plus the 1 s hold.
 TINY = """\
@@ -433,6 +434,86 @@ def test_a_scene_brings_its_own_defaults_and_one_optimizer_scenes_are_checked(tm
     # A one-optimizer scene as the default is for the figures, each naming its optimizer.
     text = '[defaults]\nscene = "single"\n[figures.s]\noptimizers = ["sgd"]\nalt = "x"\n'
     assert load_figures(write(tmp_path, text)).figures[0].request.scene == "single"
+
+
+# A value of each field other than its default, as TOML, and a value of the wrong kind.
+SAID = {
+    "scene": ('"race"', "3"),
+    "format": ('"gif"', "3"),
+    "quality": ('"preview"', "true"),
+    "fps": ("12.5", '"12.5"'),
+    "seconds_per_step": ("0.3", '"0.3"'),
+    "theme": ('"dark"', "1"),
+    "lang": ('"ko"', "1"),
+    "aspect": ('"1:1"', "1.0"),
+    "max_size": ('"300KB"', "300"),
+    "stretch": ("true", '"yes"'),
+    "loss_curve": ("true", "1"),
+}
+KIND_WORDS = {str: "a string", float: "a number", bool: "true or false"}
+
+
+def test_the_figures_file_takes_its_render_keys_from_the_request(tmp_path):
+    assert FIGURE_KEYS[: len(REQUEST_KINDS)] == tuple(REQUEST_KINDS)
+    assert set(SAID) == set(REQUEST_KINDS)
+    for key, kind in REQUEST_KINDS.items():
+        wrong = f'[figures.a]\nalt = "x"\n{key} = {SAID[key][1]}\n'
+        words = "a format or a list of formats" if key == "format" else KIND_WORDS[kind]
+        with pytest.raises(FiguresFileError, match=f"{key} must be {words}"):
+            load_figures(write(tmp_path, wrong))
+    said = "\n".join(f"{key} = {value}" for key, (value, _) in SAID.items())
+    text = f'[figures.a]\nalt = "x"\noptimizers = ["sgd", "adam"]\n{said}\n'
+    (figure,) = load_figures(write(tmp_path, text)).figures
+    assert figure.formats == ("gif",)
+    assert figure.request == RenderRequest(
+        scene="race",
+        quality="preview",
+        fps=12.5,
+        seconds_per_step=0.3,
+        theme="dark",
+        lang="ko",
+        aspect="1:1",
+        max_size="300KB",
+        stretch=True,
+        loss_curve=True,
+    )
+
+
+class Rendered(Exception):
+    """Stops `optiroll render` at the render, with the settings it was given."""
+
+
+@pytest.mark.parametrize(
+    ("args", "toml"),
+    [
+        (["lecture", "-o", "sgd"], 'scene = "lecture"\noptimizers = ["sgd"]'),
+        (
+            ["explain", "-o", "adam", "-f", "mp4"],
+            'scene = "explain"\noptimizers = ["adam"]\nformat = "mp4"',
+        ),
+        (
+            ["race", "-q", "preview", "--fps", "12.5", "--seconds-per-step", "0.3", "--lang", "ko"]
+            + ["--theme", "dark", "--aspect", "1:1", "--max-size", "300KB", "--loss-curve"],
+            'scene = "race"\nquality = "preview"\nfps = 12.5\nseconds_per_step = 0.3\n'
+            'lang = "ko"\ntheme = "dark"\naspect = "1:1"\nmax_size = "300KB"\nloss_curve = true',
+        ),
+        (["--stretch", "-O", "plot.webm"], 'stretch = true\nformat = "webm"'),
+    ],
+)
+def test_render_and_a_figure_resolve_the_same_options_alike(tmp_path, monkeypatch, args, toml):
+    def render(settings, experiment, output, progress=None):
+        raise Rendered(settings, experiment.to_dict(), output.suffix[1:])
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("optiroll.render.pipeline.render", render)
+    result = CliRunner().invoke(cli, ["render", *args])
+    assert isinstance(result.exception, Rendered), result.output
+    settings, experiment, fmt = result.exception.args
+    (figure,) = load_figures(write(tmp_path, f'[figures.f]\nalt = "x"\n{toml}\n')).figures
+    assert figure.formats == (fmt,)
+    figure_settings, figure_experiment = figure.resolve(fmt)
+    assert figure_settings == settings
+    assert figure_experiment.to_dict() == experiment
 
 
 def test_the_default_output_folder_is_named_after_the_file():
