@@ -328,7 +328,7 @@ def _progress_printer() -> Callable[[int, int], None]:
 
 
 @cli.command()
-@click.argument("figures_file", metavar="FIGURES.toml", type=click.Path(dir_okay=False))
+@click.argument("figures_path", metavar="FIGURES.toml", type=click.Path(dir_okay=False))
 @click.option(
     "--out",
     "out_dir",
@@ -344,7 +344,7 @@ def _progress_printer() -> Callable[[int, int], None]:
     help="Figures rendered at once, one process each; default: one per core.",
 )
 @click.option("--force", is_flag=True, help="Re-render every figure, even those up to date.")
-def build(figures_file: str, out_dir: str | None, jobs: int | None, force: bool) -> None:
+def build(figures_path: str, out_dir: str | None, jobs: int | None, force: bool) -> None:
     """Render every figure of a figures file (TOML), with Markdown snippets and an index.md.
 
     Figures whose parameters did not change since the last build are not rendered again.
@@ -362,17 +362,17 @@ def build(figures_file: str, out_dir: str | None, jobs: int | None, force: bool)
     from .builder.runner import default_jobs
 
     try:
-        figures = load_figures(Path(figures_file))
+        figures_file = load_figures(Path(figures_path))
     except FiguresFileError as err:
         for problem in err.problems:
             click.echo(f"optiroll: error: {problem}", err=True)
         sys.exit(2)
-    out = Path(out_dir) if out_dir else default_out_dir(Path(figures_file))
+    out = Path(out_dir) if out_dir else default_out_dir(Path(figures_path))
     if out.exists() and not out.is_dir():
         raise OptirollError(f"--out {out} is not a directory")
     workers = jobs or default_jobs()
     progress, on_done = _build_progress()
-    report = build_figures(figures, out, workers, force, progress, on_done)
+    report = build_figures(figures_file, out, workers, force, progress, on_done)
     click.echo(
         f"{len(report.rendered)} rendered, {len(report.cached)} up to date, "
         f"{len(report.failed)} failed; snippets and index: {out / 'index.md'}"

@@ -24,17 +24,17 @@ class BuildReport:
     snippets: list[str] = field(default_factory=list)
 
 
-def default_out_dir(figures_file: Path) -> Path:
+def default_out_dir(figures_path: Path) -> Path:
     """media/<the figures file's name>/, under the current directory."""
-    return Path("media") / Path(figures_file).stem
+    return Path("media") / Path(figures_path).stem
 
 
 def plan(
-    figures: FiguresFile, out_dir: Path, cache: BuildCache, force: bool = False
+    figures_file: FiguresFile, out_dir: Path, cache: BuildCache, force: bool = False
 ) -> tuple[list[Job], list[str]]:
     """The files to render and the files already up to date."""
     jobs, fresh = [], []
-    for figure in figures.figures:
+    for figure in figures_file.figures:
         for fmt in figure.outputs:
             settings, experiment = figure.resolve(fmt)
             key = render_key(settings, experiment)
@@ -49,7 +49,7 @@ def plan(
 
 
 def build(
-    figures: FiguresFile,
+    figures_file: FiguresFile,
     out_dir: Path,
     workers: int,
     force: bool = False,
@@ -60,7 +60,7 @@ def build(
     make_folder(out_dir)
     report = BuildReport(out_dir)
     cache = BuildCache(out_dir)
-    jobs, report.cached = plan(figures, out_dir, cache, force)
+    jobs, report.cached = plan(figures_file, out_dir, cache, force)
 
     def finished(outcome: Outcome) -> None:
         if outcome.error is None:
@@ -74,13 +74,13 @@ def build(
     if jobs:
         run_jobs(jobs, out_dir, workers, progress, finished)
     snippets = {}
-    for figure in figures.figures:
+    for figure in figures_file.figures:
         files = [out_dir / figure.file_name(fmt) for fmt in figure.outputs]
         if all(f.is_file() and sidecar_path(f).is_file() for f in files):
-            snippets[figure.name] = snippet(figure, out_dir, figures.base_url)
+            snippets[figure.name] = snippet(figure, out_dir, figures_file.base_url)
             _write_if_changed(out_dir / f"{figure.name}.md", snippets[figure.name])
             report.snippets.append(f"{figure.name}.md")
-    _write_if_changed(out_dir / INDEX, index(figures, snippets))
+    _write_if_changed(out_dir / INDEX, index(figures_file, snippets))
     return report
 
 

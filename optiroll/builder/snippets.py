@@ -48,13 +48,13 @@ def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def index(figures: FiguresFile, snippets: dict[str, str]) -> str:
+def index(figures_file: FiguresFile, snippets: dict[str, str]) -> str:
     """index.md: a heading and the snippet of every figure that has its files, in file order."""
     parts = [
-        f"# {figures.title}\n",
-        f"Made by `optiroll build {figures.path.name}`; each figure's snippet is also in NAME.md.\n",
+        f"# {figures_file.title}\n",
+        f"Made by `optiroll build {figures_file.path.name}`; each figure's snippet is also in NAME.md.\n",
     ]
-    for figure in figures.figures:
+    for figure in figures_file.figures:
         if figure.name in snippets:
             parts.append(f"## {figure.name}\n\n{snippets[figure.name]}")
     return "\n".join(parts)
