@@ -1,4 +1,4 @@
-"""Colour schemes, one dataclass per theme; optimizer colours stay apart for colour-blind viewers."""
+"""Colour schemes, one dataclass per theme. Each optimizer's own colour is in `palette.py`."""
 
 from __future__ import annotations
 
@@ -17,11 +17,17 @@ class ColorScheme:
     contour_low: str
     contour_high: str
     minimum: str
-    # Okabe & Ito's palette, ordered for contrast against this background.
-    balls: tuple[str, ...]
+    # The explain board's aids: the highlight of the statement applied, the gradient and velocity
+    # arrows, the step-size bars of x and y.
+    accent: str
+    gradient: str
+    velocity: str
+    bar_x: str
+    bar_y: str
 
-    def ball(self, index: int) -> str:
-        return self.balls[index % len(self.balls)]
+    @property
+    def aids(self) -> tuple[str, ...]:
+        return (self.accent, self.gradient, self.velocity, self.bar_x, self.bar_y)
 
 
 LIGHT = ColorScheme(
@@ -33,7 +39,11 @@ LIGHT = ColorScheme(
     contour_low="#9DB8D9",
     contour_high="#E3E8EF",
     minimum="#1A1A1A",
-    balls=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"),
+    accent="#D55E00",
+    gradient="#D55E00",
+    velocity="#009E73",
+    bar_x="#CC79A7",
+    bar_y="#E69F00",
 )
 
 DARK = ColorScheme(
@@ -45,14 +55,14 @@ DARK = ColorScheme(
     contour_low="#3E5F86",
     contour_high="#262D36",
     minimum="#F2F2F2",
-    balls=("#56B4E9", "#E69F00", "#009E73", "#F0E442", "#CC79A7", "#D55E00"),
+    accent="#E69F00",
+    gradient="#E69F00",
+    velocity="#009E73",
+    bar_x="#F0E442",
+    bar_y="#CC79A7",
 )
 
 THEMES = {t.name: t for t in (LIGHT, DARK)}
-
-# The terminal player's ball colours, one list for light and dark terminals alike: Okabe & Ito's
-# palette without its black, which vanishes on a dark terminal.
-TERMINAL_BALLS = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#0072B2")
 
 
 def theme(name: str) -> ColorScheme:

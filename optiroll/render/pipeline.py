@@ -133,7 +133,7 @@ def _render(
     poster = settings.format == "png"  # only the last frame is drawn
     total = 1 if poster else cls.planned_frames(settings, trajectories)
     folder = sections_path(output) if cls.sectioned and not poster else None
-    fixed = _palette_colors(settings, cls.ball_colors(trajectories))
+    fixed = cls.exact_colors(settings, experiment)
     built: list[OptirollScene] = []
 
     with atomic_output(output) as temporary, _maybe_directory(folder) as clips_dir:
@@ -204,19 +204,6 @@ def _maybe_directory(folder: Path | None) -> Iterator[Path | None]:
         yield temporary
 
 
-def _palette_colors(settings: RenderSettings, balls: int) -> list[str]:
-    """Colours a GIF's palette holds exactly: the scheme's and each ball's (the first frame
-    supplies the rest, but it has no trails yet)."""
-    from ..scenes.mobjects import TrailedBall
-
-    scheme = theme(settings.theme)
-    page = [scheme.background, scheme.text, scheme.muted_text, scheme.frame, scheme.minimum]
-    moving = [
-        c for i in range(balls) for c in TrailedBall.colors(scheme.ball(i), scheme.background)
-    ]
-    return list(dict.fromkeys(page + moving))
-
-
 def _gif_colors(fixed: list[str]) -> int:
     """Palette size: the fixed colours plus room for the contours, at least GIF_COLORS."""
     return max(GIF_COLORS, len(fixed) + GIF_FREE_COLORS)
@@ -256,7 +243,10 @@ def _write_sidecar(
         "experiment": experiment.to_dict(),
         "pixel_rect_format": "[left, top, right, bottom], pixels from the top-left corner",
         "panels": scene.sidecar_panels(scale),
-        "trajectories": [t.to_dict() for t in trajectories],
+        "trajectories": [
+            {**t.to_dict(), "color": color}
+            for t, color in zip(trajectories, scene.run_colors(), strict=True)
+        ],
     }
     if curve is not None:
         data["loss_curve"] = curve

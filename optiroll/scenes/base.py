@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import cached_property
 from typing import ClassVar
 
 from ..optim.experiment import Experiment
@@ -17,6 +18,7 @@ from ..optim.trajectory import Trajectory
 from ..plan.layout import Panel, layout_figure, scene_box_to_pixels
 from ..plan.settings import RenderSettings
 from ..render.pipeline import expected_frames
+from .style import Style
 
 SectionStart = Callable[[str], None]
 
@@ -51,9 +53,29 @@ class OptirollScene(ABC):
         return expected_frames(settings, max(len(t.points) - 1 for t in trajectories))
 
     @classmethod
-    def ball_colors(cls, trajectories: list[Trajectory]) -> int:
-        """How many of the scheme's ball colours the scene draws (a GIF keeps them exact)."""
-        return len(trajectories)
+    def exact_colors(cls, settings: RenderSettings, experiment: Experiment) -> list[str]:
+        """Colours a GIF's palette holds exactly: the page's, and each run's with the shades its
+        trail brings once it moves (the first frame supplies the rest, but has no trails yet)."""
+        from .mobjects import TrailedBall
+
+        style = cls.style_for(settings, experiment)
+        scheme = style.scheme
+        page = [scheme.background, scheme.text, scheme.muted_text, scheme.frame, scheme.minimum]
+        moving = [c for run in style.runs for c in TrailedBall.colors(run, scheme.background)]
+        return list(dict.fromkeys(page + moving))
+
+    @staticmethod
+    def style_for(settings: RenderSettings, experiment: Experiment) -> Style:
+        """The style a scene of these settings draws with: its theme, language and run colours."""
+        return Style.for_scene(settings, [o.name for o in experiment.optimizers])
+
+    @cached_property
+    def style(self) -> Style:
+        return self.style_for(self.settings, self.experiment)
+
+    def run_colors(self) -> list[str]:
+        """Each run's colour, as drawn: the side-car records them."""
+        return list(self.style.runs)
 
     def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
         """Mark where a section starts (Manim's call); the render pipeline cuts its clip here."""

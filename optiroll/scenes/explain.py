@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 from manim import LEFT, RIGHT, Scene, ValueTracker, VGroup, smooth
 
+from ..optim.experiment import Experiment
 from ..optim.quantities import STEP_SIZE, VELOCITY
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
@@ -31,7 +32,6 @@ from .style import Style
 GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
 TEXT_LINE = 0.34  # the readout's and the caption's line height, scene units
 # A board draws the scheme's ball colours 0-4: the ball (0), the arrows (1, 2), the bars (3, 4).
-BOARD_COLORS = 5
 
 
 def nice_below(x: float) -> float:
@@ -89,7 +89,7 @@ def board_equation(trajectory: Trajectory, layout: ExplainLayout, style: Style) 
         max_width=box.width,
         max_height=box.height,
         color=style.scheme.text,
-        accent=style.scheme.ball(1),
+        accent=style.scheme.accent,
         font=style.font,
     )
     return panel.move_to([*box.center, 0])
@@ -117,7 +117,7 @@ def step_size_bars(
     bars = AxisBars(
         layout.bars,
         scale=float(np.max(trajectory.quantities[STEP_SIZE][1:])),
-        colors=(style.scheme.ball(3), style.scheme.ball(4)),
+        colors=(style.scheme.bar_x, style.scheme.bar_y),
         style=style,
     )
     box = layout.bars_title
@@ -145,8 +145,10 @@ class ExplainBoard:
         *,
         steps: int,
         style: Style,
+        color: str,
     ):
-        """`steps`: the experiment's step count, which the counter shows as its total."""
+        """`steps`: the experiment's step count, which the counter shows as its total; `color`:
+        the run's own."""
         self.trajectory, self.layout = trajectory, layout
         self.n = updates(trajectory)
         scheme, lesson = style.scheme, style.words.lesson
@@ -154,16 +156,16 @@ class ExplainBoard:
         self.ball_clock = ValueTracker(0.0)
         self.counter_clock = ValueTracker(1.0)
         self.ball = TrailedBall(
-            trajectory, layout.plot, tracker=self.ball_clock, style=style, color=scheme.ball(0)
+            trajectory, layout.plot, tracker=self.ball_clock, style=style, color=color
         )
         self.scale = gradient_scale(trajectory, layout)
         head = style.ball_radius(layout.plot.box) * 1.6
-        self.gradient_arrow = ArrowAtBall(color=scheme.ball(1), head_length=head, style=style)
-        legend = [(scheme.ball(1), lesson.gradient_arrow.format(scale=f"{self.scale:g}"))]
+        self.gradient_arrow = ArrowAtBall(color=scheme.gradient, head_length=head, style=style)
+        legend = [(scheme.gradient, lesson.gradient_arrow.format(scale=f"{self.scale:g}"))]
         self.velocity_arrow = None
         if kind(trajectory) == "velocity":
-            self.velocity_arrow = ArrowAtBall(color=scheme.ball(2), head_length=head, style=style)
-            legend.append((scheme.ball(2), lesson.velocity_arrow))
+            self.velocity_arrow = ArrowAtBall(color=scheme.velocity, head_length=head, style=style)
+            legend.append((scheme.velocity, lesson.velocity_arrow))
         self.static = [
             ContourMap(surface, layout.plot, style=style),
             board_title(trajectory, layout, style),
@@ -263,8 +265,10 @@ class LessonScene(OptirollScene):
     """A scene of explain boards: laid out by `layout_explain`, drawing a board's colours."""
 
     @classmethod
-    def ball_colors(cls, trajectories: list[Trajectory]) -> int:
-        return max(len(trajectories), BOARD_COLORS)
+    def exact_colors(cls, settings: RenderSettings, experiment: Experiment) -> list[str]:
+        """The figure's, and the aids' colours: the arrows, the bars and the highlight."""
+        aids = cls.style_for(settings, experiment).scheme.aids
+        return list(dict.fromkeys(super().exact_colors(settings, experiment) + list(aids)))
 
     @cached_property
     def layout(self) -> ExplainLayout:
@@ -292,7 +296,8 @@ class ExplainScene(LessonScene, Scene):
             self.experiment.surface,
             self.layout,
             steps=self.experiment.steps,
-            style=Style.for_settings(s),
+            style=self.style,
+            color=self.style.run_color(0),
         )
         self.add(*board.static)
         self.add(*board.moving)

@@ -33,7 +33,6 @@ from .equations import EquationPanel, math_line
 from .explain import ExplainBoard, LessonScene, gradient_scale, lesson_panels
 from .loss_curve import LossCursor, LossCurveFrame
 from .mobjects import ContourMap, TrailedBall, label
-from .style import Style
 
 WRAP = {"en": 34, "ko": 20}  # characters per line of prose in the side panel
 # Of the plot's short side: the comparison's balls, smaller than a board's, for several at once.
@@ -54,10 +53,9 @@ class LectureScene(LessonScene, Scene):
 
     def construct(self) -> None:
         s = self.settings
-        self.style = Style.for_settings(s)
         sections = lecture_sections(s, self.trajectories)
         shows = [self._title, self._surface]
-        shows += [self._optimizer(t) for t in self.trajectories]
+        shows += [self._optimizer(i) for i in range(len(self.trajectories))]
         shows.append(self._comparison)
         for section, show in zip(sections, shows, strict=True):
             self.clear()
@@ -99,7 +97,7 @@ class LectureScene(LessonScene, Scene):
         start = np.array(self.experiment.start)
         reference = self.trajectories[0]
         area = layout.plot
-        arrow = ArrowAtBall(color=style.scheme.ball(1), head_length=0.2, style=style)
+        arrow = ArrowAtBall(color=style.scheme.gradient, head_length=0.2, style=style)
         arrow.point_from(
             area.to_scene(start),
             area.to_scene(start - gradient_scale(reference, layout) * reference.gradients[0]),
@@ -110,7 +108,7 @@ class LectureScene(LessonScene, Scene):
             color=style.scheme.muted_text,
             stroke_width=style.stroke,
         )
-        ball = Dot(area.to_scene(start), radius=0.1, color=style.scheme.ball(0))
+        ball = Dot(area.to_scene(start), radius=0.1, color=style.run_color(0))
         self.play(
             FadeIn(aim),
             FadeIn(arrow),
@@ -120,7 +118,9 @@ class LectureScene(LessonScene, Scene):
         )
         self.wait(wait_seconds(beats[2], fps), frozen_frame=True)
 
-    def _optimizer(self, trajectory: Trajectory) -> Callable[[tuple[int, ...]], None]:
+    def _optimizer(self, index: int) -> Callable[[tuple[int, ...]], None]:
+        trajectory = self.trajectories[index]
+
         def show(beats: tuple[int, ...]) -> None:
             self._card(trajectory, beats[:2])
             self.clear()
@@ -130,6 +130,7 @@ class LectureScene(LessonScene, Scene):
                 self.layout,
                 steps=self.experiment.steps,
                 style=self.style,
+                color=self.style.run_color(index),
             )
             self.add(*board.static)
             self.add(*board.moving)
@@ -150,7 +151,7 @@ class LectureScene(LessonScene, Scene):
             row_height=0.9,
             max_width=fw * 0.8,
             color=style.scheme.text,
-            accent=style.scheme.ball(1),
+            accent=style.scheme.accent,
             font=style.font,
         )
         rule.frame.set_stroke(opacity=0)  # nothing is applied yet: no statement is framed
@@ -176,7 +177,7 @@ class LectureScene(LessonScene, Scene):
         curves_box, legend_box = panel.split_top(panel.height * 0.62)
         longest = max(len(t.points) - 1 for t in self.trajectories)
         losses = [t.losses for t in self.trajectories]
-        colors = [style.scheme.ball(i) for i in range(len(self.trajectories))]
+        colors = list(style.runs)
         axes = loss_axes(curves_box, longest, losses)
         static = [
             ContourMap(self.experiment.surface, layout.plot, style=style),
@@ -208,7 +209,7 @@ class LectureScene(LessonScene, Scene):
                 max_width=box.width - 0.5,
                 style=self.style,
             )
-            color = self.style.scheme.ball(i)
+            color = self.style.run_color(i)
             rows.add(VGroup(Dot(radius=0.08, color=color), text).arrange(buff=0.15))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         if rows.height > box.height:

@@ -141,15 +141,13 @@ class TrailedBall(VGroup):
         *,
         tracker: ValueTracker,
         style: Style = DEFAULT_STYLE,
-        color: str | None = None,
+        color: str,
         radius: float | None = None,
         grid: PixelGrid | None = None,
         **kwargs,
     ):
-        """In `color` (the scheme's first ball colour unless told), of `radius` (the style's rule
-        for `area` unless told)."""
+        """In `color` (the run's own), of `radius` (the style's rule for `area` unless told)."""
         super().__init__(**kwargs)
-        color = style.scheme.ball(0) if color is None else color
         radius = style.ball_radius(area.box) if radius is None else radius
         stroke = style.stroke
         self.grid = grid

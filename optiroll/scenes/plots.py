@@ -48,7 +48,7 @@ class OptimizerFigure(OptirollScene, Scene):
 
     def construct(self) -> None:
         s = self.settings
-        style = Style.for_settings(s)
+        style = self.style
         scheme, words = style.scheme, style.words
         tracker = ValueTracker(0.0)
         steps = self.steps
@@ -74,12 +74,12 @@ class OptimizerFigure(OptirollScene, Scene):
                         panel.area,
                         tracker=tracker,
                         style=style,
-                        color=scheme.ball(i),
+                        color=style.run_color(i),
                         grid=grid,
                     )
                 )
         entries = [
-            (words.label(t.optimizer), scheme.ball(i)) for i, t in enumerate(self.trajectories)
+            (words.label(t.optimizer), style.run_color(i)) for i, t in enumerate(self.trajectories)
         ]
         if self.layout.legend is not None:
             static.append(legend(entries, self.layout.legend, style=style))
@@ -123,5 +123,5 @@ class OptimizerFigure(OptirollScene, Scene):
         names = [words.name(t.optimizer) for t in self.trajectories]
         if len(set(names)) < len(names):  # the same optimizer twice: only the values tell
             names = [words.label(t.optimizer) for t in self.trajectories]
-        entries = [(name, style.scheme.ball(i)) for i, name in enumerate(names)]
+        entries = [(name, style.run_color(i)) for i, name in enumerate(names)]
         return legend(entries, self.layout.curve_key, style=style, text_height=0.24)

@@ -1,14 +1,17 @@
-"""How a scene draws: its colour scheme, words, font and stroke, and the size rules they share.
+"""How a scene draws: its colour scheme, each run's colour, words, font and stroke, and the size
+rules they share.
 
-Built once per scene (`Style.for_settings`) and handed to every mobject, so a mobject takes one
+Built once per scene (`Style.for_scene`) and handed to every mobject, so a mobject takes one
 `style=` instead of the theme, the words and the font one by one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..plan.layout import Box
+from ..plan.palette import run_colors
 from ..plan.settings import RenderSettings
 from ..plan.theme import LIGHT, ColorScheme, theme
 from ..plan.words import ENGLISH, LANGUAGES, Words
@@ -26,12 +29,20 @@ class Style:
     words: Words = ENGLISH
     font: str = ""  # Pango's default sans
     stroke: float = STROKE
+    runs: tuple[str, ...] = ()  # each run's colour, in the experiment's order
 
     @classmethod
-    def for_settings(cls, settings: RenderSettings) -> Style:
-        """The render's theme and language, in a font installed here that has their glyphs."""
+    def for_scene(cls, settings: RenderSettings, optimizers: Sequence[str] = ()) -> Style:
+        """The render's theme and language, in a font installed here that has their glyphs, and
+        the colour of each run of `optimizers` (their names, in order) on the theme's page."""
         words = LANGUAGES[settings.lang]
-        return cls(scheme=theme(settings.theme), words=words, font=pick_font(words))
+        scheme = theme(settings.theme)
+        runs = tuple(run_colors(optimizers, scheme.background))
+        return cls(scheme=scheme, words=words, font=pick_font(words), runs=runs)
+
+    def run_color(self, index: int) -> str:
+        """The colour of run `index`: its optimizer's own (see `plan/palette.py`)."""
+        return self.runs[index]
 
     @property
     def arrow_stroke(self) -> float:

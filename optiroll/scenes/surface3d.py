@@ -115,7 +115,7 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
 
     def construct(self) -> None:
         s, layout = self.settings, self.layout
-        style = Style.for_settings(s)
+        style = self.style
         relief = layout.relief
         start = layout.start_camera
         self.set_camera_orientation(
@@ -132,7 +132,7 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
                 relief,
                 tracker=tracker,
                 style=style,
-                color=style.scheme.ball(i),
+                color=style.run_color(i),
                 radius=radius,
             )
             # Thicker and opaque: a faded trail is lost in the mesh's bands.
@@ -168,7 +168,7 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
             mobs.append(title.move_to([header.left, header.center[1], 0], aligned_edge=-RIGHT))
         else:
             entries = [
-                (words.label(t.optimizer), style.scheme.ball(i))
+                (words.label(t.optimizer), style.run_color(i))
                 for i, t in enumerate(self.trajectories)
             ]
             mobs.append(

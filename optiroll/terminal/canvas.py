@@ -17,7 +17,8 @@ from ..optim.surfaces import Surface, Window
 from ..optim.trajectory import Trajectory
 from ..plan.contours import geometric_levels
 from ..plan.layout import clip_segment
-from ..plan.theme import TERMINAL_BALLS
+from ..plan.palette import run_colors
+from ..plan.theme import DARK
 
 # A shape per ball as well, so the picture still reads without colour.
 MARKERS = "●◆■▲▼★"
@@ -134,6 +135,8 @@ class Canvas:
         hints: bool = True,
     ) -> None:
         self.surface, self.trajectories = surface, list(trajectories)
+        # Each optimizer's own colour, as in the figures; the dark theme's, since most terminals are.
+        self.colors = run_colors([t.optimizer.name for t in self.trajectories], DARK.background)
         self.steps = max(t.steps for t in self.trajectories)
         self.cols, self.rows, self.hints = cols, rows, hints
         self.plot_rows = rows - 1 - len(self.trajectories) - hints
@@ -198,11 +201,11 @@ class Canvas:
         for i, traj in enumerate(self.trajectories):
             cell = self.view.cell(traj.points[min(step, len(traj.points) - 1)])
             if cell is not None:
-                marks[cell] = (marker(i), Ink(color(i), bold=True))
+                marks[cell] = (marker(i), Ink(self.colors[i], bold=True))
         rows = []
         for r in range(self.plot_rows):
             row = [
-                (str(chars[r, c]), CONTOUR if inks[r, c] < 0 else Ink(color(int(inks[r, c]))))
+                (str(chars[r, c]), CONTOUR if inks[r, c] < 0 else Ink(self.colors[int(inks[r, c])]))
                 for c in range(self.cols)
             ]
             for (mr, mc), mark in marks.items():
@@ -217,17 +220,12 @@ class Canvas:
             outcome = f"diverged at step {traj.diverged_at}"
         else:
             outcome = f"loss {traj.losses[min(step, len(traj.losses) - 1)]:.4g}"
-        return [(marker(i), Ink(color(i), bold=True)), (f" {traj.label}  {outcome}", PLAIN)]
+        return [(marker(i), Ink(self.colors[i], bold=True)), (f" {traj.label}  {outcome}", PLAIN)]
 
 
 def marker(i: int) -> str:
     """The shape of ball i."""
     return MARKERS[i % len(MARKERS)]
-
-
-def color(i: int) -> str:
-    """The colour of ball i and its trail."""
-    return TERMINAL_BALLS[i % len(TERMINAL_BALLS)]
 
 
 def _frame(width: int, rows: Sequence[Sequence[tuple[str, Ink]]]) -> Frame:

@@ -14,7 +14,7 @@ pytest.importorskip("manim")
 
 from media import assert_ball_at, gif_frames, rgb  # noqa: E402
 from optiroll.cli import cli  # noqa: E402
-from optiroll.plan.theme import DARK, LIGHT  # noqa: E402
+from optiroll.plan.theme import DARK  # noqa: E402
 
 # Blog GIFs (854x480, 20 fps): at preview size a 3-pixel ball may share a palette entry with its
 # trail, and these tests check exact colours.
@@ -63,7 +63,7 @@ def test_each_ball_is_where_its_trajectory_says(book_gif):
     for panel in sidecar["panels"]:
         run = panel["runs"][0]
         points = sidecar["trajectories"][run]["points"]
-        color = LIGHT.ball(run)
+        color = sidecar["trajectories"][run]["color"]
         assert_ball_at(frames[-1], points[-1], panel, color)
         # Step 2 is reached after 2 * 0.2 s at 10 fps: frame 4.
         assert_ball_at(frames[int(2 * SPS * FPS)], points[2], panel, color)
@@ -74,7 +74,7 @@ def test_the_ball_moves_between_iterates_in_straight_lines(book_gif):
     frame = gif_frames(path)[2]  # 4 frames a step: half-way from point 0 to point 1
     panel = sidecar["panels"][0]
     points = np.array(sidecar["trajectories"][0]["points"])
-    assert_ball_at(frame, (points[0] + points[1]) / 2, panel, LIGHT.ball(0))
+    assert_ball_at(frame, (points[0] + points[1]) / 2, panel, sidecar["trajectories"][0]["color"])
 
 
 def test_race_dark_theme_and_a_diverging_ball(tmp_path):
@@ -87,11 +87,12 @@ def test_race_dark_theme_and_a_diverging_ball(tmp_path):
     assert np.abs(frames[0][2, 2] - rgb(DARK.background)).max() <= 3
     panel = sidecar["panels"][0]
     assert panel["runs"] == [0, 1]
-    assert_ball_at(frames[-1], sidecar["trajectories"][1]["points"][-1], panel, DARK.ball(1))
+    adam = sidecar["trajectories"][1]
+    assert_ball_at(frames[-1], adam["points"][-1], panel, adam["color"])
     # The "diverged at step N" mark is drawn in SGD's colour inside the plot.
     left, top, right, bottom = (int(v) for v in panel["pixel_rect"])
     plot = frames[-1][top:bottom, left:right]
-    marked = (np.abs(plot - rgb(DARK.ball(0))).max(axis=-1) <= 40).sum()
+    marked = (np.abs(plot - rgb(sgd["color"])).max(axis=-1) <= 40).sum()
     assert marked > 40
 
 
@@ -122,7 +123,8 @@ def test_png_is_the_final_frame(tmp_path):
         assert im.size == (640, 360)
         frame = np.asarray(im.convert("RGB")).astype(int)
     panel = sidecar["panels"][0]
-    assert_ball_at(frame, sidecar["trajectories"][0]["points"][-1], panel, LIGHT.ball(0))
+    run = sidecar["trajectories"][0]
+    assert_ball_at(frame, run["points"][-1], panel, run["color"])
 
 
 def test_default_names_never_replace_an_existing_file(tmp_path, monkeypatch):
@@ -188,7 +190,7 @@ def test_every_step_count_gives_the_frames_manim_draws(tmp_path, steps, fps):
         gif_frames(out)[-1],
         sidecar["trajectories"][0]["points"][-1],
         sidecar["panels"][0],
-        LIGHT.ball(0),
+        sidecar["trajectories"][0]["color"],
     )
 
 
@@ -199,8 +201,8 @@ def test_square_and_4_3_frames_keep_the_balls_where_the_data_says(tmp_path, aspe
     assert frames[0].shape[:2] == (size[1], size[0])
     assert sidecar["settings"]["aspect"] == aspect
     for i, panel in enumerate(sidecar["panels"]):
-        point = sidecar["trajectories"][i]["points"][-1]
-        assert_ball_at(frames[-1], point, panel, LIGHT.ball(i))
+        run = sidecar["trajectories"][i]
+        assert_ball_at(frames[-1], run["points"][-1], panel, run["color"])
 
 
 def test_webm_is_vp9_with_the_frames_asked(tmp_path):

@@ -8,11 +8,13 @@ from click.testing import CliRunner
 pytest.importorskip("manim")
 
 from optiroll.cli import cli  # noqa: E402
+from optiroll.optim.experiment import build_experiment  # noqa: E402
+from optiroll.plan.palette import run_colors  # noqa: E402
+from optiroll.plan.request import RenderRequest  # noqa: E402
 from optiroll.plan.settings import SCENES  # noqa: E402
 from optiroll.render import pipeline  # noqa: E402
 from optiroll.scenes import base, plots  # noqa: E402
 from optiroll.scenes.base import OptirollScene  # noqa: E402
-from optiroll.scenes.explain import BOARD_COLORS  # noqa: E402
 
 
 @pytest.mark.parametrize("name", sorted(SCENES))
@@ -23,9 +25,13 @@ def test_every_scene_derives_from_the_contract(name):
 def test_only_the_lecture_is_sectioned_and_the_boards_keep_their_colours():
     sectioned = {name for name in SCENES if pipeline.scene_class(name).sectioned}
     assert sectioned == {"lecture"}
-    one_run = [object()]
-    assert pipeline.scene_class("explain").ball_colors(one_run) == BOARD_COLORS
-    assert pipeline.scene_class("compare").ball_colors(one_run * 3) == 3
+    experiment = build_experiment(None, ["adam"], None, None, 3, None)
+    settings = RenderRequest(scene="explain").resolve()
+    figure = pipeline.scene_class("compare").exact_colors(settings, experiment)
+    board = pipeline.scene_class("explain").exact_colors(settings, experiment)
+    scheme = pipeline.scene_class("explain").style_for(settings, experiment).scheme
+    assert set(board) == set(figure) | set(scheme.aids)
+    assert scheme.background in figure and run_colors(["adam"], scheme.background)[0] in figure
 
 
 def render(tmp_path, *args):
@@ -38,20 +44,26 @@ def render(tmp_path, *args):
 
 def test_the_pipeline_calls_the_hooks_a_scene_overrides(tmp_path, monkeypatch):
     asked = {}
-    real_palette = pipeline._palette_colors
+    from optiroll.render.background import EncoderProcess
 
-    def palette(settings, balls):
-        asked["balls"] = balls
-        return real_palette(settings, balls)
+    real_open = EncoderProcess.open
 
-    monkeypatch.setattr(pipeline, "_palette_colors", palette)
-    monkeypatch.setattr(plots.OptimizerFigure, "ball_colors", classmethod(lambda cls, runs: 6))
+    def open_encoder(self, *args, fixed_colors, **kwargs):
+        asked["fixed"] = fixed_colors
+        return real_open(self, *args, fixed_colors=fixed_colors, **kwargs)
+
+    monkeypatch.setattr(EncoderProcess, "open", open_encoder)
+    monkeypatch.setattr(
+        plots.OptimizerFigure,
+        "exact_colors",
+        classmethod(lambda cls, settings, experiment: ["#FFFFFF", "#123456"]),
+    )
     monkeypatch.setattr(
         plots.OptimizerFigure, "sidecar_panels", lambda self, scale: [{"from": "the scene"}]
     )
     result, sidecar = render(tmp_path, "race", "-o", "adam")
     assert result.exit_code == 0, result.output
-    assert asked["balls"] == 6
+    assert asked["fixed"] == ["#FFFFFF", "#123456"]
     assert json.loads(sidecar.read_text())["panels"] == [{"from": "the scene"}]
 
 

@@ -127,7 +127,7 @@ def test_adagrad_render_bars_and_gradient_arrow(tmp_path):
     panel = sidecar["panels"][0]
     step_size = np.array(sidecar["trajectories"][0]["quantities"]["step_size"])
     frame = frames[3]  # 0.2 s into step 1: the state beat, the ball still at the start
-    x_bar, y_bar = (bar_pixels(frame, LIGHT.ball(i), panel) for i in (3, 4))
+    x_bar, y_bar = (bar_pixels(frame, c, panel) for c in (LIGHT.bar_x, LIGHT.bar_y))
     x_len = x_bar[:, 1].max() - x_bar[:, 1].min() + 1
     y_len = y_bar[:, 1].max() - y_bar[:, 1].min() + 1
     assert x_bar[:, 0].mean() < y_bar[:, 0].mean()  # the x bar above the y bar
@@ -135,7 +135,7 @@ def test_adagrad_render_bars_and_gradient_arrow(tmp_path):
     assert x_len > y_len
     assert x_len / y_len == pytest.approx(step_size[1][0] / step_size[1][1], rel=0.15)
     # -grad at (-7, 2) is (0.7, -4): the arrow leaves the ball downwards, slightly right.
-    arrow = inside(near(frame, LIGHT.ball(1)), panel)
+    arrow = inside(near(frame, LIGHT.gradient), panel)
     start = ball_pixel(sidecar["trajectories"][0]["points"][0], panel)
     assert len(arrow) > 10
     assert arrow[:, 0].mean() > start[0] + 5 and arrow[:, 1].mean() >= start[1] - 1
@@ -146,13 +146,13 @@ def test_momentum_render_shows_the_velocity_arrow(tmp_path):
     panel = sidecar["panels"][0]
     points = sidecar["trajectories"][0]["points"]
     frame = frames[15 + 3]  # step 2's state beat: the ball at point 1, v2 points to point 2
-    arrow = inside(near(frame, LIGHT.ball(2)), panel)
+    arrow = inside(near(frame, LIGHT.velocity), panel)
     here, there = ball_pixel(points[1], panel), ball_pixel(points[2], panel)
     assert len(arrow) > 5
     middle = arrow.mean(axis=0)
     # Its pixels lie between the ball and where v carries it (momentum: W2 = W1 + v2).
     assert min(here[0], there[0]) - 3 <= middle[0] <= max(here[0], there[0]) + 3
-    assert len(bar_pixels(frames[3], LIGHT.ball(3), panel)) < 5  # Momentum has no step-size bars
+    assert len(bar_pixels(frames[3], LIGHT.bar_x, panel)) < 5  # Momentum has no step-size bars
 
 
 def test_explain_takes_one_optimizer():

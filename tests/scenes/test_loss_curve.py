@@ -165,7 +165,7 @@ def test_each_curve_is_drawn_in_its_balls_colour(compare_gif):
     left, top, right, bottom = (int(v) for v in sidecar["loss_curve"]["pixel_rect"])
     panel = frames[-1][top : bottom + 1, left : right + 1]
     for run in range(len(sidecar["trajectories"])):
-        near = np.abs(panel - rgb(LIGHT.ball(run))).max(axis=-1) <= 30
+        near = np.abs(panel - rgb(sidecar["trajectories"][run]["color"])).max(axis=-1) <= 30
         assert near.sum() >= 30, f"run {run}: {near.sum()} pixels of its colour"
 
 

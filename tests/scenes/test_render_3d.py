@@ -26,7 +26,6 @@ from optiroll.plan.relief import (
     unit_relief,
 )
 from optiroll.plan.settings import RenderSettings, resolve_settings
-from optiroll.plan.theme import LIGHT
 from optiroll.render.pipeline import expected_frames
 
 BOOK = build_experiment()
@@ -165,7 +164,7 @@ def test_balls_are_where_the_sidecar_projects_them_and_a_diverged_one_is_marked(
     panel = sidecar["panels"][0]
     sgd, adam = panel["balls"]
     assert sgd["last_pixel"] is None  # it left the window
-    assert color_near(frame, adam["last_pixel"], LIGHT.ball(1)) <= 30
+    assert color_near(frame, adam["last_pixel"], sidecar["trajectories"][1]["color"]) <= 30
     # The cross marks where SGD left the window, projected with the same camera.
     settings = RenderSettings(**sidecar["settings"])
     experiment = build_experiment(optimizer_specs=["sgd:lr=3", "adam"], steps=STEPS)
@@ -173,7 +172,10 @@ def test_balls_are_where_the_sidecar_projects_them_and_a_diverged_one_is_marked(
     points = np.array(sidecar["trajectories"][0]["points"])
     exit_point = clip_polyline(points, layout.relief.window)[-1][-1]
     screen = layout.end_camera.project(layout.relief.to_scene(exit_point))
-    assert color_near(frame, screen_to_pixels(screen, settings), LIGHT.ball(0)) <= 30
+    assert (
+        color_near(frame, screen_to_pixels(screen, settings), sidecar["trajectories"][0]["color"])
+        <= 30
+    )
     # The page stays white around the relief.
     assert frame[2, 2].tolist() == [255, 255, 255]
 

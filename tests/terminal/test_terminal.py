@@ -19,7 +19,7 @@ from optiroll.errors import OptirollError
 from optiroll.optim.experiment import build_experiment
 from optiroll.terminal.ansi import FrameEncoder, color_system_for
 from optiroll.terminal.asciicast import CastWriter
-from optiroll.terminal.canvas import MARKERS, Canvas, color, render_frame
+from optiroll.terminal.canvas import MARKERS, Canvas, render_frame
 from optiroll.terminal.keys import decode_keys
 from optiroll.terminal.player import Player, frame_interval, play_in_terminal
 
@@ -341,7 +341,7 @@ def test_colours_follow_the_terminal_and_no_color_turns_them_off():
         build_experiment(), interactive=False, system=ColorSystem.TRUECOLOR
     )
     coloured.run()
-    assert "38;2;230;159;0" in stream.getvalue()  # Okabe-Ito orange
+    assert "38;2;0;114;178" in stream.getvalue()  # SGD's Okabe-Ito blue
     plain, stream, _ = make_player(build_experiment(), interactive=False, system=None)
     plain.run()
     assert re.search(r"\x1b\[[0-9;]*m", stream.getvalue().replace("\x1b[0m", "")) is None
@@ -497,7 +497,14 @@ def test_keys_are_decoded_from_terminal_bytes():
     assert decode_keys(b" q\x1b[C\x1b[D\x1bOCx\x1b") == ["space", "quit", "right", "left", "right"]
 
 
-def test_the_balls_keep_the_terminals_own_colours():
-    """Okabe & Ito without black, in the terminal's order (not the figures' themes'), repeating."""
-    okabe_ito = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#0072B2"]
-    assert [color(i) for i in range(8)] == [*okabe_ito, okabe_ito[0]]
+def test_each_optimizer_has_its_figures_colour_in_the_terminal():
+    """The dark theme's colour of each optimizer, whatever its place in the list."""
+    from optiroll.plan.palette import run_colors
+    from optiroll.plan.theme import DARK
+
+    for names in (["sgd", "momentum", "adagrad", "adam"], ["adam", "sgd"]):
+        experiment = build_experiment(None, names, None, None, 5, None)
+        canvas = Canvas(experiment.surface, experiment.run(), 80, 24)
+        assert canvas.colors == run_colors(names, DARK.background)
+        adam = canvas.colors[names.index("adam")]
+        assert adam == run_colors(["adam"], DARK.background)[0]
