@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..folders import make_folder
+from ..plan.beats import expected_frames
 from ..plan.settings import sidecar_path
-from ..render.pipeline import expected_frames
 from .cache import BuildCache, render_key
 from .figures_file import FiguresFile
 from .runner import Job, Outcome, Progress, run_jobs

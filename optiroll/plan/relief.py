@@ -254,13 +254,13 @@ def screen_to_pixels(point: np.ndarray, settings: RenderSettings) -> list[float]
 
 
 def sidecar_panel(
-    settings: RenderSettings, experiment: Experiment, trajectories: list, scale: float = 1.0
+    layout: Surface3DLayout, settings: RenderSettings, trajectories: list, scale: float = 1.0
 ) -> dict:
-    """The 3D scene's side-car panel: relief, camera, and where each ball is in the last frame.
+    """The 3D scene's side-car panel, from the `layout` it was drawn with: relief, camera, and
+    where each ball is in the last frame.
 
     `scale` shrinks pixel positions with a GIF made smaller to fit --max-size.
     """
-    layout = layout_surface3d(settings, experiment)
     relief, camera = layout.relief, layout.end_camera
 
     def pixels(screen: np.ndarray) -> list[float]:

@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .. import __version__
 from ..errors import OptirollError
 from ..optim.experiment import Experiment
@@ -48,24 +46,6 @@ class RenderResult:
     given_up: tuple[str, ...]
     sections: Path | None = None  # the folder of section clips, for scenes with sections
     fits: bool = True  # within --max-size (a GIF that could not shrink enough says so here)
-
-
-def expected_frames(settings: RenderSettings, steps: int) -> int:
-    """How many frames Manim makes: the animation's frames, then the held last frame."""
-    moving = manim_frames(steps * settings.seconds_per_step, settings.fps)
-    return moving + frozen_frames(settings.hold_seconds, settings.fps)
-
-
-def manim_frames(run_time: float, fps: float) -> int:
-    """Frames Manim draws for a `play` of `run_time` seconds: one per
-    `np.arange(0, run_time, 1 / fps)`, floating-point rounding included (0.6 s at 10 fps is 7)."""
-    return len(np.arange(0, run_time, 1 / fps))
-
-
-def frozen_frames(duration: float, fps: float) -> int:
-    """Frames Manim repeats for a `wait` with nothing moving: `int(duration / (1 / fps))`
-    (1 s at 12.5 fps is 12)."""
-    return int(duration / (1 / fps))
 
 
 _RENDER_MODULES = ("manim", "cairo", "manimpango", "av", "PIL")

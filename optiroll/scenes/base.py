@@ -15,9 +15,9 @@ from typing import ClassVar
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
+from ..plan.beats import expected_frames
 from ..plan.layout import Panel, layout_figure, scene_box_to_pixels
 from ..plan.settings import RenderSettings
-from ..render.pipeline import expected_frames
 from .style import Style
 
 SectionStart = Callable[[str], None]

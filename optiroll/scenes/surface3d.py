@@ -111,7 +111,7 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
 
     def sidecar_panels(self, scale: float) -> list[dict]:
         """The side-car's view of the scene: the relief, the camera, each ball's last pixel."""
-        return [sidecar_panel(self.settings, self.experiment, self.trajectories, scale)]
+        return [sidecar_panel(self.layout, self.settings, self.trajectories, scale)]
 
     def construct(self) -> None:
         s, layout = self.settings, self.layout
