@@ -54,7 +54,7 @@ def switch(
     texts: list[str], *, box: Box, style: Style, line_height: float = TEXT_LINE, top_left: bool
 ) -> TextSwitch:
     """A TextSwitch over `texts` all drawn at one scale, fitted into `box`."""
-    mobs = [cached_text(t, style.font, style.scheme.text) for t in texts]
+    mobs = [cached_text(t, style.font, style.scheme.text, style.math_font) for t in texts]
     lines = texts[0].count("\n") + 1
     scale = min(line_height * lines / mobs[0].height, box.width / max(m.width for m in mobs))
     scale = min(scale, box.height / max(m.height for m in mobs))

@@ -1,4 +1,5 @@
-"""Pick a font Pango has for the language: Korean needs one with Hangul, or it draws tofu boxes."""
+"""Pick fonts Pango has: for the language (Korean needs Hangul, or it draws tofu boxes), and for
+mathematics (a Hangul font's η, ∂ and √ are not made for it)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,12 @@ def pick_font(words: Words) -> str:
         f"no font for '{words.lang}' labels ({', '.join(words.fonts)}); on Debian/Ubuntu: "
         "sudo apt-get install fonts-nanum"
     )
+
+
+# Fonts whose Greek, operators, arrows and scripts are drawn for mathematics, preferred first.
+MATH_FONTS = ("DejaVu Sans", "Noto Sans Math", "FreeSans")
+
+
+def pick_math_font() -> str:
+    """The first installed font of MATH_FONTS; empty (the language's font does all) if none is."""
+    return next((font for font in MATH_FONTS if font in _available()), "")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..folders import cache_root
+from ..plan.typography import math_clusters
 
 FORMAT = 1  # bump when what is stored changes
 M = TypeVar("M")
@@ -57,11 +58,15 @@ def _store(path: Path, mobject: object) -> None:
             temporary.unlink()
 
 
-def text(content: str, font: str, color: str):
-    """A Manim `Text` in `font` (Pango's default when empty) and `color`."""
+def text(content: str, font: str, color: str, math_font: str = ""):
+    """A Manim `Text` in `font` (Pango's default when empty) and `color`, its mathematical
+    characters (see `plan/typography.py`) in `math_font` when that is another font."""
     from manim import Text
 
-    def build():
-        return Text(content, font=font, color=color) if font else Text(content, color=color)
+    math = math_clusters(content) if math_font and math_font != font else []
+    fonts = {"font": font} if font else {}
 
-    return cached("text", [content, font, color], build)
+    def build():
+        return Text(content, color=color, t2f=dict.fromkeys(math, math_font), **fonts)
+
+    return cached("text", [content, font, color, *([math_font] if math else [])], build)

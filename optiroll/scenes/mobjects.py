@@ -57,7 +57,7 @@ def labels(
     """Texts at one size, the largest at which each fits `height` and `max_width`: titles of one
     figure alike, whether or not they have descenders ('RMSProp' vs 'AdaGrad')."""
     ink = style.scheme.text if color is None else color
-    mobs = [cached_text(text, style.font, ink) for text in texts]
+    mobs = [cached_text(text, style.font, ink, style.math_font) for text in texts]
     factor = min(min(height / mob.height, max_width / mob.width) for mob in mobs)
     for mob in mobs:
         mob.scale(factor)

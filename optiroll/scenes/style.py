@@ -15,7 +15,7 @@ from ..plan.palette import run_colors
 from ..plan.settings import RenderSettings
 from ..plan.theme import LIGHT, ColorScheme, theme
 from ..plan.words import ENGLISH, LANGUAGES, Words
-from .fonts import pick_font
+from .fonts import pick_font, pick_math_font
 
 # Manim stroke widths are hundredths of a scene unit, so lines keep their look at every resolution.
 STROKE = 2.5
@@ -28,6 +28,7 @@ class Style:
     scheme: ColorScheme = LIGHT
     words: Words = ENGLISH
     font: str = ""  # Pango's default sans
+    math_font: str = ""  # for the mathematical characters of a label; "": the font above
     stroke: float = STROKE
     runs: tuple[str, ...] = ()  # each run's colour, in the experiment's order
 
@@ -38,7 +39,13 @@ class Style:
         words = LANGUAGES[settings.lang]
         scheme = theme(settings.theme)
         runs = tuple(run_colors(optimizers, scheme.background))
-        return cls(scheme=scheme, words=words, font=pick_font(words), runs=runs)
+        return cls(
+            scheme=scheme,
+            words=words,
+            font=pick_font(words),
+            math_font=pick_math_font(),
+            runs=runs,
+        )
 
     def run_color(self, index: int) -> str:
         """The colour of run `index`: its optimizer's own (see `plan/palette.py`)."""
