@@ -106,6 +106,7 @@ SADDLE = Surface(
     start=(-1.8, 0.001),
     minima=(),
     description="no minimum: a stationary point at (0, 0) that is a maximum along y; escape it",
+    saddles=((0.0, 0.0),),
 )
 
 

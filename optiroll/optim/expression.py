@@ -17,11 +17,13 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import sympy
 
 from ..errors import OptirollError
+from .minimum import window_minimum
 from .surface import Array, Surface, Window
 
 MAX_LENGTH = 500
@@ -227,8 +229,9 @@ def _vectorized(exprs: list[sympy.Expr]) -> Callable[[Array, Array], list[Array]
 def expression_surface(text: str, window: Window | None = None) -> Surface:
     """A surface for a formula in x and y, seen through `window` (default: the book's).
 
-    It starts where the book starts relative to its window (see `Window.default_start`) and has no
-    known minima. Refused when f is not a finite real number somewhere over the window.
+    It starts where the book starts relative to its window (see `Window.default_start`); its
+    minimum is the lowest point found numerically inside the window, none when f keeps falling
+    past the window's edge. Refused when f is not a finite real number somewhere over the window.
     """
     from .surfaces import BOOK
 
@@ -248,5 +251,6 @@ def expression_surface(text: str, window: Window | None = None) -> Surface:
         minima=(),
         description=f"the formula {formula}",
         spec=f"expr:{formula}",
-    )
-    return surface.require_finite()
+    ).require_finite()
+    lowest = window_minimum(surface)
+    return replace(surface, minima=() if lowest is None else (lowest,))

@@ -53,8 +53,9 @@ class Surface:
     """A loss surface: formula for display, value and gradient, view window, start and minima.
 
     `minima` are the global minima (empty when there is none, as on a saddle); local minima are
-    named in `description`. `name` is safe in a file name; `spec` is what `--surface` takes to
-    make this surface again (the name, unless it has parameters or a formula).
+    named in `description`; `saddles` are the saddle points a figure marks. `name` is safe in a
+    file name; `spec` is what `--surface` takes to make this surface again (the name, unless it
+    has parameters or a formula).
     """
 
     name: str
@@ -67,6 +68,7 @@ class Surface:
     minima: tuple[tuple[float, float], ...]
     description: str = ""
     spec: str = ""
+    saddles: tuple[tuple[float, float], ...] = ()
 
     def value(self, points: Array) -> Array:
         """f at each point: (..., 2) -> (...)."""

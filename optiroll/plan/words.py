@@ -98,6 +98,20 @@ KOREAN_LESSON = LessonWords(
 )
 
 
+# The post's symbols for the hyper-parameters, in every language (the prose says 학습률, the labels
+# η); the command line keeps the ASCII names (`-o adam:lr=0.3,beta1=0.8`).
+PARAMETER_SYMBOLS = {
+    "lr": "η",
+    "momentum": "α",
+    "decay_rate": "ρ",
+    "beta1": "β₁",
+    "beta2": "β₂",
+    "eps": "ε",
+    "weight_decay": "λ",
+    "momentum_decay": "ψ",
+}
+
+
 @dataclass(frozen=True)
 class Words:
     lang: str
@@ -116,7 +130,7 @@ class Words:
         return self.optimizer_names.get(optimizer.name, optimizer.display_name)
 
     def label(self, optimizer: Optimizer) -> str:
-        """'Momentum lr=0.1 momentum=0.9' from the optimizer's own values."""
+        """'Momentum η=0.1 α=0.9' from the optimizer's own values, in the post's symbols."""
         name = self.name(optimizer)
         values = [
             f"{self.parameter_names.get(k, k)}={format_value(v)}"
@@ -138,7 +152,7 @@ ENGLISH = Words(
     loss="loss",
     height_note="height: √loss",
     optimizer_names={},
-    parameter_names={},
+    parameter_names=PARAMETER_SYMBOLS,
     lesson=ENGLISH_LESSON,
 )
 
@@ -156,18 +170,7 @@ KOREAN = Words(
         "nesterov": "네스테로프",
         "rmsprop-momentum": "RMSProp+모멘텀",
     },
-    parameter_names={
-        "lr": "학습률",
-        "momentum": "α",
-        "decay_rate": "ρ",
-        "beta1": "β1",
-        "beta2": "β2",
-        "eps": "ε",
-        "weight_decay": "λ",
-        "momentum_decay": "ψ",
-        "rules": "규칙",
-        "bias_correction": "편향 보정",
-    },
+    parameter_names={**PARAMETER_SYMBOLS, "rules": "규칙", "bias_correction": "편향 보정"},
     lesson=KOREAN_LESSON,
 )
 
