@@ -3,6 +3,8 @@
 Nothing here writes to a terminal or knows the time: `render_frame` maps trajectory data to cells.
 The plot uses braille characters, 2 x 4 dots per cell. A terminal cell is about twice as tall as
 it is wide, so a dot is about square, and one data unit spans as many dots across as it does down.
+Without colour the path must still stand out from the map: a contour lights one dot per cell (a
+dotted ring that recedes), a trail at least two (a line), so no character is both.
 """
 
 from __future__ import annotations
@@ -29,6 +31,18 @@ MIN_COLS, MIN_PLOT_ROWS = 20, 3
 
 # Bit of each dot (row 0-3, column 0-1) in a braille cell, U+2800 + the sum of the lit bits.
 _BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.uint8)
+
+
+def _at_least_two_dots() -> np.ndarray:
+    """Mask -> mask with a lone dot joined by its neighbour above or below in the same cell."""
+    table = np.arange(256, dtype=np.uint8)
+    for row in range(4):
+        for col in range(2):
+            table[_BRAILLE_BITS[row, col]] |= _BRAILLE_BITS[row ^ 1, col]
+    return table
+
+
+_TRAIL_MASK = _at_least_two_dots()
 
 
 class Ink(NamedTuple):
@@ -96,11 +110,20 @@ class View:
         return np.stack(np.meshgrid(xs, ys), axis=-1)
 
 
-def _braille_masks(lit: np.ndarray) -> np.ndarray:
-    """(4 * rows, 2 * cols) booleans -> (rows, cols) braille bit masks."""
+def _one_dot_masks(lit: np.ndarray) -> np.ndarray:
+    """(4 * rows, 2 * cols) booleans -> (rows, cols) braille masks of one dot per cell that has
+    any: the lit dot nearest the middle of the cell's lit dots, so a ring keeps its place."""
     rows, cols = lit.shape[0] // 4, lit.shape[1] // 2
-    cells = lit.reshape(rows, 4, cols, 2) * _BRAILLE_BITS[None, :, None, :]
-    return cells.sum(axis=(1, 3), dtype=np.uint32).astype(np.uint8)
+    cells = lit.reshape(rows, 4, cols, 2).transpose(0, 2, 1, 3).reshape(rows, cols, 8)
+    dot_row, dot_col = np.divmod(np.arange(8), 2)
+    count = cells.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mid_row = (cells * dot_row).sum(axis=-1, keepdims=True) / count
+        mid_col = (cells * dot_col).sum(axis=-1, keepdims=True) / count
+    distance = np.where(cells, (dot_row - mid_row) ** 2 + (dot_col - mid_col) ** 2, np.inf)
+    nearest = distance.argmin(axis=-1)
+    masks = _BRAILLE_BITS[dot_row[nearest], dot_col[nearest]]
+    return np.where(count[..., 0] > 0, masks, 0).astype(np.uint8)
 
 
 def _trail_dots(view: View, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +162,8 @@ class Canvas:
         self.colors = run_colors([t.optimizer.name for t in self.trajectories], DARK.background)
         self.steps = max(t.steps for t in self.trajectories)
         self.cols, self.rows, self.hints = cols, rows, hints
-        self.plot_rows = rows - 1 - len(self.trajectories) - hints
+        self.key = _marks_key(surface)
+        self.plot_rows = rows - 1 - len(self.trajectories) - bool(self.key) - hints
         self.fits = cols >= MIN_COLS and self.plot_rows >= MIN_PLOT_ROWS
         if not self.fits:
             return
@@ -160,7 +184,7 @@ class Canvas:
         lit = np.zeros(band.shape, dtype=bool)
         lit[:, :-1] |= band[:, :-1] != band[:, 1:]
         lit[:-1, :] |= band[:-1, :] != band[1:, :]
-        return _braille_masks(lit)
+        return _one_dot_masks(lit)
 
     def frame(self, step: int, status: str = "") -> Frame:
         """The screen after `step` updates; `status` (playing, paused) goes on the title line."""
@@ -173,6 +197,8 @@ class Canvas:
             (f"   {self.surface.formula}   optiroll", CONTOUR),
         ]
         legend = [self._legend(i, step) for i in range(len(self.trajectories))]
+        if self.key:
+            legend.append(self.key)
         footer = [[(HINTS, CONTOUR)]] if self.hints else []
         return _frame(self.cols, [header, *self._plot(step), *legend, *footer])
 
@@ -188,6 +214,7 @@ class Canvas:
                 (seen[:, 0] // 4, seen[:, 1] // 2),
                 _BRAILLE_BITS[seen[:, 0] % 4, seen[:, 1] % 2],
             )
+            trail = _TRAIL_MASK[trail]
             # A trail cell shows only that trail's dots: one cell has one colour.
             masks = np.where(trail > 0, trail, masks)
             inks = np.where(trail > 0, i, inks)
@@ -221,6 +248,21 @@ class Canvas:
         else:
             outcome = f"loss {traj.losses[min(step, len(traj.losses) - 1)]:.4g}"
         return [(marker(i), Ink(self.colors[i], bold=True)), (f" {traj.label}  {outcome}", PLAIN)]
+
+
+def _marks_key(surface: Surface) -> list[tuple[str, Ink]]:
+    """The legend's line for the marks that are not balls: the minima inside the window."""
+    w = surface.window
+    inside = [
+        (x, y) for x, y in surface.minima if w.x_min <= x <= w.x_max and w.y_min <= y <= w.y_max
+    ]
+    if not inside:
+        return []
+    where = f" ({inside[0][0]:.4g}, {inside[0][1]:.4g})" if len(inside) == 1 else ""
+    return [
+        (MINIMUM_MARK, TITLE),
+        (f" {'minimum' if len(inside) == 1 else 'minima'}{where}", PLAIN),
+    ]
 
 
 def marker(i: int) -> str:

@@ -19,7 +19,7 @@ from optiroll.errors import OptirollError
 from optiroll.optim.experiment import build_experiment
 from optiroll.terminal.ansi import FrameEncoder, color_system_for
 from optiroll.terminal.asciicast import CastWriter
-from optiroll.terminal.canvas import MARKERS, Canvas, render_frame
+from optiroll.terminal.canvas import CONTOUR, MARKERS, Canvas, render_frame
 from optiroll.terminal.keys import decode_keys
 from optiroll.terminal.player import Player, frame_interval, play_in_terminal
 
@@ -180,9 +180,9 @@ def test_the_ball_at_step_k_is_in_the_cell_of_point_k(size):
         screen.feed(frame)
         lines = screen.lines()
         k = step_on(lines)
-        plot = lines[: size[1] - 1]  # the legend (one line) below
+        plot = lines[: size[1] - 2]  # the legend (the ball's line and the minimum's) below
         cells = [(r, c) for r, line in enumerate(plot) for c, ch in enumerate(line) if ch == "●"]
-        assert cells == [expected_cell(points[k], size[0], size[1] - 2)], k
+        assert cells == [expected_cell(points[k], size[0], size[1] - 3)], k
         seen.append(k)
     assert seen == list(range(len(points)))
 
@@ -204,9 +204,9 @@ def test_every_ball_has_its_own_marker_and_colour_and_sits_on_its_point():
     frame = render_frame(experiment.surface, trajectories, 3, (100, 30))
     lines = frame.lines()
     for i, traj in enumerate(trajectories):
-        row, col = expected_cell(traj.points[3], 100, 30 - 6)
+        row, col = expected_cell(traj.points[3], 100, 30 - 7)
         assert lines[row][col] == MARKERS[i]
-        assert lines[30 - 5 + i].startswith(f"{MARKERS[i]} {traj.label}")
+        assert lines[30 - 6 + i].startswith(f"{MARKERS[i]} {traj.label}")
     colours = {ink.color for row in frame.rows for _, ink in row if ink.bold and ink.color}
     assert len(colours) == 4
 
@@ -230,8 +230,8 @@ def test_a_diverged_ball_is_marked_in_the_legend_from_that_step():
     traj = experiment.run()[0]
     n = traj.diverged_at
     assert n is not None
-    before = render_frame(experiment.surface, [traj], n - 1, (80, 24)).lines()[-2]
-    after = render_frame(experiment.surface, [traj], 60, (80, 24)).lines()[-2]
+    before = render_frame(experiment.surface, [traj], n - 1, (80, 24)).lines()[-3]
+    after = render_frame(experiment.surface, [traj], 60, (80, 24)).lines()[-3]
     assert "loss" in before and f"diverged at step {n}" in after
 
 
@@ -314,8 +314,8 @@ def test_it_refits_when_the_terminal_is_resized():
     frames = [f for t, f in stream.frames()]
     before.feed(frames[9])
     after.feed(frames[-1])
-    assert step_on(before.lines()) == 9 and before.lines()[-1].startswith("▲ Adam")
-    assert step_on(after.lines()) == 30 and after.lines()[-1].startswith("▲ Adam")
+    assert step_on(before.lines()) == 9 and before.lines()[-2].startswith("▲ Adam")
+    assert step_on(after.lines()) == 30 and after.lines()[-2].startswith("▲ Adam")
     assert after.lines() == player.canvas((50, 16)).frame(30, "end").lines()
 
 
@@ -362,6 +362,76 @@ def test_no_color_environment_reaches_the_player():
     # No keyboard, so it stopped at the end; the last frame stays on the main screen.
     assert stream.writes[-2][1].startswith("\x1b[0m")
     assert stream.writes[-1][1].startswith("step 3/3 ") and "\x1b" not in stream.writes[-1][1]
+
+
+# Unicode's braille dots: bit of the dot at (row 0-3, column 0-1), restated from the standard.
+BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+
+
+def is_braille(ch):
+    return "\u2801" <= ch <= "\u28ff"
+
+
+@pytest.mark.parametrize(
+    ("preset", "step"), [("book", 30), ("book", 4), ("rosenbrock", 200), ("himmelblau", 60)]
+)
+def test_without_colour_trails_and_contours_are_different_characters(preset, step):
+    """What a --no-color terminal shows, each cell told apart by the ink the frame gave it."""
+    experiment = build_experiment(preset_name=preset)
+    canvas = Canvas(experiment.surface, experiment.run(), 100, 32)
+    frame = canvas.frame(step)
+    plain = FrameEncoder(None).encode(frame)
+    assert re.search(r"\x1b\[[0-9;]*m", plain) is None  # no colour, no weight
+    screen = Screen(100, 32)
+    screen.feed(plain)
+    trail, contour = set(), set()
+    for r, row in enumerate(frame.rows):
+        c = 0
+        for text, ink in row:
+            for _ in text:
+                ch = screen.lines()[r][c]
+                if is_braille(ch) and ink == CONTOUR:
+                    contour.add(ch)
+                elif is_braille(ch) and ink.color in canvas.colors and not ink.bold:
+                    trail.add(ch)
+                c += 1
+    assert trail and contour
+    assert not trail & contour, sorted(trail & contour)
+
+
+def test_a_trail_keeps_every_dot_of_its_path():
+    """Making trails differ from contours adds dots, never loses one the path passes."""
+    experiment = build_experiment(optimizer_specs=["sgd"])
+    canvas = Canvas(experiment.surface, experiment.run(), 80, 24)
+    dots, ends = canvas.trails[0]
+    cells = {}
+    for row, col in dots[: ends[-1]]:
+        cells.setdefault((row // 4, col // 2), set()).add((row % 4, col % 2))
+    lines = canvas.frame(canvas.steps).lines()
+    ball = canvas.view.cell(experiment.run()[0].points[-1])
+    for (r, c), lit in cells.items():
+        if (r, c) == ball:
+            continue
+        bits = ord(lines[1 + r][c]) - 0x2800
+        for dot_row, dot_col in lit:
+            assert bits & BRAILLE_BITS[dot_row][dot_col], (r, c)
+        assert bin(bits).count("1") >= 2
+
+
+def test_the_legend_names_the_minimum_marker():
+    book = build_experiment()
+    canvas = Canvas(book.surface, book.run(), 80, 24)
+    lines = canvas.frame(0).lines()
+    assert lines[-2].rstrip() == "✕ minimum (0, 0)"  # under the balls, above the key hints
+    row, col = canvas.view.cell((0.0, 0.0))
+    assert lines[1 + row][col] == "✕"
+    himmelblau = build_experiment(preset_name="himmelblau")
+    lines = render_frame(himmelblau.surface, himmelblau.run(), 0, (80, 24)).lines()
+    assert lines[-2].rstrip() == "✕ minima"
+    assert sum(line.count("✕") for line in lines[1:-6]) == 4
+    saddle = build_experiment(preset_name="saddle")  # no minimum: no line, and the plot has it
+    lines = render_frame(saddle.surface, saddle.run(), 0, (80, 24)).lines()
+    assert "✕" not in "".join(lines) and lines[-2].startswith("▲ Adam")
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -490,7 +560,7 @@ def test_a_pipe_gets_the_final_frame_once_as_plain_text():
     text = out.getvalue()
     lines = text.splitlines()
     assert "\x1b" not in text and len(lines) == 20 and max(map(len, lines)) <= 70
-    assert "step 30/30" in lines[0] and lines[-1].startswith("▲ Adam")
+    assert "step 30/30" in lines[0] and lines[-2].startswith("▲ Adam")
 
 
 def test_keys_are_decoded_from_terminal_bytes():
