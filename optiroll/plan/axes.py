@@ -14,10 +14,11 @@ import numpy as np
 MIN_TEXT = 0.25
 TICK_TEXT = MIN_TEXT  # tick labels: the smallest text there is
 TICK_LENGTH = 0.08
-# Room outside a plot's box for its ticks, their labels and the axis names: left of the box (a
-# label such as "-10" plus the y name) and below it (one row of labels plus the x name).
-GUTTER_LEFT = 0.75
-GUTTER_BOTTOM = 0.62
+# Room outside a plot's box for its ticks and their labels: left of the box (a tick, a gap and a
+# label such as "−10", 0.64 wide) and below it (a tick, a gap and one row of labels, with room for
+# the descent of "y"). The axis names take no more: they end the label rows (see `axis_ticks`).
+GUTTER_LEFT = 0.8
+GUTTER_BOTTOM = 0.45
 
 
 def nice_ticks(low: float, high: float, max_count: int = 6) -> np.ndarray:
@@ -30,11 +31,42 @@ def nice_ticks(low: float, high: float, max_count: int = 6) -> np.ndarray:
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
         if last - first + 1 <= max_count:
             break
-    # Whole multiples of the step: no -0.0, no 0.30000000000000004.
-    return np.arange(first, last + 1) * step
+    # Whole multiples of the step: no -0.0, no 0.30000000000000004; clipped, for a window so
+    # narrow beside its distance from 0 that a multiple rounds past its edge (a float's last bit).
+    return np.clip(np.arange(first, last + 1) * step, low, high)
 
 
 def tick_text(value: float) -> str:
     """A tick's label: '-10', '0', '2.5', '0.01' (no trailing zeros, no negative zero)."""
     text = f"{value:.10g}"
     return "0" if text in ("-0", "0") else text.replace("-", "−")
+
+
+TICK_GAP = 0.06  # between a tick and its label
+LABEL_GAP = 0.12  # at least between two tick labels (scene units)
+CHAR_WIDTH = 0.75  # a digit, the minus or the point of a tick label, about, in label heights
+# The axis names end the label rows, inside the box's extent: x under the right edge, y beside
+# the top one. No tick comes closer than this to that end (scene units).
+X_NAME_ROOM = 0.6
+Y_NAME_ROOM = 0.45
+MAX_TICKS = 6  # however long the axis: a few round values to read positions off
+
+
+def axis_ticks(low: float, high: float, length: float, *, vertical: bool = False) -> np.ndarray:
+    """Round ticks for an axis `length` scene units long showing [low, high]: the most, up to
+    MAX_TICKS, whose labels keep LABEL_GAP apart (side by side on x, stacked on y), none within
+    the name's room of the high end."""
+    room = Y_NAME_ROOM if vertical else X_NAME_ROOM
+    if not (high > low and length > room):
+        return np.empty(0)
+    top = high - room * (high - low) / length
+    for count in range(MAX_TICKS, 1, -1):
+        ticks = nice_ticks(low, top, count)
+        gap = (ticks[1] - ticks[0]) / (high - low) * length if len(ticks) > 1 else length
+        if vertical:
+            need = TICK_TEXT
+        else:
+            need = max(len(tick_text(v)) for v in ticks) * CHAR_WIDTH * TICK_TEXT
+        if gap >= need + LABEL_GAP:
+            return ticks
+    return nice_ticks(low, top, 2)

@@ -14,9 +14,11 @@ class ColorScheme:
     text: str
     muted_text: str
     frame: str
+    # Contours recede: neutral greys, never a run's hue, darker toward the minimum. (Filled bands
+    # were tried: a band dark enough to read costs the paths their 3:1 contrast, #F8F8F8 on white.)
     contour_low: str
     contour_high: str
-    minimum: str
+    minimum: str  # the landmarks: start, minima, saddle points
     # The explain board's aids: the highlight of the statement applied, the gradient and velocity
     # arrows, the step-size bars of x and y.
     accent: str
@@ -36,8 +38,8 @@ LIGHT = ColorScheme(
     text="#1A1A1A",
     muted_text="#5A5A5A",
     frame="#9A9A9A",
-    contour_low="#9DB8D9",
-    contour_high="#E3E8EF",
+    contour_low="#A8A8A8",
+    contour_high="#DCDCDC",
     minimum="#1A1A1A",
     accent="#D55E00",
     gradient="#D55E00",
@@ -52,8 +54,8 @@ DARK = ColorScheme(
     text="#F2F2F2",
     muted_text="#B0B0B0",
     frame="#5C6470",
-    contour_low="#3E5F86",
-    contour_high="#262D36",
+    contour_low="#5A5C60",
+    contour_high="#2C2F33",
     minimum="#F2F2F2",
     accent="#E69F00",
     gradient="#E69F00",

@@ -121,6 +121,9 @@ class Words:
     not_to_scale: str
     loss: str
     height_note: str  # what the 3D scene's height shows
+    start: str  # the landmarks a 2D plot marks, as its key names them
+    minimum: str
+    saddle: str
     optimizer_names: dict[str, str]
     parameter_names: dict[str, str]
     lesson: LessonWords
@@ -151,6 +154,9 @@ ENGLISH = Words(
     not_to_scale="x and y not to scale",
     loss="loss",
     height_note="height: √loss",
+    start="start",
+    minimum="minimum",
+    saddle="saddle point",
     optimizer_names={},
     parameter_names=PARAMETER_SYMBOLS,
     lesson=ENGLISH_LESSON,
@@ -165,6 +171,9 @@ KOREAN = Words(
     not_to_scale="x축과 y축의 축척이 다름",
     loss="손실",
     height_note="높이: √손실",
+    start="시작점",
+    minimum="최솟값",
+    saddle="안장점",
     optimizer_names={
         "momentum": "모멘텀",
         "nesterov": "네스테로프",

@@ -1,10 +1,22 @@
 """Ticks at round values, never more than asked, labels without a negative zero."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from optiroll.plan.axes import nice_ticks, tick_text
+from optiroll.optim.surfaces import SURFACES
+from optiroll.plan.axes import (
+    CHAR_WIDTH,
+    LABEL_GAP,
+    MAX_TICKS,
+    TICK_TEXT,
+    X_NAME_ROOM,
+    Y_NAME_ROOM,
+    axis_ticks,
+    nice_ticks,
+    tick_text,
+)
 
 
 def test_the_books_window_gets_the_books_ticks():
@@ -31,3 +43,32 @@ def test_ticks_are_round_inside_and_few(low, span, count):
 
 def test_labels_read_as_numbers_with_a_real_minus_and_no_negative_zero():
     assert [tick_text(v) for v in (-10.0, -0.0, 0.0, 2.5, 0.01)] == ["−10", "0", "0", "2.5", "0.01"]
+
+
+@given(
+    st.floats(-1e4, 1e4, allow_nan=False),
+    st.floats(1e-3, 1e4, allow_nan=False),
+    st.floats(1.0, 14.0),
+    st.booleans(),
+)
+def test_axis_ticks_leave_room_for_their_labels_and_the_axis_name(low, span, length, vertical):
+    high = low + span
+    ticks = axis_ticks(low, high, length, vertical=vertical)
+    room = Y_NAME_ROOM if vertical else X_NAME_ROOM
+    assert 1 <= len(ticks) <= MAX_TICKS
+    # In scene units along the axis: inside it, and clear of the name at the high end.
+    at = (ticks - low) / span * length
+    assert np.all(at >= -1e-6 * length) and np.all(at <= length - room + 1e-6 * length)
+    if len(ticks) > 2:  # more than the sparsest: then the labels do not touch
+        widths = [
+            TICK_TEXT if vertical else len(tick_text(v)) * CHAR_WIDTH * TICK_TEXT for v in ticks
+        ]
+        assert np.diff(at).min() >= max(widths) + LABEL_GAP - 1e-9
+
+
+@pytest.mark.parametrize("surface", list(SURFACES.values()), ids=lambda s: s.name)
+@pytest.mark.parametrize("length", [2.5, 4.0, 8.0])
+def test_every_surface_gets_at_least_two_round_ticks_per_axis(surface, length):
+    w = surface.window
+    for low, high, vertical in ((w.x_min, w.x_max, False), (w.y_min, w.y_max, True)):
+        assert len(axis_ticks(low, high, length, vertical=vertical)) >= 2
