@@ -30,7 +30,8 @@ else:  # the same parser, before it joined the standard library
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 RESERVED_NAMES = {"index"}  # index.md lists every figure
-VIDEO_FORMATS = ("mp4", "webm")
+VIDEO_FORMATS = ("webm", "mp4")  # a snippet's <source>s in this order: the smaller first
+MOVING_FORMATS = ("gif", *VIDEO_FORMATS)
 POSTER_FORMAT = "png"
 
 # figure key -> build_experiment's parameter; problems are blamed on the first key that fails.
@@ -71,16 +72,29 @@ class Figure:
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        """Every format rendered: the ones asked for, plus a PNG poster for a video."""
-        wants_poster = any(f in VIDEO_FORMATS for f in self.formats)
-        poster = (POSTER_FORMAT,) if wants_poster and POSTER_FORMAT not in self.formats else ()
-        return self.formats + poster
+        """Every format rendered: the ones asked for; for a video, every video format (browsers
+        play different ones); and for anything that moves a PNG poster, the still a video shows
+        before it plays and a reader who asks for reduced motion sees instead."""
+        added: list[str] = []
+        if any(f in VIDEO_FORMATS for f in self.formats):
+            added.extend(VIDEO_FORMATS)
+        if any(f in MOVING_FORMATS for f in self.formats):
+            added.append(POSTER_FORMAT)
+        return tuple(dict.fromkeys((*self.formats, *added)))
+
+    @property
+    def videos(self) -> tuple[str, ...]:
+        """The video formats rendered, in the order a snippet offers them (none for an image)."""
+        return tuple(f for f in VIDEO_FORMATS if f in self.outputs)
 
     def file_name(self, fmt: str) -> str:
         return f"{self.name}.{fmt}"
 
     def request_for(self, fmt: str) -> RenderRequest:
-        return replace(self.request, format=fmt)
+        """The figure's request for one of its outputs; a size limit is for its GIF only."""
+        return replace(
+            self.request, format=fmt, max_size=self.request.max_size if fmt == "gif" else None
+        )
 
     def resolve(self, fmt: str) -> tuple[RenderSettings, Experiment]:
         """The settings and experiment for one format, as `render` resolves them."""

@@ -1,16 +1,56 @@
-"""Markdown snippets to paste into a Jekyll post, one per figure, and an index.md listing them all."""
+"""Markdown snippets to paste into a Jekyll post, one per figure, and an index.md listing them all.
+
+A snippet keeps its figure's shape under any theme: each image and video carries the file's pixel
+size and an inline `max-width: 100%; height: auto; aspect-ratio: W / H`, so a theme's
+`img { max-width: 100% }` scales it down without stretching it. A reader who asks for reduced
+motion gets the PNG poster instead of the animation, without JavaScript: a <picture> source for a
+GIF, and for a video a small <style> scoped to two class names. Every string from the figures file
+is escaped for where it lands: HTML (quotes too), Liquid (Jekyll runs it before Markdown) and, in
+index.md's headings, kramdown's and CommonMark's markup.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from pathlib import Path
 
 from ..plan.settings import sidecar_path
-from .figures_file import POSTER_FORMAT, VIDEO_FORMATS, Figure, FiguresFile
+from .figures_file import POSTER_FORMAT, Figure, FiguresFile
 
 INDEX = "index.md"
-MIME = {"mp4": "video/mp4", "webm": "video/webm"}
+# The codec lets a browser without VP9 skip the WebM for the MP4 (H.264, which every browser has).
+MIME = {"webm": "video/webm; codecs=vp9", "mp4": "video/mp4"}
+REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
+MOTION, STILL = "optiroll-motion", "optiroll-still"
+# !important and a tag in each selector: a theme's `video { display: block }` or Bootstrap's
+# `[hidden] { display: none !important }` must not undo a reader's choice.
+REDUCED_MOTION_STYLE = (
+    f"<style>@media {REDUCED_MOTION} {{ video.{MOTION} {{ display: none !important; }} "
+    f"img.{STILL} {{ display: block !important; }} }}</style>"
+)
+# Characters with a meaning in kramdown (GFM input, Jekyll's default) or CommonMark inline text
+# that a backslash makes literal in both; & < > " ' become character references, braces and ~
+# too (a backslash stops neither Liquid nor kramdown's GFM parser's ~).
+_MARKDOWN = re.compile(r"([\\`*_\[\]#!|$])")
+
+
+def html_text(value: str) -> str:
+    """A figures-file string as HTML text or attribute value: on one line (a blank line would end
+    a Markdown HTML block), & < > " ' escaped, and braces as references that Liquid leaves alone."""
+    return _liquid_safe(escape(" ".join(value.split())))
+
+
+def markdown_text(value: str) -> str:
+    """A figures-file string as the text of a Markdown heading: literal in kramdown and CommonMark."""
+    return _liquid_safe(escape(_MARKDOWN.sub(r"\\\1", " ".join(value.split())))).replace(
+        "~", "&#126;"
+    )
+
+
+def _liquid_safe(text: str) -> str:
+    return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _size(media: Path) -> tuple[int, int]:
@@ -19,31 +59,50 @@ def _size(media: Path) -> tuple[int, int]:
     return output["width"], output["height"]
 
 
+def _box(width: int, height: int) -> str:
+    """The size attributes and the inline style that keep that shape whatever the theme says."""
+    return (
+        f'width="{width}" height="{height}" '
+        f'style="max-width: 100%; height: auto; aspect-ratio: {width} / {height};"'
+    )
+
+
 def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
-    """A <figure>: <img> for GIF/PNG, a looping muted <video> with a PNG poster for MP4/WebM."""
+    """A <figure>: a looping muted <video> (WebM and MP4) with its PNG poster, a GIF in a
+    <picture> whose still is the poster, or a PNG; then the caption."""
+    # base_url is a URL prefix, escaped for HTML only, so a Liquid {{ site.baseurl }} still works.
     url = (base_url.rstrip("/") + "/") if base_url else ""
-    videos = [f for f in figure.formats if f in VIDEO_FORMATS]
-    main = videos[0] if videos else figure.formats[0]
-    width, height = _size(out_dir / figure.file_name(main))
-    alt = escape(figure.alt)
+
+    def src(fmt: str) -> str:
+        return escape(url + figure.file_name(fmt))
+
+    alt = html_text(figure.alt)
     lines = [f'<figure lang="{escape(figure.lang)}">']
-    if videos:
-        poster = escape(url + figure.file_name(POSTER_FORMAT))
-        lines.append(
-            f'  <video autoplay loop muted playsinline poster="{poster}" width="{width}" '
-            f'height="{height}" aria-label="{alt}">'
-        )
-        for fmt in videos:
-            src = escape(url + figure.file_name(fmt))
-            lines.append(f'    <source src="{src}" type="{MIME[fmt]}">')
-        lines.append("  </video>")
+    if figure.videos:
+        box = _box(*_size(out_dir / figure.file_name(figure.videos[0])))
+        lines += [
+            f"  {REDUCED_MOTION_STYLE}",
+            f'  <video class="{MOTION}" autoplay loop muted playsinline '
+            f'poster="{src(POSTER_FORMAT)}" {box} aria-label="{alt}">',
+            *(f'    <source src="{src(f)}" type="{MIME[f]}">' for f in figure.videos),
+            "  </video>",
+            f'  <img class="{STILL}" src="{src(POSTER_FORMAT)}" alt="{alt}" {box} hidden>',
+        ]
     else:
-        src = escape(url + figure.file_name(main))
-        lines.append(
-            f'  <img src="{src}" alt="{alt}" width="{width}" height="{height}" loading="lazy">'
-        )
+        shown = figure.formats[0]
+        box = _box(*_size(out_dir / figure.file_name(shown)))
+        image = f'<img src="{src(shown)}" alt="{alt}" {box} loading="lazy">'
+        if shown == POSTER_FORMAT:
+            lines.append(f"  {image}")
+        else:
+            lines += [
+                "  <picture>",
+                f'    <source media="{REDUCED_MOTION}" srcset="{src(POSTER_FORMAT)}">',
+                f"    {image}",
+                "  </picture>",
+            ]
     if figure.caption:
-        lines.append(f"  <figcaption>{escape(figure.caption)}</figcaption>")
+        lines.append(f"  <figcaption>{html_text(figure.caption)}</figcaption>")
     lines.append("</figure>")
     return "\n".join(lines) + "\n"
 
@@ -51,10 +110,11 @@ def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
 def index(figures_file: FiguresFile, snippets: dict[str, str]) -> str:
     """index.md: a heading and the snippet of every figure that has its files, in file order."""
     parts = [
-        f"# {figures_file.title}\n",
-        f"Made by `optiroll build {figures_file.path.name}`; each figure's snippet is also in NAME.md.\n",
+        f"# {markdown_text(figures_file.title)}\n",
+        f"Made by `optiroll build` from {markdown_text(figures_file.path.name)}; each figure's "
+        "snippet is also in NAME.md.\n",
     ]
     for figure in figures_file.figures:
         if figure.name in snippets:
-            parts.append(f"## {figure.name}\n\n{snippets[figure.name]}")
+            parts.append(f"## {markdown_text(figure.name)}\n\n{snippets[figure.name]}")
     return "\n".join(parts)

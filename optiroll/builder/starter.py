@@ -22,7 +22,7 @@ title = "Optimizers on the book's surface"   # the heading of index.md
 [defaults]
 theme = "light"     # <themes>
 lang = "en"         # <languages> (Korean labels need a Hangul font: optiroll doctor)
-format = "gif"      # <formats>, or a list: ["mp4", "webm"] (a video gets a PNG poster)
+format = "gif"      # <formats>, or a list (a video gets WebM and MP4, anything moving a PNG poster)
 quality = "blog"    # <qualities>
 
 # A figure (or [defaults]) may set: <options>.
@@ -40,7 +40,7 @@ preset = "book"                  # the book's Figure 6-8: SGD, Momentum, AdaGrad
 scene = "compare"
 # Optimizers may also be tables:
 # optimizers = [{ name = "momentum", lr = 0.1 }, { name = "adam", lr = 0.3 }]
-format = ["mp4", "webm"]
+format = "mp4"                   # with a WebM and a PNG poster beside it
 alt = "Four panels: SGD zigzags, Momentum swings and rolls, AdaGrad and Adam head straight for (0, 0)."
 caption = "The book's comparison of the four optimizers."
 """

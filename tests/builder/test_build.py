@@ -11,13 +11,16 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import av
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 from PIL import Image
 
 from optiroll.builder.figures_file import FIGURE_KEYS, FiguresFileError, load_figures
 from optiroll.builder.locate import SourceLines
 from optiroll.builder.pipeline import default_out_dir
+from optiroll.builder.snippets import index, snippet
 from optiroll.builder.starter import STARTER
 from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
@@ -45,7 +48,8 @@ optimizers = [{ name = "momentum", lr = 0.1 }, "adam:lr=0.3"]
 format = "mp4"
 alt = "two balls"
 """
-MEDIA = ("zig.gif", "race.mp4", "race.png")
+# The GIF gets a PNG poster (the still for reduced motion); the MP4 a WebM and a poster.
+MEDIA = ("zig.gif", "zig.png", "race.mp4", "race.webm", "race.png")
 
 
 def build(figures: Path, *args: str):
@@ -74,24 +78,44 @@ def built(tmp_path_factory):
 
 
 class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text inside <figcaption>."""
+    """Every start tag with its attributes, the text inside <figcaption> and <style>, and the
+    text of each heading."""
+
+    TEXTS = ("figcaption", "style", "h1", "h2")
 
     def __init__(self, html: str) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict]] = []
-        self.caption, self._in_caption = "", False
+        self.texts: list[tuple[str, str]] = []
+        self._inside: str | None = None
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
-        self._in_caption = tag == "figcaption"
+        if tag in self.TEXTS:
+            self._inside = tag
+            self.texts.append((tag, ""))
 
     def handle_endtag(self, tag):
-        self._in_caption = False
+        if tag == self._inside:
+            self._inside = None
 
     def handle_data(self, data):
-        if self._in_caption:
-            self.caption += data
+        if self._inside:
+            tag, text = self.texts[-1]
+            self.texts[-1] = (tag, text + data)
+
+    @property
+    def caption(self) -> str:
+        return "".join(text for tag, text in self.texts if tag == "figcaption")
+
+    @property
+    def style(self) -> str:
+        return "".join(text for tag, text in self.texts if tag == "style")
+
+    @property
+    def headings(self) -> list[str]:
+        return [text for tag, text in self.texts if tag in ("h1", "h2")]
 
     def first(self, tag: str) -> dict:
         return next(attrs for name, attrs in self.tags if name == tag)
@@ -99,11 +123,15 @@ class Tags(HTMLParser):
 
 def test_a_build_renders_every_file_with_its_sidecar_and_the_poster(built):
     _, out, result = built
-    assert "3 rendered, 0 up to date, 0 failed" in result.output
+    assert "5 rendered, 0 up to date, 0 failed" in result.output
     with Image.open(out / "zig.gif") as gif:
         assert (gif.width, gif.height, gif.n_frames) == (426, 240, 2 + 10)
-    with Image.open(out / "race.png") as poster:  # the video's size: preview video is 640x360
-        assert poster.size == (640, 360)
+    for poster in ("race.png", "zig.png"):  # a still at the video's size, 640x360 at preview
+        with Image.open(out / poster) as still:
+            assert still.size == (640, 360)
+    with av.open(str(out / "race.webm")) as webm:
+        stream = webm.streams.video[0]
+        assert (stream.codec_context.name, stream.width, stream.height) == ("vp9", 640, 360)
     for name in MEDIA:
         sidecar = json.loads((out / (name + ".json")).read_text())
         assert sidecar["output"]["file"] == name
@@ -118,7 +146,7 @@ def test_a_second_build_of_an_unchanged_file_renders_nothing(built):
     before = mtimes(out)
     result = build(figures, "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "0 rendered, 3 up to date, 0 failed" in result.output
+    assert "0 rendered, 5 up to date, 0 failed" in result.output
     assert mtimes(out) == before  # media, side-cars, snippets and index untouched
 
 
@@ -127,7 +155,7 @@ def test_a_cached_build_does_not_import_manim(built):
     code = (
         "import sys\nfrom click.testing import CliRunner\nfrom optiroll.cli import cli\n"
         f"r = CliRunner().invoke(cli, ['build', {str(figures)!r}, '--out', {str(out)!r}])\n"
-        "assert r.exit_code == 0, r.output\nassert '3 up to date' in r.output, r.output\n"
+        "assert r.exit_code == 0, r.output\nassert '5 up to date' in r.output, r.output\n"
         "print(sorted(m for m in ('manim', 'av', 'PIL', 'cairo') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -145,7 +173,7 @@ def test_a_changed_or_deleted_file_is_rendered_again_and_only_that_one(built, tm
     before = mtimes(out)
     result = build(changed, "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "2 rendered, 1 up to date" in result.output
+    assert "3 rendered, 2 up to date" in result.output  # zig's GIF and poster, race's poster
     after = mtimes(out)
     assert after["zig.gif"] != before["zig.gif"] and after["race.mp4"] == before["race.mp4"]
     assert "race.png" in after
@@ -153,7 +181,19 @@ def test_a_changed_or_deleted_file_is_rendered_again_and_only_that_one(built, tm
         assert gif.n_frames == 4 + 10  # 2 updates at 0.2 s, 10 fps
     # --force renders all, even what is up to date.
     result = build(changed, "--out", str(out), "--force")
-    assert "3 rendered, 0 up to date" in result.output, result.output
+    assert "5 rendered, 0 up to date" in result.output, result.output
+
+
+def keeps_its_shape(attrs: dict, width: int, height: int) -> None:
+    """The file's size, and an inline style that scales it without stretching under any theme."""
+    assert (attrs["width"], attrs["height"]) == (str(width), str(height))
+    style = dict(rule.split(":", 1) for rule in attrs["style"].rstrip(";").split(";"))
+    style = {key.strip(): value.strip() for key, value in style.items()}
+    assert style == {
+        "max-width": "100%",
+        "height": "auto",
+        "aspect-ratio": f"{width} / {height}",
+    }
 
 
 def test_an_image_snippet_has_escaped_alt_the_size_and_the_caption(built):
@@ -163,20 +203,40 @@ def test_an_image_snippet_has_escaped_alt_the_size_and_the_caption(built):
     assert tags.first("figure") == {"lang": "ko"}
     img = tags.first("img")
     assert img["src"] == "zig.gif" and img["alt"] == "SGD <지그재그> & co"
-    assert (img["width"], img["height"]) == ("426", "240")
+    keeps_its_shape(img, 426, 240)
     assert "&lt;지그재그&gt; &amp; co" in snippet  # escaped in the HTML, whole in the attribute
     assert tags.caption == "SGD에 의한 최적화 갱신 경로"
+    # A reader who asks for reduced motion gets the poster, the GIF's last frame, instead.
+    assert [name for name, _ in tags.tags] == ["figure", "picture", "source", "img", "figcaption"]
+    assert tags.first("source") == {
+        "media": "(prefers-reduced-motion: reduce)",
+        "srcset": "zig.png",
+    }
 
 
 def test_a_video_snippet_loops_muted_inline_with_its_poster(built):
     _, out, _ = built
-    tags = Tags((out / "race.md").read_text())
+    text = (out / "race.md").read_text()
+    tags = Tags(text)
     video = tags.first("video")
     assert {"autoplay", "loop", "muted", "playsinline"} <= set(video)
     assert video["poster"] == "race.png" and (out / video["poster"]).is_file()
-    assert (video["width"], video["height"]) == ("640", "360")
+    keeps_its_shape(video, 640, 360)
     assert video["aria-label"] == "two balls"
-    assert tags.first("source") == {"src": "race.mp4", "type": "video/mp4"}
+    # Asked for an MP4, it offers the WebM first (smaller; a browser without VP9 skips it).
+    sources = [attrs for name, attrs in tags.tags if name == "source"]
+    assert sources == [
+        {"src": "race.webm", "type": "video/webm; codecs=vp9"},
+        {"src": "race.mp4", "type": "video/mp4"},
+    ]
+    # The still for reduced motion: hidden unless the scoped style shows it and hides the video.
+    still = tags.first("img")
+    assert still["src"] == "race.png" and still["alt"] == "two balls" and "hidden" in still
+    keeps_its_shape(still, 640, 360)
+    assert set(video["class"].split()) & set(still["class"].split()) == set()
+    assert tags.style.startswith("@media (prefers-reduced-motion: reduce)")
+    assert f"video.{video['class']} {{ display: none !important; }}" in tags.style
+    assert f"img.{still['class']} {{ display: block !important; }}" in tags.style
     assert not tags.caption  # no caption given, no <figcaption>
 
 
@@ -187,13 +247,59 @@ def test_new_words_rewrite_the_snippets_without_rendering(built, tmp_path):
     text = TINY.replace('title = "Tiny"', 'title = "Tiny"\nbase_url = "/assets/ch6/"')
     reworded = write(tmp_path, text.replace("SGD에 의한", "새 캡션: SGD에 의한"))
     result = build(reworded, "--out", str(copy))
-    assert "0 rendered, 3 up to date" in result.output, result.output
+    assert "0 rendered, 5 up to date" in result.output, result.output
     tags = Tags((copy / "zig.md").read_text())
     assert tags.caption == "새 캡션: SGD에 의한 최적화 갱신 경로"
     assert tags.first("img")["src"] == "/assets/ch6/zig.gif"
+    assert tags.first("source")["srcset"] == "/assets/ch6/zig.png"
     video = Tags((copy / "race.md").read_text())
     assert video.first("video")["poster"] == "/assets/ch6/race.png"
-    assert video.first("source")["src"] == "/assets/ch6/race.mp4"
+    assert video.first("source")["src"] == "/assets/ch6/race.webm"
+    assert video.first("img")["src"] == "/assets/ch6/race.png"
+
+
+# Every kind of character that means something to HTML, Liquid (Jekyll runs it first), kramdown
+# or CommonMark, and a blank line, which would end a Markdown HTML block.
+TRICKY = 'Ch. 6: *SGD* & "Adam" it\'s <b>{{ lr }}</b> {% raw %} ~~x~~ #1 $$m$$ [a](b) `c` _d_ | \\'
+
+
+def test_every_string_from_the_figures_file_is_escaped_and_round_trips(tmp_path):
+    """Attributes and text come back whole from an HTML parser, index.md's headings from a
+    Markdown one, and nothing reaches Liquid."""
+    toml_string = TRICKY.replace("\\", "\\\\").replace('"', '\\"')
+    figures_file = load_figures(
+        write(
+            tmp_path,
+            f"""\
+            title = "{toml_string}"
+            base_url = "{{{{ site.baseurl }}}}/assets/"
+            [figures.gif]
+            alt = "{toml_string}"
+            caption = \"\"\"{toml_string}\n\n{toml_string}\"\"\"
+            [figures.video]
+            format = "webm"
+            alt = "{toml_string}"
+            """,
+        )
+    )
+    for name, fmt in (("gif", "gif"), ("video", "webm")):
+        (tmp_path / f"{name}.{fmt}.json").write_text('{"output": {"width": 854, "height": 480}}')
+    gif, video = figures_file.figures
+    snippets = {f.name: snippet(f, tmp_path, figures_file.base_url) for f in (gif, video)}
+    for text in snippets.values():
+        tags = Tags(text)
+        for name, attrs in tags.tags:
+            if name in ("img", "video"):
+                assert attrs.get("alt", attrs.get("aria-label")) == TRICKY, attrs
+        # base_url is a URL, its Liquid left to Jekyll; the text's braces never reach Liquid.
+        assert tags.first("img")["src"].startswith("{{ site.baseurl }}/assets/")
+        assert text.count("{{") == text.count("{{ site.baseurl }}") and "{%" not in text
+    assert Tags(snippets["gif"]).caption == f"{TRICKY} {TRICKY}"  # on one line
+    page = index(figures_file, snippets)
+    assert "{{" not in page.replace("{{ site.baseurl }}", "") and "{%" not in page
+    html = MarkdownIt("commonmark").render(page)
+    assert Tags(html).headings == [TRICKY, "gif", "video"]
+    assert Tags(html).caption == f"{TRICKY} {TRICKY}"  # the raw HTML block passes whole
 
 
 def test_index_lists_every_figure_in_file_order(built):
@@ -227,7 +333,7 @@ def test_a_failing_figure_does_not_stop_the_others(tmp_path):
     (out / "broken.gif").mkdir(parents=True)  # a directory where the GIF should go
     result = build(figures, "--out", str(out))
     assert result.exit_code == 1
-    assert "1 rendered, 0 up to date, 1 failed" in result.output
+    assert "3 rendered, 0 up to date, 1 failed" in result.output  # good's GIF and PNG, broken's PNG
     assert "optiroll: error: figure 'broken' (broken.gif):" in result.output
     assert (out / "good.gif").is_file() and (out / "good.md").is_file()
     index = (out / "index.md").read_text()
@@ -274,7 +380,10 @@ def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_no_file_behind(tmp_pa
     output, _ = build.communicate(timeout=60)
     assert build.returncode == 130, output
     assert output.endswith("optiroll: interrupted\n")
-    assert [p.name for p in out.iterdir()] in ([], [".optiroll-build.json"]), output
+    # The quick posters may have finished, each whole with its side-car; nothing else is left.
+    left = {p.name for p in out.iterdir()} - {".optiroll-build.json"}
+    finished = {name for name in left if name.endswith(".png")}
+    assert left == finished | {f"{name}.json" for name in finished}, output
 
 
 BROKEN = """\
@@ -423,7 +532,7 @@ def test_a_scene_brings_its_own_defaults_and_one_optimizer_scenes_are_checked(tm
     )
     talk, plot = figures.figures
     # `optiroll render lecture` makes a lecture-quality MP4; so does a figure that says nothing.
-    assert talk.formats == ("mp4",) and talk.outputs == ("mp4", "png")
+    assert talk.formats == ("mp4",) and talk.outputs == ("mp4", "webm", "png")
     settings, _ = talk.resolve("mp4")
     assert (settings.quality, settings.height) == ("lecture", 1080)
     settings, experiment = plot.resolve("gif")
