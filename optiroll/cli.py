@@ -176,8 +176,9 @@ def play(
     "-f",
     "fmt",
     default=None,
-    type=click.Choice(["gif", "mp4", "webm", "png"]),
-    help="Output format (png: the final frame). Default: from --output, else gif.",
+    type=click.Choice(["gif", "mp4", "webm", "png", "html"]),
+    help="Output format (png: the final frame; html: an interactive page). "
+    "Default: from --output, else gif.",
 )
 @click.option(
     "--output",
@@ -227,6 +228,13 @@ def play(
     is_flag=True,
     help="compare and race: add a panel of loss against step (log scale) with a moving cursor.",
 )
+@click.option(
+    "--lr-grid",
+    default=None,
+    metavar="FACTORS",
+    help="html: the learning rates the page switches between, as factors on every optimizer's "
+    "(default 0.5,0.7,1,1.4,2).",
+)
 def render(
     experiment: Experiment,
     scene: str,
@@ -241,6 +249,7 @@ def render(
     max_size: str | None,
     stretch: bool,
     loss_curve: bool,
+    lr_grid: str | None,
 ) -> None:
     """Render the optimizers as an animation: GIF (default), MP4, WebM or a PNG poster.
 
@@ -271,6 +280,7 @@ def render(
         max_size=max_size,
         stretch=stretch,
         loss_curve=loss_curve,
+        lr_grid=lr_grid,
     ).with_defaults()
     if target is not None:
         if not target.suffix:
@@ -285,6 +295,8 @@ def render(
             raise OptirollError(f"--output {output} is a directory")
     check_scene_runs(scene, len(experiment.optimizers))
     settings = request.resolve()
+    if lr_grid is not None and settings.format != "html":
+        raise OptirollError("--lr-grid applies to --format html only")
     if target is None:
         from .folders import make_folder
 

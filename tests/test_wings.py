@@ -1,4 +1,4 @@
-"""The house rule: `optim/`, `plan/` and `terminal/` never need Manim, and `scenes/` always does.
+"""The house rule: `optim/`, `plan/`, `terminal/` and `web/` never need Manim, and `scenes/` always does.
 
 Checked in a fresh interpreter where importing Manim (or its drawing libraries) raises, so a new
 `import manim` in a no-Manim wing fails here rather than slowing `trace` and `play` down.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import optiroll
 
-NO_MANIM_WINGS = ("optiroll.optim", "optiroll.plan", "optiroll.terminal")
+NO_MANIM_WINGS = ("optiroll.optim", "optiroll.plan", "optiroll.terminal", "optiroll.web")
 ROOT = Path(optiroll.__file__).parent
 
 CHILD = """

@@ -41,6 +41,7 @@ class RenderRequest:
     max_size: str | None = _option(str)  # e.g. "300KB"; None: no limit
     stretch: bool = _option(bool, False)  # fill each panel instead of one scale for x and y
     loss_curve: bool = _option(bool, False)
+    lr_grid: str | None = _option(str)  # html: factors on the learning rate, "0.5,1,2"
 
     def with_defaults(self) -> RenderRequest:
         """This request with what it leaves unsaid filled in: the scene's defaults, else UNSAID."""
@@ -62,6 +63,7 @@ class RenderRequest:
             asked.max_size,
             equal_scale=not asked.stretch,
             loss_curve=asked.loss_curve,
+            lr_grid=asked.lr_grid,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,12 +26,18 @@ SCENES = {
     "lecture": "lecture:LectureScene",
 }
 LOSS_CURVE_SCENES = ("compare", "race")
-FORMATS = ("gif", "mp4", "webm", "png")
+FORMATS = ("gif", "mp4", "webm", "png", "html")
+# An interactive page draws the 2D plots; its learning-rate control switches between the runs of
+# these factors on every optimizer's learning rate (1, the chosen one, is always among them).
+HTML_SCENES = ("compare", "race", "single")
+DEFAULT_LR_GRID = (0.5, 0.7, 1.0, 1.4, 2.0)
+MAX_LR_FACTORS = 9
 # Browsers play GIF delays of 10 ms or less as 100 ms and delays are whole hundredths of a second,
 # so only these rates play as asked.
 GIF_FPS = (10.0, 12.5, 20.0, 25.0, 50.0)
 ASPECTS = {"16:9": 16 / 9, "1:1": 1.0, "4:3": 4 / 3}
-# quality -> (height, fps) for GIF and for video (PNG uses the video size).
+# quality -> (height, fps) for GIF (and an HTML page's design size) and for video (PNG uses the
+# video size).
 QUALITIES = {
     "preview": ((240, 10.0), (360, 15.0)),
     "blog": ((480, 20.0), (720, 30.0)),
@@ -57,6 +64,7 @@ class RenderSettings:
     max_bytes: int | None
     hold_seconds: float = HOLD_SECONDS
     loss_curve: bool = False  # a loss-against-step panel beside the plots
+    lr_grid: tuple[float, ...] = ()  # html: the learning-rate factors the page switches between
 
     @property
     def frame_height(self) -> float:
@@ -97,6 +105,26 @@ def parse_size(text: str) -> int:
     return size
 
 
+def parse_lr_grid(text: str) -> tuple[float, ...]:
+    """'0.5,1,2' -> (0.5, 1.0, 2.0): positive factors on the learning rate, sorted, 1 added."""
+    factors = set()
+    for part in text.split(","):
+        try:
+            factor = float(part)
+        except ValueError:
+            factor = math.nan
+        if not (math.isfinite(factor) and 0 < factor <= 100):
+            raise OptirollError(
+                f"--lr-grid takes factors on the learning rate between 0 and 100 separated by "
+                f"commas (0.5,1,2), got '{text}'"
+            )
+        factors.add(factor)
+    factors.add(1.0)
+    if len(factors) > MAX_LR_FACTORS:
+        raise OptirollError(f"--lr-grid takes at most {MAX_LR_FACTORS} factors, got '{text}'")
+    return tuple(sorted(factors))
+
+
 def resolve_settings(
     scene: str = "compare",
     fmt: str = "gif",
@@ -109,6 +137,7 @@ def resolve_settings(
     max_size: str | None = None,
     equal_scale: bool = True,
     loss_curve: bool = False,
+    lr_grid: str | None = None,
 ) -> RenderSettings:
     """Check every choice and fill in sizes and rates from the quality and format.
 
@@ -126,7 +155,8 @@ def resolve_settings(
         if value not in allowed:
             raise unknown_name(what, value, list(allowed))
     (gif_height, gif_fps), (video_height, video_fps) = QUALITIES[quality]
-    height, default_fps = (gif_height, gif_fps) if fmt == "gif" else (video_height, video_fps)
+    gif_sized = fmt in ("gif", "html")
+    height, default_fps = (gif_height, gif_fps) if gif_sized else (video_height, video_fps)
     fps = default_fps if fps is None else float(fps)
     if fmt == "gif" and fps not in GIF_FPS:
         allowed = ", ".join(f"{f:g}" for f in GIF_FPS)
@@ -145,6 +175,13 @@ def resolve_settings(
         raise OptirollError(
             f"--loss-curve applies to {' and '.join(LOSS_CURVE_SCENES)} only, not {scene}"
         )
+    if fmt == "html" and scene not in HTML_SCENES:
+        raise OptirollError(
+            f"an html page draws {', '.join(HTML_SCENES)}, not {scene}: choose one of those or "
+            "another format"
+        )
+    if fmt == "html" and loss_curve:
+        raise OptirollError("--loss-curve is not drawn in an html page: leave it out for html")
     return RenderSettings(
         scene=scene,
         format=fmt,
@@ -159,6 +196,8 @@ def resolve_settings(
         equal_scale=equal_scale,
         max_bytes=parse_size(max_size) if max_size else None,
         loss_curve=loss_curve,
+        # Only a page has a learning-rate control: a figure's other formats leave the grid out.
+        lr_grid=(parse_lr_grid(lr_grid) if lr_grid else DEFAULT_LR_GRID) if fmt == "html" else (),
     )
 
 

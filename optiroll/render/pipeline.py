@@ -85,6 +85,8 @@ def render(
     settings: RenderSettings, experiment: Experiment, output: Path, progress: Progress | None = None
 ) -> RenderResult:
     """Render the figure to `output` (atomically) and write its side-car beside it."""
+    if settings.format == "html":  # drawn by the reader's browser: neither Manim nor PyAV
+        return _page(settings, experiment, output)
     require_render_extra()
     from .background import EncoderProcess
 
@@ -182,6 +184,25 @@ def _maybe_directory(folder: Path | None) -> Iterator[Path | None]:
 
     with atomic_directory(folder) as temporary:
         yield temporary
+
+
+def _page(settings: RenderSettings, experiment: Experiment, output: Path) -> RenderResult:
+    """An interactive page (see `web/`): its "frames" are the steps it shows, at its ×1 speed."""
+    from ..web.page import write_page
+
+    page = write_page(settings, experiment, output)
+    steps = experiment.steps
+    return RenderResult(
+        page.path,
+        page.sidecar,
+        settings.width,
+        settings.height,
+        1 / settings.seconds_per_step,
+        steps + 1,
+        page.bytes,
+        steps * settings.seconds_per_step,
+        (),
+    )
 
 
 def _gif_colors(fixed: list[str]) -> int:

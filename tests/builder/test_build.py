@@ -558,6 +558,7 @@ SAID = {
     "max_size": ('"300KB"', "300"),
     "stretch": ("true", '"yes"'),
     "loss_curve": ("true", "1"),
+    "lr_grid": ('"0.5,2"', "2"),
 }
 KIND_WORDS = {str: "a string", float: "a number", bool: "true or false"}
 
@@ -585,6 +586,7 @@ def test_the_figures_file_takes_its_render_keys_from_the_request(tmp_path):
         max_size="300KB",
         stretch=True,
         loss_curve=True,
+        lr_grid="0.5,2",
     )
 
 
