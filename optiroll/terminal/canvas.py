@@ -21,10 +21,12 @@ from ..plan.contours import geometric_levels
 from ..plan.layout import clip_segment
 from ..plan.palette import run_colors
 from ..plan.theme import DARK
+from ..plan.words import ENGLISH
 
 # A shape per ball as well, so the picture still reads without colour.
 MARKERS = "●◆■▲▼★"
-MINIMUM_MARK = "✕"
+# The figures' landmarks: a minimum's "+" and a saddle point's diamond, named as their key names them.
+MINIMUM_MARK, SADDLE_MARK = "+", "◇"
 HINTS = "space pause/play · ←/→ step · q quit"
 CONTOUR_LEVELS = 7  # few: a braille cell is coarse
 MIN_COLS, MIN_PLOT_ROWS = 20, 3
@@ -162,7 +164,8 @@ class Canvas:
         self.colors = run_colors([t.optimizer.name for t in self.trajectories], DARK.background)
         self.steps = max(t.steps for t in self.trajectories)
         self.cols, self.rows, self.hints = cols, rows, hints
-        self.key = _marks_key(surface)
+        self.landmarks = _landmarks(surface)
+        self.key = _landmarks_key(self.landmarks)
         self.plot_rows = rows - 1 - len(self.trajectories) - bool(self.key) - hints
         self.fits = cols >= MIN_COLS and self.plot_rows >= MIN_PLOT_ROWS
         if not self.fits:
@@ -221,10 +224,11 @@ class Canvas:
         lit = masks > 0
         chars[lit] = np.vectorize(lambda m: chr(0x2800 + int(m)), otypes=["<U1"])(masks[lit])
         marks: dict[tuple[int, int], tuple[str, Ink]] = {}
-        for minimum in self.surface.minima:
-            cell = self.view.cell(minimum)
-            if cell is not None:
-                marks[cell] = (MINIMUM_MARK, TITLE)
+        for mark, _, points in self.landmarks:
+            for point in points:
+                cell = self.view.cell(point)
+                if cell is not None:
+                    marks[cell] = (mark, TITLE)
         for i, traj in enumerate(self.trajectories):
             cell = self.view.cell(traj.points[min(step, len(traj.points) - 1)])
             if cell is not None:
@@ -244,25 +248,37 @@ class Canvas:
     def _legend(self, i: int, step: int) -> list[tuple[str, Ink]]:
         traj = self.trajectories[i]
         if traj.diverged_at is not None and step >= traj.diverged_at:
-            outcome = f"diverged at step {traj.diverged_at}"
+            outcome = ENGLISH.diverged.format(step=traj.diverged_at)
         else:
-            outcome = f"loss {traj.losses[min(step, len(traj.losses) - 1)]:.4g}"
-        return [(marker(i), Ink(self.colors[i], bold=True)), (f" {traj.label}  {outcome}", PLAIN)]
+            outcome = f"{ENGLISH.loss} {traj.losses[min(step, len(traj.losses) - 1)]:.4g}"
+        label = ENGLISH.label(traj.optimizer)
+        return [(marker(i), Ink(self.colors[i], bold=True)), (f" {label}  {outcome}", PLAIN)]
 
 
-def _marks_key(surface: Surface) -> list[tuple[str, Ink]]:
-    """The legend's line for the marks that are not balls: the minima inside the window."""
+Landmark = tuple[str, str, list[tuple[float, float]]]  # mark, name, points inside the window
+
+
+def _landmarks(surface: Surface) -> list[Landmark]:
+    """The minima and saddle points inside the window, each kind with its mark and name."""
     w = surface.window
-    inside = [
-        (x, y) for x, y in surface.minima if w.x_min <= x <= w.x_max and w.y_min <= y <= w.y_max
-    ]
-    if not inside:
-        return []
-    where = f" ({inside[0][0]:.4g}, {inside[0][1]:.4g})" if len(inside) == 1 else ""
-    return [
-        (MINIMUM_MARK, TITLE),
-        (f" {'minimum' if len(inside) == 1 else 'minima'}{where}", PLAIN),
-    ]
+    found = []
+    for mark, name, points in (
+        (MINIMUM_MARK, ENGLISH.minimum, surface.minima),
+        (SADDLE_MARK, ENGLISH.saddle, surface.saddles),
+    ):
+        inside = [(x, y) for x, y in points if w.x_min <= x <= w.x_max and w.y_min <= y <= w.y_max]
+        if inside:
+            found.append((mark, name, inside))
+    return found
+
+
+def _landmarks_key(landmarks: list[Landmark]) -> list[tuple[str, Ink]]:
+    """The legend's line naming each landmark's mark, with its place when there is one."""
+    key: list[tuple[str, Ink]] = []
+    for mark, name, points in landmarks:
+        where = f" ({points[0][0]:.4g}, {points[0][1]:.4g})" if len(points) == 1 else ""
+        key += [("   " if key else "", PLAIN), (mark, TITLE), (f" {name}{where}", PLAIN)]
+    return key
 
 
 def marker(i: int) -> str:

@@ -17,6 +17,7 @@ from rich.color import ColorSystem
 
 from optiroll.errors import OptirollError
 from optiroll.optim.experiment import build_experiment
+from optiroll.plan.words import ENGLISH
 from optiroll.terminal.ansi import FrameEncoder, color_system_for
 from optiroll.terminal.asciicast import CastWriter
 from optiroll.terminal.canvas import CONTOUR, MARKERS, Canvas, render_frame
@@ -206,7 +207,7 @@ def test_every_ball_has_its_own_marker_and_colour_and_sits_on_its_point():
     for i, traj in enumerate(trajectories):
         row, col = expected_cell(traj.points[3], 100, 30 - 7)
         assert lines[row][col] == MARKERS[i]
-        assert lines[30 - 6 + i].startswith(f"{MARKERS[i]} {traj.label}")
+        assert lines[30 - 6 + i].startswith(f"{MARKERS[i]} {ENGLISH.label(traj.optimizer)}")
     colours = {ink.color for row in frame.rows for _, ink in row if ink.bold and ink.color}
     assert len(colours) == 4
 
@@ -418,20 +419,43 @@ def test_a_trail_keeps_every_dot_of_its_path():
         assert bin(bits).count("1") >= 2
 
 
-def test_the_legend_names_the_minimum_marker():
+def test_the_legend_names_the_landmarks_as_the_figures_mark_them():
     book = build_experiment()
     canvas = Canvas(book.surface, book.run(), 80, 24)
     lines = canvas.frame(0).lines()
-    assert lines[-2].rstrip() == "✕ minimum (0, 0)"  # under the balls, above the key hints
+    assert lines[-2].rstrip() == "+ minimum (0, 0)"  # under the balls, above the key hints
     row, col = canvas.view.cell((0.0, 0.0))
-    assert lines[1 + row][col] == "✕"
-    himmelblau = build_experiment(preset_name="himmelblau")
+    assert lines[1 + row][col] == "+"
+    himmelblau = build_experiment(preset_name="himmelblau")  # four minima: no one place
     lines = render_frame(himmelblau.surface, himmelblau.run(), 0, (80, 24)).lines()
-    assert lines[-2].rstrip() == "✕ minima"
-    assert sum(line.count("✕") for line in lines[1:-6]) == 4
-    saddle = build_experiment(preset_name="saddle")  # no minimum: no line, and the plot has it
-    lines = render_frame(saddle.surface, saddle.run(), 0, (80, 24)).lines()
-    assert "✕" not in "".join(lines) and lines[-2].startswith("▲ Adam")
+    assert lines[-2].rstrip() == "+ minimum"
+    assert sum(line.count("+") for line in lines[1:-6]) == 4
+    saddle = build_experiment(preset_name="saddle")  # no minimum, a saddle point
+    canvas = Canvas(saddle.surface, saddle.run(), 80, 24)
+    lines = canvas.frame(0).lines()
+    assert lines[-2].rstrip() == "◇ saddle point (0, 0)" and "+" not in "".join(lines[1:-6])
+    row, col = canvas.view.cell((0.0, 0.0))
+    assert lines[1 + row][col] == "◇"
+    # A formula's minimum is found numerically; a window without one gets no line.
+    bowl = build_experiment(surface_name="expr:(x - 1)**2 + (y + 2)**2", steps=5)
+    assert render_frame(bowl.surface, bowl.run(), 0, (80, 24)).lines()[-2].rstrip() == (
+        "+ minimum (1, -2)"
+    )
+    slope = build_experiment(surface_name="expr:x + y", steps=5)
+    lines = render_frame(slope.surface, slope.run(), 0, (80, 24)).lines()
+    assert lines[-2].startswith("▲ Adam") and "+" not in "".join(lines[1:-5])
+
+
+def test_the_legend_uses_the_figures_words_and_symbols():
+    experiment = build_experiment()  # the book: four optimizers
+    lines = render_frame(experiment.surface, experiment.run(), 30, (100, 30)).lines()
+    legend = [line.rstrip() for line in lines[-6:-2]]
+    assert [line.split("  ")[0] for line in legend] == [
+        "● SGD η=0.95",
+        "◆ Momentum η=0.1 α=0.9",
+        "■ AdaGrad η=1.5",
+        "▲ Adam η=0.3 β₁=0.9 β₂=0.999",
+    ]
 
 
 # --- recording ----------------------------------------------------------------------------
