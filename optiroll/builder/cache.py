@@ -22,10 +22,10 @@ MANIFEST = ".optiroll-build.json"
 
 @cache
 def source_digest() -> str:
-    """A hash of every Python file of the installed optiroll package."""
+    """A hash of every Python file of the installed optiroll package, and the page template."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *root.glob("web/figure.*")]):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

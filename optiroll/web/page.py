@@ -104,7 +104,13 @@ def write_page(
         "tool": data["tool"],
         "version": data["version"],
         "command": sys.argv if command is None else command,
-        "output": {"file": output.name, "format": "html", "bytes": len(html.encode("utf-8"))},
+        "output": {
+            "file": output.name,
+            "format": "html",
+            "bytes": len(html.encode("utf-8")),
+            "width": settings.width,  # the page's widest layout, as the GIF's size
+            "height": settings.height,
+        },
         **{k: v for k, v in data.items() if k not in ("tool", "version")},
     }
     try:

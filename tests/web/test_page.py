@@ -52,7 +52,13 @@ def test_the_page_holds_the_side_cars_data_rounded_to_print_alike(book):
     path, _ = book
     page = embedded(path.read_text(encoding="utf-8"))
     sidecar = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
-    assert sidecar["output"] == {"file": "book.html", "format": "html", "bytes": page_bytes(path)}
+    assert sidecar["output"] == {
+        "file": "book.html",
+        "format": "html",
+        "bytes": page_bytes(path),
+        "width": 854,
+        "height": 480,
+    }
     assert sidecar["command"] == ["t"]
     shared = {k: v for k, v in sidecar.items() if k not in ("command", "output")}
     assert page == json.loads(json.dumps(rounded(shared)))
