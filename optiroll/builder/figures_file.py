@@ -31,7 +31,8 @@ else:  # the same parser, before it joined the standard library
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 RESERVED_NAMES = {"index"}  # index.md lists every figure
 VIDEO_FORMATS = ("webm", "mp4")  # a snippet's <source>s in this order: the smaller first
-MOVING_FORMATS = ("gif", *VIDEO_FORMATS)
+PAGE_FORMAT = "html"  # an interactive page; its snippet falls back to the GIF or the poster
+MOVING_FORMATS = ("gif", *VIDEO_FORMATS, PAGE_FORMAT)
 POSTER_FORMAT = "png"
 
 # figure key -> build_experiment's parameter; problems are blamed on the first key that fails.

@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from ..plan.settings import sidecar_path
-from .figures_file import POSTER_FORMAT, Figure, FiguresFile
+from .figures_file import PAGE_FORMAT, POSTER_FORMAT, Figure, FiguresFile
 
 INDEX = "index.md"
 # The codec lets a browser without VP9 skip the WebM for the MP4 (H.264, which every browser has).
@@ -67,6 +67,38 @@ def _box(width: int, height: int) -> str:
     )
 
 
+# An interactive page replaces its fallback (the GIF, video or poster) only where scripts run, so a
+# feed reader or a reader without JavaScript keeps the picture; the page reports its height.
+PAGE_CLASS, FALLBACK_CLASS = "optiroll-page", "optiroll-fallback"
+PAGE_SCRIPT = (
+    "<script>(function (s) { var f = s.parentNode, box = f.querySelector('.optiroll-page'), "
+    "frame = box.querySelector('iframe'); box.hidden = false; "
+    "f.removeChild(f.querySelector('.optiroll-fallback')); "
+    "window.addEventListener('message', function (e) { if (e.source === frame.contentWindow && "
+    "e.data && e.data.optiroll === 'height') { box.style.aspectRatio = 'auto'; "
+    "box.style.height = e.data.height + 'px'; } }); })(document.currentScript);</script>"
+)
+PAGE_ASPECT = 1.75  # the page's height for the figure's height: the plots, controls and readout
+
+
+def _page(src: str, alt: str, width: int, height: int, fallback: list[str]) -> list[str]:
+    """The page in an <iframe> of the figure's width, shown in place of `fallback` by a script."""
+    box = (
+        f"position: relative; width: 100%; max-width: {width}px; "
+        f"aspect-ratio: {width} / {round(height * PAGE_ASPECT)};"
+    )
+    frame = "position: absolute; top: 0; left: 0; width: 100%; height: 100%; border: 0;"
+    return [
+        f'  <div class="{FALLBACK_CLASS}">',
+        *(f"  {line}" for line in fallback),
+        "  </div>",
+        f'  <div class="{PAGE_CLASS}" style="{box}" hidden>',
+        f'    <iframe src="{src}" title="{alt}" loading="lazy" style="{frame}"></iframe>',
+        "  </div>",
+        f"  {PAGE_SCRIPT}",
+    ]
+
+
 def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
     """A <figure>: a looping muted <video> (WebM and MP4) with its PNG poster, a GIF in a
     <picture> whose still is the poster, or a PNG; then the caption."""
@@ -89,7 +121,7 @@ def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
             f'  <img class="{STILL}" src="{src(POSTER_FORMAT)}" alt="{alt}" {box} hidden>',
         ]
     else:
-        shown = figure.formats[0]
+        shown = next((f for f in figure.formats if f != PAGE_FORMAT), POSTER_FORMAT)
         box = _box(*_size(out_dir / figure.file_name(shown)))
         image = f'<img src="{src(shown)}" alt="{alt}" {box} loading="lazy">'
         if shown == POSTER_FORMAT:
@@ -101,6 +133,9 @@ def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
                 f"    {image}",
                 "  </picture>",
             ]
+    if PAGE_FORMAT in figure.formats:
+        size = _size(out_dir / figure.file_name(POSTER_FORMAT))
+        lines[1:] = _page(src(PAGE_FORMAT), alt, *size, lines[1:])
     if figure.caption:
         lines.append(f"  <figcaption>{html_text(figure.caption)}</figcaption>")
     lines.append("</figure>")
