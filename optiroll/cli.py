@@ -205,7 +205,8 @@ def play(
     "--seconds-per-step",
     type=float,
     default=None,
-    help="Default: 0.2 (explain 1.5, lecture 0.5: time to read the numbers).",
+    help="Default: 0.2. Explain and lecture: 4, for each of the first steps, whose numbers "
+    "are worked through; later steps speed up in proportion.",
 )
 @click.option("--theme", default="light", show_default=True, type=click.Choice(["light", "dark"]))
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "ko"]))

@@ -17,10 +17,18 @@ from .narration import statements
 from .settings import RenderSettings
 
 STATE_BEAT = 0.35  # share of a step spent on the state statements before the ball moves
+# The explain board's pace: the first steps are narrated in full, each `seconds_per_step` long (a
+# worked caption takes about 4 s to read); then each step takes SPEED_UP of the one before, down
+# to FAST_SHARE of a narrated step, and shows the short caption.
+NARRATED_STEPS = 3
+SPEED_UP = 0.6
+FAST_SHARE = 0.15
 # Lecture beats, in seconds.
 TITLE_IN, TITLE_HOLD = 1.0, 2.5
-SURFACE_IN, SURFACE_ARROW, SURFACE_HOLD = 1.0, 1.0, 4.0
-CARD_IN, CARD_HOLD = 0.8, 3.2
+CROSS_FADE = 0.8  # a section opens by fading in over the last frame of the one before
+SURFACE_ARROW, SURFACE_HOLD = 1.0, 4.0
+CARD_HOLD = 3.2
+TO_BOARD = 1.2  # the card's rule moves to its place on the board as the board fades in
 PATH_HOLD = 1.0
 CLOSING_SECONDS_PER_STEP = 0.15
 CLOSING_HOLD = 3.0
@@ -53,21 +61,48 @@ class Section:
         return sum(self.beats)
 
 
-def step_beats(settings: RenderSettings, optimizer: Optimizer) -> tuple[tuple[int, ...], int]:
-    """One step: (a beat per state statement lit before the ball moves, the ball's move).
+def narrated(steps: int) -> list[bool]:
+    """Which of `steps` steps the board narrates in full (the others say it in short)."""
+    return [k < NARRATED_STEPS for k in range(steps)]
+
+
+def step_seconds(settings: RenderSettings, steps: int) -> list[float]:
+    """Each step's time: `seconds_per_step` for the narrated ones, then faster and faster down to
+    FAST_SHARE of it; the option scales the whole schedule."""
+    s = settings.seconds_per_step
+    return [
+        s if k < NARRATED_STEPS else s * max(FAST_SHARE, SPEED_UP ** (k - NARRATED_STEPS + 1))
+        for k in range(steps)
+    ]
+
+
+def step_beats(
+    settings: RenderSettings, optimizer: Optimizer, seconds: float
+) -> tuple[tuple[int, ...], int]:
+    """One step of `seconds`: (a beat per state statement lit before the ball moves, the move).
 
     A rule with one statement (SGD) still pauses first: its gradient arrow is shown standing.
     """
-    fps, seconds = settings.fps, settings.seconds_per_step
+    fps = settings.fps
     pauses = max(1, len(statements(optimizer)[0]) - 1)
     state = tuple(frames(seconds * STATE_BEAT / pauses, fps) for _ in range(pauses))
     return state, frames(seconds * (1 - STATE_BEAT), fps)
 
 
+def path_beats(
+    settings: RenderSettings, trajectory: Trajectory
+) -> list[tuple[tuple[int, ...], int]]:
+    """Every step's beats, in order."""
+    steps = len(trajectory.points) - 1
+    return [
+        step_beats(settings, trajectory.optimizer, seconds)
+        for seconds in step_seconds(settings, steps)
+    ]
+
+
 def path_frames(settings: RenderSettings, trajectory: Trajectory) -> int:
     """Frames of every step of a run."""
-    state, move = step_beats(settings, trajectory.optimizer)
-    return (len(trajectory.points) - 1) * (sum(state) + move)
+    return sum(sum(state) + move for state, move in path_beats(settings, trajectory))
 
 
 def explain_beats(settings: RenderSettings, trajectory: Trajectory) -> tuple[int, int]:
@@ -76,7 +111,8 @@ def explain_beats(settings: RenderSettings, trajectory: Trajectory) -> tuple[int
 
 
 def lecture_sections(settings: RenderSettings, trajectories: list[Trajectory]) -> list[Section]:
-    """Title, surface, one section per optimizer (card, path, hold), then the comparison."""
+    """Title; surface; per optimizer its card, the move to its board, its steps and a hold; the
+    comparison. Every section after the title opens with a cross-fade from the one before."""
     fps = settings.fps
 
     def beats(*seconds: float) -> tuple[int, ...]:
@@ -84,14 +120,15 @@ def lecture_sections(settings: RenderSettings, trajectories: list[Trajectory]) -
 
     sections = [
         Section("title", beats(TITLE_IN, TITLE_HOLD)),
-        Section("surface", beats(SURFACE_IN, SURFACE_ARROW, SURFACE_HOLD)),
+        Section("surface", beats(CROSS_FADE, SURFACE_ARROW, SURFACE_HOLD)),
     ]
     for trajectory in trajectories:
-        card = beats(CARD_IN, CARD_HOLD)
+        card = beats(CROSS_FADE, CARD_HOLD, TO_BOARD)
         path = (path_frames(settings, trajectory), frames(PATH_HOLD, fps))
         sections.append(Section(trajectory.optimizer.name, card + path))
     longest = max(len(t.points) - 1 for t in trajectories)
-    sections.append(Section("comparison", beats(longest * CLOSING_SECONDS_PER_STEP, CLOSING_HOLD)))
+    closing = beats(CROSS_FADE, longest * CLOSING_SECONDS_PER_STEP, CLOSING_HOLD)
+    sections.append(Section("comparison", closing))
     return sections
 
 

@@ -8,8 +8,16 @@ from ..optim.surfaces import Window
 from .layout import Box, PlotArea
 
 PANEL_SHARE = 0.4  # of the width, for the rule, bars and readout beside the plot
-LIT_FRAME = 0.1  # scene units kept round the rule for the frame that lights a statement
-MIN_PANEL = 4.0  # scene units: narrower, the rule beside the plot is too small to read
+LIT_FRAME = 0.1  # scene units kept round the rule for the band that lights a statement
+MIN_PANEL = 3.6  # scene units: narrower, the rule beside the plot is too small to read
+BELOW_PLOT_SHARE = 0.64  # of the body's height, for the plot when the rule goes below it
+SAFE_MARGIN = 0.05  # of the frame's width and height, kept clear on every side
+# The caption's and readout's text: scene units to the em (18 px at 480 px tall), paragraphs'
+# lines LINE_HEIGHT ems apart, and the caption's room: two lines, ascenders and descenders.
+TEXT_EM = 0.3
+LINE_HEIGHT = 1.55
+CAPTION_LINES = 2
+CAPTION_HEIGHT = TEXT_EM * (0.8 + LINE_HEIGHT * (CAPTION_LINES - 1) + 0.35)
 
 
 @dataclass(frozen=True)
@@ -33,9 +41,9 @@ def layout_explain(
     The rule goes beside the plot or below it, whichever leaves the plot larger (beside it only
     when that column is wide enough to read).
     """
-    frame = Box(-frame_width / 2, -frame_height / 2, frame_width / 2, frame_height / 2).shrink(0.25)
-    header, body = frame.split_top(0.55)
-    caption = Box(body.left, body.bottom, body.right, body.bottom + 0.6)
+    x, y = frame_width * (0.5 - SAFE_MARGIN), frame_height * (0.5 - SAFE_MARGIN)
+    header, body = Box(-x, -y, x, y).split_top(0.55)
+    caption = Box(body.left, body.bottom, body.right, body.bottom + CAPTION_HEIGHT)
     body = Box(body.left, caption.top + 0.15, body.right, body.top - 0.1)
     options = [_below(body, window, equal_scale)]
     if body.width * PANEL_SHARE >= MIN_PANEL:
@@ -71,7 +79,7 @@ def _beside(body: Box, window: Window, equal_scale: bool) -> tuple:
 
 def _below(body: Box, window: Window, equal_scale: bool) -> tuple:
     """The plot on top; below it the rule over the readout, and the bars beside them."""
-    top, panel = body.split_top(body.height * 0.58)
+    top, panel = body.split_top(body.height * BELOW_PLOT_SHARE)
     plot, legend = _plot(top, window, equal_scale)
     left_column, right_column = panel.split_right(panel.width * 0.45)
     equation, readout = left_column.split_top(left_column.height * 0.45)

@@ -1,34 +1,48 @@
-"""What the explain scene says about each step, as text: numbers read from a trajectory. No Manim.
+"""What the explain scene says about each step, as lesson strings (words and $mathematics$, see
+`notation.py`): numbers read from a trajectory, symbols read from the rule shown. No Manim.
 
 Step k here is the update from point k to point k + 1: it uses the gradient at point k and the
 optimizer state recorded after the update (row k + 1), where AdaGrad's h already holds g*g.
+
+The board says one thing: the readout lists the rule's own state variables under the rule's own
+symbols (∂L/∂W or g, whichever the rule writes; Adam's m and v, not m̂ and v̂), and the step size
+under the part of the rule that scales the gradient (η/√h), so every symbol on the board is one of
+the rule's. Like the book's printed rules, none of it shows ε (1e-7, added in the code so nothing
+divides by zero): at three digits it changes no number shown.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..optim.base import Optimizer
 from ..optim.quantities import (
-    FIRST_MOMENT_HAT,
-    SECOND_MOMENT_HAT,
+    BUFFER,
+    FIRST_MOMENT,
+    SECOND_MOMENT,
+    SECOND_MOMENT_MAX,
     SQUARES,
     STEP_SIZE,
+    STEP_SQUARES,
     VELOCITY,
 )
 from ..optim.trajectory import Trajectory
+from .notation import GRADIENT, from_unicode, math_atoms
 from .words import Words
 
-# The quantities a readout lists, in this order, and their symbols; Adam shows its
-# bias-corrected moments, so its raw m and v are left out.
-SHOWN_QUANTITIES = {
-    VELOCITY: "v",
-    SQUARES: "h",
-    FIRST_MOMENT_HAT: "m̂",
-    SECOND_MOMENT_HAT: "v̂",
-    STEP_SIZE: "η/(√h+ε)",
+# A rule's state variable -> the recorded quantity that holds it.
+STATE = {
+    "v": VELOCITY,  # Momentum's velocity; Adam's second moment has the same key
+    "h": SQUARES,
+    "m": FIRST_MOMENT,
+    "v̂": SECOND_MOMENT_MAX,
+    "u": STEP_SQUARES,
+    "b": BUFFER,
 }
-
+assert SECOND_MOMENT == VELOCITY  # one optimizer never records both (see quantities.py)
 
 # The book's rules, whose captions spell out the arithmetic; other optimizers get the numbers only.
 KINDS = {
@@ -39,6 +53,8 @@ KINDS = {
     "rmsprop": "squares",
     "adam": "adam",
 }
+# Adam's bias correction, as a factor in the caption's symbols.
+CORRECTION = "·√(1−β_2^t)/(1−β_1^t)"
 
 
 def statements(optimizer: Optimizer) -> tuple[list[str], list[str]]:
@@ -59,74 +75,140 @@ def updates(trajectory: Trajectory) -> int:
 
 
 def fmt(x: float) -> str:
-    """A number with about three significant digits, a real minus sign: 16.0, 4.00, 0.375."""
-    a = abs(x)
-    text = (
-        f"{x:.0f}" if a >= 100 else f"{x:.1f}" if a >= 10 else f"{x:.2f}" if a >= 1 else f"{x:.3f}"
-    )
-    return text.replace("-", "−")
+    """A number to three significant digits, a real minus sign and no negative zero: 16.0, 4.00,
+    0.375, 0.0160, −1.50, 123; below 0.001, times a power of ten (2.37×10^{−5})."""
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else str(x)
+    mantissa, exponent = f"{x:.2e}".split("e")  # rounded first: 0.09996 is 0.100
+    power = int(exponent)
+    if power < -3:
+        return f"{mantissa}×10^{{{power}}}".replace("-", "−")
+    return f"{x:.{max(0, 2 - power)}f}".replace("-", "−")
 
 
 def factor(x: float) -> str:
     """A number as a factor in a product: negative ones in parentheses."""
-    return f"({fmt(x)})" if x < 0 else fmt(x)
+    text = fmt(x)
+    return f"({text})" if text.startswith("−") else text
 
 
 def pair(v: np.ndarray) -> str:
-    return f"({fmt(v[0])}, {fmt(v[1])})"
+    """A point or a per-axis value as mathematics: '$(−0.700, 4.00)$'."""
+    return f"$({fmt(v[0])}, {fmt(v[1])})$"
 
 
-def shown_quantities(trajectory: Trajectory) -> list[str]:
-    """The names of the quantities a readout shows for this optimizer."""
+def rule_text(optimizer: Optimizer) -> str:
+    """The rule shown, every statement as one lesson string (for reading its symbols)."""
+    return " ".join(from_unicode(s) for s in statements(optimizer)[1])
+
+
+def gradient_symbol(optimizer: Optimizer) -> str:
+    """How the rule writes the gradient: ∂L/∂W (the book's rules) or g (Adam's family)."""
+    return GRADIENT if GRADIENT in " ".join(statements(optimizer)[1]) else "g"
+
+
+def gradient_component(optimizer: Optimizer, axis: str = "y") -> str:
+    """The gradient's component along `axis`, as the rule would write it: ∂L/∂y or g_y."""
+    return f"∂L/∂{axis}" if gradient_symbol(optimizer) == GRADIENT else f"g_{axis}"
+
+
+def state_symbols(trajectory: Trajectory) -> list[str]:
+    """The rule's state variables that the run recorded, in the order the rule assigns them."""
+    names = []
+    for text in statements(trajectory.optimizer)[1]:
+        name = text.split("←")[0].split(":")[-1].strip()
+        if name in STATE and STATE[name] in trajectory.quantities and name not in names:
+            names.append(name)
+    return names
+
+
+def step_size_symbol(trajectory: Trajectory) -> str | None:
+    """The part of the rule that scales the gradient (what the step-size bars show), for the
+    book's rules that have one; None for the others."""
+    if kind(trajectory) == "squares":
+        return "η/√h"
+    if kind(trajectory) == "adam":
+        return f"η{CORRECTION}/√v" if corrected(trajectory.optimizer) else "η/√v"
+    return None
+
+
+def corrected(optimizer: Optimizer) -> bool:
+    """Whether the rule shown moves W with Adam's bias correction."""
+    return "β" in statements(optimizer)[1][-1]
+
+
+def scaled_symbol(optimizer: Optimizer) -> str | None:
+    """The symbol under the rule's last root, which sizes each axis's step (h, v or v̂), if any."""
+    radicals = [a for a in math_atoms(rule_text(optimizer)) if a.kind == "radical"]
+    if not radicals:
+        return None
+    radicand = "$" + "".join(a.text for a in radicals[-1].radicand) + "$"
+    inside = [a for a in math_atoms(radicand) if a.kind == "symbol"]
+    return inside[0].name if inside else None
+
+
+def readout_labels(words: Words, trajectory: Trajectory) -> list[str]:
+    """The readout's first column: loss, the gradient, the state, the step size."""
+    labels = [words.loss, f"${gradient_symbol(trajectory.optimizer)}$"]
+    labels += [f"${name}$" for name in state_symbols(trajectory)]
+    step = step_size_symbol(trajectory)
+    if step is not None and STEP_SIZE in trajectory.quantities:
+        labels.append(f"${step}$")
+    return labels
+
+
+def readout_values(trajectory: Trajectory, k: int) -> list[str]:
+    """The readout's second column at step k: loss before → after, the gradient used, the state
+    after the step, the step size it took."""
     q = trajectory.quantities
-    return [
-        name
-        for name in SHOWN_QUANTITIES
-        if name in q and not (name == VELOCITY and SECOND_MOMENT_HAT in q)
+    values = [
+        f"${fmt(trajectory.losses[k])} → {fmt(trajectory.losses[k + 1])}$",
+        pair(trajectory.gradients[k]),
     ]
-
-
-def quantity_symbol(trajectory: Trajectory, name: str) -> str:
-    """The symbol of a quantity; Adam's step size divides its own lr_t by sqrt(v)."""
-    if name == STEP_SIZE and kind(trajectory) == "adam":
-        return "ηₜ/(√v+ε)"
-    if name == STEP_SIZE and kind(trajectory) == "other":
-        return "η·…"  # each such rule scales η its own way
-    return SHOWN_QUANTITIES[name]
+    values += [pair(q[STATE[name]][k + 1]) for name in state_symbols(trajectory)]
+    if step_size_symbol(trajectory) is not None and STEP_SIZE in q:
+        values.append(pair(q[STEP_SIZE][k + 1]))
+    return values
 
 
 def readout_lines(words: Words, trajectory: Trajectory, k: int) -> list[str]:
-    """Loss before -> after step k, the gradient used, and the optimizer's state after it."""
-    lines = [
-        f"{words.loss}  {fmt(trajectory.losses[k])} → {fmt(trajectory.losses[k + 1])}",
-        f"∂L/∂W  {pair(trajectory.gradients[k])}",
-    ]
-    for name in shown_quantities(trajectory):
-        value = trajectory.quantities[name][k + 1]
-        lines.append(f"{quantity_symbol(trajectory, name)}  {pair(value)}")
-    return lines
+    """Label and value per line, as one lesson string each."""
+    labels, values = readout_labels(words, trajectory), readout_values(trajectory, k)
+    return [f"{a}  {b}" for a, b in zip(labels, values, strict=True)]
 
 
-def step_caption(words: Words, trajectory: Trajectory, k: int) -> str:
-    """One line narrating step k's numbers along y, the axis the book's zigzag is about."""
+def step_caption(words: Words, trajectory: Trajectory, k: int, *, full: bool = True) -> str:
+    """Step k's numbers along y, the axis the book's zigzag is about: worked through (`full`),
+    or in the short form of the steps that follow the narrated ones."""
     opt, q = trajectory.optimizer, trajectory.quantities
     g = trajectory.gradients[k][1]
-    dy = fmt(trajectory.points[k + 1][1] - trajectory.points[k][1])
-    w = words.lesson
-    if kind(trajectory) == "other":
-        return w.other_caption.format(g=fmt(g), dy=dy)
-    lr = fmt(opt.lr)
+    values = {
+        "dy": fmt(trajectory.points[k + 1][1] - trajectory.points[k][1]),
+        "g": factor(g),
+        "gy": gradient_component(opt),
+        "lr": fmt(opt.lr),
+    }
     match kind(trajectory):
         case "adam":
-            m, v = q[FIRST_MOMENT_HAT][k + 1][1], q[SECOND_MOMENT_HAT][k + 1][1]
-            return w.adam_caption.format(m=fmt(m), v=fmt(v), lr=lr, m_f=factor(m), dy=dy)
+            t, fixed = k + 1, corrected(opt)
+            c = math.sqrt(1 - opt.beta2**t) / (1 - opt.beta1**t) if fixed else 1.0
+            m, v = q[FIRST_MOMENT][k + 1][1], q[SECOND_MOMENT][k + 1][1]
+            values |= {
+                "m": fmt(m),
+                "v": fmt(v),
+                "m_f": factor(m),
+                "corr": f"·{fmt(c)}" if fixed else "",
+                "corr_sym": CORRECTION if fixed else "",
+            }
         case "squares":
-            h = q[SQUARES][k + 1][1]
-            return w.squares_caption.format(h=fmt(h), lr=lr, g=factor(g), dy=dy)
+            values["h"] = fmt(q[SQUARES][k + 1][1])
         case "velocity":
             v0, v1 = q[VELOCITY][k][1], q[VELOCITY][k + 1][1]
-            return w.velocity_caption.format(
-                a=fmt(opt.momentum), v0=factor(v0), lr=lr, g=factor(g), v1=fmt(v1), dy=dy
-            )
-        case _:
-            return w.plain_caption.format(lr=lr, g=factor(g), dy=dy)
+            values |= {"a": fmt(opt.momentum), "v0": factor(v0), "v1": fmt(v1)}
+    templates = words.lesson.captions if full else words.lesson.short_captions
+    return templates[kind(trajectory)].format(**values)
+
+
+def captions(words: Words, trajectory: Trajectory, narrated: Sequence[bool]) -> list[str]:
+    """Every step's caption: worked through where `narrated[k]`, else the short form."""
+    return [step_caption(words, trajectory, k, full=full) for k, full in enumerate(narrated)]

@@ -19,17 +19,7 @@ class ColorScheme:
     contour_low: str
     contour_high: str
     minimum: str  # the landmarks: start, minima, saddle points
-    # The explain board's aids: the highlight of the statement applied, the gradient and velocity
-    # arrows, the step-size bars of x and y.
-    accent: str
-    gradient: str
-    velocity: str
-    bar_x: str
-    bar_y: str
-
-    @property
-    def aids(self) -> tuple[str, ...]:
-        return (self.accent, self.gradient, self.velocity, self.bar_x, self.bar_y)
+    # The explain board's aids take a hue its ball does not have, per board: see `aid_colors.py`.
 
 
 LIGHT = ColorScheme(
@@ -41,11 +31,6 @@ LIGHT = ColorScheme(
     contour_low="#A8A8A8",
     contour_high="#DCDCDC",
     minimum="#1A1A1A",
-    accent="#D55E00",
-    gradient="#D55E00",
-    velocity="#009E73",
-    bar_x="#CC79A7",
-    bar_y="#E69F00",
 )
 
 DARK = ColorScheme(
@@ -57,11 +42,6 @@ DARK = ColorScheme(
     contour_low="#5A5C60",
     contour_high="#2C2F33",
     minimum="#F2F2F2",
-    accent="#E69F00",
-    gradient="#E69F00",
-    velocity="#009E73",
-    bar_x="#F0E442",
-    bar_y="#CC79A7",
 )
 
 THEMES = {t.name: t for t in (LIGHT, DARK)}

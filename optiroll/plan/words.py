@@ -9,16 +9,18 @@ from ..optim.base import Optimizer, format_value
 
 @dataclass(frozen=True)
 class LessonWords:
-    """The explain and lecture scenes' words; captions are format strings filled with numbers."""
+    """The explain and lecture scenes' words, as lesson strings: mathematics between dollar signs
+    (see `notation.py`), in the same notation in every language. Captions are format strings
+    filled with numbers and, in `{grad}`-like fields, with the symbols of the rule shown."""
 
-    gradient_arrow: str  # the legend of the -dL/dW arrow, formatted with scale=...
+    gradient_arrow: str  # the legend of the −gradient arrow: grad (its symbol), scale
     velocity_arrow: str
     step_sizes: str  # the title over the per-axis step-size bars
-    plain_caption: str  # formatted with lr, g, dy
-    velocity_caption: str  # a, v0, lr, g, v1, dy
-    squares_caption: str  # h, lr, g, dy
-    adam_caption: str  # m, v, lr, m_f, dy
-    other_caption: str  # g, dy: rules outside the book
+    # A step worked through along y, per kind of rule (see narration.KINDS), then the short form
+    # the later, faster steps show. Fields: lr, g, dy, and per kind h; a, v0, v1; m, v, m_f and
+    # the bias correction as a factor (corr) and its symbol (corr_sym); gy (∂L/∂y or g_y).
+    captions: dict[str, str]
+    short_captions: dict[str, str]
     title: str
     subtitle: str
     surface_heading: str
@@ -29,71 +31,105 @@ class LessonWords:
 
 
 ENGLISH_LESSON = LessonWords(
-    gradient_arrow="−∂L/∂W (gradient) ×{scale}",
-    velocity_arrow="v (velocity)",
+    gradient_arrow="${grad}$ (gradient), $×{scale}$",
+    velocity_arrow="$v$ (velocity)",
     step_sizes="step size per axis",
-    plain_caption="the y-step is −η·∂L/∂y = −{lr}·{g} = {dy}",
-    velocity_caption="v_y = αv_y − η·∂L/∂y = {a}·{v0} − {lr}·{g} = {v1}; the ball moves {dy} in y",
-    squares_caption="h_y = {h}, so the y-step is −{lr}·{g}/√{h} = {dy}",
-    adam_caption="m̂_y = {m}, v̂_y = {v}, so the y-step is −{lr}·{m_f}/√{v} = {dy}",
-    other_caption="∂L/∂y = {g}, and the y-step is {dy}",
+    captions={
+        "plain": "the $y$-step is $−η·∂L/∂y = −{lr}·{g} = {dy}$",
+        "velocity": (
+            "$v_y = αv_y − η·∂L/∂y = {a}·{v0} − {lr}·{g} = {v1}$, so the ball moves ${dy}$ in $y$"
+        ),
+        "squares": "$h_y = {h}$, so the $y$-step is $−η·∂L/∂y/√h_y = −{lr}·{g}/√{h} = {dy}$",
+        "adam": (
+            "$m_y = {m}$, $v_y = {v}$, so the $y$-step is "
+            "$−η{corr_sym}·m_y/√v_y = −{lr}{corr}·{m_f}/√{v} = {dy}$"
+        ),
+        "other": "${gy} = {g}$, and the $y$-step is ${dy}$",
+    },
+    short_captions={
+        "plain": "… the $y$-step is ${dy}$",
+        "velocity": "… $v_y = {v1}$: the ball moves ${dy}$ in $y$",
+        "squares": "… $h_y = {h}$: the $y$-step is ${dy}$",
+        "adam": "… $m_y = {m}$, $v_y = {v}$: the $y$-step is ${dy}$",
+        "other": "… the $y$-step is ${dy}$",
+    },
     title="How optimizers roll downhill",
     subtitle="Deep Learning from Scratch, chapter 6.1: updating the parameters",
     surface_heading="The loss surface",
     surface_why=(
-        "Steep in y, nearly flat in x: the gradient points across the valley, not at the "
+        "Steep in $y$, nearly flat in $x$: the gradient points across the valley, not at the "
         "minimum, so SGD zigzags."
     ),
     closing="Side by side",
     long_names={"sgd": "Stochastic gradient descent (SGD)"},
     blurbs={
-        "sgd": "One step against the gradient, the same learning rate on every axis.",
+        "sgd": "One step against the gradient, the same learning rate $η$ on every axis.",
         "momentum": (
-            "A velocity v gathers the gradients: the small, steady x-force keeps accelerating "
-            "the ball while the alternating y-kicks cancel."
+            "A velocity $v$ gathers the gradients: the small, steady $x$-force keeps accelerating "
+            "the ball while the alternating $y$-kicks cancel."
         ),
         "nesterov": "Momentum that takes the gradient where the velocity is about to carry it.",
         "adagrad": (
-            "Learning-rate decay per parameter: the axis that moved a lot (y) gets a small step "
+            "Learning-rate decay per parameter: the axis that moved a lot ($y$) gets a small step "
             "size."
         ),
-        "rmsprop": "A moving average of g·g: old gradients fade, so steps need not keep shrinking.",
-        "adam": "Momentum and AdaGrad combined, with bias correction of m and v.",
+        "rmsprop": (
+            "A moving average $h$ of the squared gradients: old ones fade, so steps need not keep "
+            "shrinking."
+        ),
+        "adam": "Momentum and AdaGrad combined, with bias correction of $m$ and $v$.",
     },
 )
 
 # The post's terms: 확률적 경사 하강법, 모멘텀, 학습률 감소, 비등방성 함수, 지그재그, 편향 보정.
 KOREAN_LESSON = LessonWords(
-    gradient_arrow="−∂L/∂W (기울기) ×{scale}",
-    velocity_arrow="v (속도)",
+    gradient_arrow="${grad}$ (기울기), $×{scale}$",
+    velocity_arrow="$v$ (속도)",
     step_sizes="축별 학습률",
-    plain_caption="y 방향 갱신량은 −η·∂L/∂y = −{lr}·{g} = {dy}",
-    velocity_caption="속도 v_y = αv_y − η·∂L/∂y = {a}·{v0} − {lr}·{g} = {v1}, y 방향 이동 {dy}",
-    squares_caption="h_y = {h} 이므로 y 방향 갱신량은 −{lr}·{g}/√{h} = {dy}",
-    adam_caption="m̂_y = {m}, v̂_y = {v} 이므로 y 방향 갱신량은 −{lr}·{m_f}/√{v} = {dy}",
-    other_caption="∂L/∂y = {g}, y 방향 갱신량은 {dy}",
+    captions={
+        "plain": "$y$ 방향 갱신량은 $−η·∂L/∂y = −{lr}·{g} = {dy}$",
+        "velocity": (
+            "속도 $v_y = αv_y − η·∂L/∂y = {a}·{v0} − {lr}·{g} = {v1}$, $y$ 방향 이동 ${dy}$"
+        ),
+        "squares": "$h_y = {h}$ 이므로 $y$ 방향 갱신량은 $−η·∂L/∂y/√h_y = −{lr}·{g}/√{h} = {dy}$",
+        "adam": (
+            "$m_y = {m}$, $v_y = {v}$ 이므로 $y$ 방향 갱신량은 "
+            "$−η{corr_sym}·m_y/√v_y = −{lr}{corr}·{m_f}/√{v} = {dy}$"
+        ),
+        "other": "${gy} = {g}$, $y$ 방향 갱신량은 ${dy}$",
+    },
+    short_captions={
+        "plain": "… $y$ 방향 갱신량 ${dy}$",
+        "velocity": "… 속도 $v_y = {v1}$, $y$ 방향 이동 ${dy}$",
+        "squares": "… $h_y = {h}$, $y$ 방향 갱신량 ${dy}$",
+        "adam": "… $m_y = {m}$, $v_y = {v}$, $y$ 방향 갱신량 ${dy}$",
+        "other": "… $y$ 방향 갱신량 ${dy}$",
+    },
     title="매개변수 갱신: 최적화 기법",
     subtitle="밑바닥부터 시작하는 딥러닝 6.1",
     surface_heading="손실 함수",
     surface_why=(
-        "비등방성 함수: y축 방향은 가파르고 x축 방향은 완만하다. 기울기가 최솟값을 가리키지 "
+        "비등방성 함수: $y$축 방향은 가파르고 $x$축 방향은 완만하다. 기울기가 최솟값을 가리키지 "
         "않아 SGD는 지그재그로 이동한다."
     ),
     closing="한눈에 비교",
     long_names={"sgd": "확률적 경사 하강법 (SGD)", "momentum": "모멘텀", "nesterov": "네스테로프"},
     blurbs={
-        "sgd": "기울어진 방향으로 일정 거리만 이동한다. 모든 축에 같은 학습률을 쓴다.",
+        "sgd": "기울어진 방향으로 일정 거리만 이동한다. 모든 축에 같은 학습률 $η$를 쓴다.",
         "momentum": (
-            "x축의 힘은 아주 작지만 방향이 변하지 않아 한 방향으로 일정하게 가속하고, "
-            "y축의 힘은 위아래로 번갈아 받아 상충한다."
+            "속도 $v$가 기울기를 모은다. $x$축의 힘은 아주 작지만 방향이 변하지 않아 한 방향으로 "
+            "일정하게 가속하고, $y$축의 힘은 위아래로 번갈아 받아 상충한다."
         ),
         "nesterov": "속도가 공을 데려갈 곳의 기울기를 미리 반영하는 모멘텀이다.",
         "adagrad": (
-            "학습률 감소가 매개변수의 원소마다 다르게 적용된다: 많이 움직인 원소(y)는 "
+            "학습률 감소가 매개변수의 원소마다 다르게 적용된다: 많이 움직인 원소($y$)는 "
             "학습률이 낮아진다."
         ),
-        "rmsprop": "먼 과거의 기울기는 서서히 잊고 새로운 기울기 정보를 크게 반영한다 (지수이동평균).",
-        "adam": "모멘텀과 AdaGrad를 융합한 기법으로, 편향 보정이 진행된다.",
+        "rmsprop": (
+            "먼 과거의 기울기는 서서히 잊고 새로운 기울기 정보를 크게 반영한다 "
+            "(지수이동평균 $h$)."
+        ),
+        "adam": "모멘텀과 AdaGrad를 융합한 기법으로, $m$과 $v$의 편향 보정이 진행된다.",
     },
 )
 

@@ -2,7 +2,8 @@
 
 They draw only numbers they are given (computed in `optim/`). The arrow and the bars keep their
 submobjects and change shapes in place, so they may move within a play (Manim lists a play's
-moving mobjects once); a TextSwitch changes only between plays.
+moving mobjects once); a TextSwitch changes only between plays. An arrow is outlined in the
+page's colour, so where two arrows cross or lie side by side each keeps its edge.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import numpy as np
 from manim import LEFT, WHITE, Mobject, Rectangle, VGroup, VMobject
 
 from ..plan.layout import Box
-from .mobjects import label
+from .math_text import TextBlock
 from .style import DEFAULT_STYLE, Style
 
 HIDDEN = 1e-9  # below this length (scene units) an arrow or a bar is not drawn
+OUTLINE = 1.2  # an arrow's outline each side of its shaft and head, in strokes
 
 
 class ArrowAtBall(VGroup):
@@ -30,12 +32,15 @@ class ArrowAtBall(VGroup):
         style: Style = DEFAULT_STYLE,
         **kwargs,
     ):
-        """A `color` arrow with the style's arrow stroke."""
+        """A `color` arrow with the style's arrow stroke, outlined in the page's colour."""
         super().__init__(**kwargs)
         self.head_length = head_length
-        self.shaft = VMobject(stroke_color=color, stroke_width=style.arrow_stroke)
+        page, width = style.scheme.background, style.arrow_stroke
+        self.outline = VMobject(stroke_color=page, stroke_width=width + 2 * OUTLINE * style.stroke)
+        self.shaft = VMobject(stroke_color=color, stroke_width=width)
         self.head = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
-        self.add(self.shaft, self.head)
+        self.head.set_stroke(page, width=2 * OUTLINE * style.stroke, background=True)
+        self.add(self.outline, self.shaft, self.head)
         self.point_from(np.zeros(3), np.zeros(3))
 
     def point_from(self, start: np.ndarray, end: np.ndarray) -> None:
@@ -44,19 +49,29 @@ class ArrowAtBall(VGroup):
         delta = end - start
         length = float(np.linalg.norm(delta))
         if length < HIDDEN:
+            self.outline.set_stroke(opacity=0)
             self.shaft.set_stroke(opacity=0)
-            self.head.set_fill(opacity=0)
+            self.head.set_stroke(opacity=0, background=True).set_fill(opacity=0)
             return
         unit = delta / length
         normal = np.array([-unit[1], unit[0], 0.0])
         head = min(self.head_length, length * 0.5)
         base = end - unit * head
         self.shaft.set_points_as_corners([start, base])
+        self.outline.set_points_as_corners([start, base])
         self.head.set_points_as_corners(
             [end, base + normal * head * 0.45, base - normal * head * 0.45, end]
         )
+        self.outline.set_stroke(opacity=1)
         self.shaft.set_stroke(opacity=1)
-        self.head.set_fill(opacity=1)
+        self.head.set_stroke(opacity=1, background=True).set_fill(opacity=1)
+
+    @property
+    def length(self) -> float:
+        """The drawn length, from the shaft's start to the head's tip (0 when hidden)."""
+        if self.head.get_fill_opacity() == 0:
+            return 0.0
+        return float(np.linalg.norm(self.head.points[0] - self.shaft.points[0]))
 
 
 class AxisBars(VGroup):
@@ -73,7 +88,7 @@ class AxisBars(VGroup):
         scale: float,
         colors: tuple[str, str],
         style: Style = DEFAULT_STYLE,
-        names: tuple[str, str] = ("x", "y"),  # one character each
+        names: tuple[str, str] = ("x", "y"),
         **kwargs,
     ):
         """Bars in `colors` up to `scale`; names and tracks in the scheme's text and frame colours."""
@@ -87,12 +102,11 @@ class AxisBars(VGroup):
         self.rows_y = (box.top - row_height / 2, box.bottom + row_height / 2)
         self.frame = VGroup()
         self.bars = []
-        # Both names from one text, so they share a scale: alone, "x" would be drawn taller than "y".
-        glyphs = label(
-            "".join(names), height=self.thickness * 1.1, max_width=name_width * 2, style=style
-        )
-        for text, color, y in zip(glyphs, colors, self.rows_y, strict=True):
-            text.move_to([box.left + name_width / 2, y, 0])
+        for name, color, y in zip(names, colors, self.rows_y, strict=True):
+            # The axes as mathematics, on one em: x and y keep their size and baseline.
+            em = self.thickness * 1.6
+            text = TextBlock([f"${name}$"], em=em, style=style)
+            text.place(box.left + name_width / 2 - text.width / 2, y - 0.22 * em)
             track = Rectangle(
                 width=self.full,
                 height=self.thickness,

@@ -1,35 +1,32 @@
-"""Update rules on screen: LaTeX (`MathTex`) when a TeX is installed, plain Unicode text otherwise.
+"""Update rules on screen: LaTeX (`MathTex`) when a TeX is installed, else set by Pango in a math
+font; each symbol in the colour of what draws it, the statement being applied on a band of "now".
 
 The template needs only `texlive-latex-base` and `dvisvgm` (Debian): Manim's default uses the
 `standalone` class, which that package does not have. Without TeX, or when it fails, the same rule
-is drawn with `Text` in Unicode math and one notice says so: a render never fails for want of TeX.
+is set from its Unicode in the math font (see `math_text.py`) and one notice says so: a render
+never fails for want of TeX, and never sets mathematics in the Hangul font.
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 
-from manim import (
-    DOWN,
-    LEFT,
-    WHITE,
-    YELLOW,
-    MathTex,
-    Mobject,
-    SurroundingRectangle,
-    TexTemplate,
-    VGroup,
-)
+from manim import DOWN, LEFT, WHITE, MathTex, Mobject, RoundedRectangle, TexTemplate, VGroup
 
 from ..optim.base import Optimizer
 from ..plan.narration import statements
+from ..plan.notation import from_unicode, tex_pieces
+from .fonts import pick_math_font
+from .math_text import TextBlock
 from .mobject_cache import cached
-from .mobject_cache import text as cached_text
+from .style import DEFAULT_STYLE, Style
 
 NOTICE = (
-    "optiroll: note: LaTeX or dvisvgm not found or failing; equations are drawn as plain text "
+    "optiroll: note: LaTeX or dvisvgm not found or failing; equations are set in a math font "
     "(on Debian/Ubuntu: sudo apt-get install texlive-latex-base dvisvgm)"
 )
 
@@ -52,33 +49,67 @@ _noticed: list[bool] = []
 
 
 def notice_plain_text() -> None:
-    """Say once per process that equations fall back to plain text."""
+    """Say once per process that equations are not typeset by LaTeX."""
     if not _noticed:
         _noticed.append(True)
         print(NOTICE, file=sys.stderr)
 
 
-def math_line(latex: str, plain: str, color: str, font: str = "") -> Mobject:
-    """One formula: MathTex if TeX works here, else `plain` as Text (after a one-line notice)."""
+def colored_parts(latex: str, colors: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """`latex` cut where a symbol named in `colors` starts and ends, each part with its colour."""
+    parts: list[tuple[str, str | None]] = []
+    for piece, name in tex_pieces(latex):
+        color = colors.get(name) if name is not None else None
+        if parts and color is None and parts[-1][1] is None:
+            parts[-1] = (parts[-1][0] + piece, None)
+        else:
+            parts.append((piece, color))
+    # Manim reads "{{" at the start of a part as its own grouping: keep braces apart.
+    return [(text.replace("{{", "{ {"), color) for text, color in parts]
+
+
+def math_line(
+    latex: str,
+    plain: str,
+    color: str,
+    font: str = "",
+    *,
+    style: Style | None = None,
+    colors: Mapping[str, str] | None = None,
+) -> Mobject:
+    """One formula: MathTex if TeX works here, else `plain` (Unicode) set in the math font, after
+    a one-line notice. Each symbol named in `colors` ('h', '∂L/∂W', ...) takes its colour. `style`
+    (or, without one, `font`) gives the fonts for the fallback."""
+    colors = colors or {}
     if tex_available():
         template = minimal_template()
-        key = [latex, color, template.documentclass, template.preamble]
+        parts = colored_parts(latex, colors)
+        key = [parts, color, template.documentclass, template.preamble]
+
+        def build() -> MathTex:
+            tex = MathTex(*(p for p, _ in parts), tex_template=template, color=color)
+            for part, (_, part_color) in zip(tex, parts, strict=True):
+                if part_color is not None:
+                    part.set_color(part_color)
+            return tex
+
         try:
             # Kept on disk: LaTeX and dvisvgm take a second or more per formula.
-            return cached(
-                "mathtex", key, lambda: MathTex(latex, tex_template=template, color=color)
-            )
+            return cached("mathtex", key, build)
         except (OSError, RuntimeError, ValueError):
             pass  # a broken TeX install: fall back like a missing one
     notice_plain_text()
-    return cached_text(plain, font, color)
+    if style is None:
+        style = replace(DEFAULT_STYLE, font=font, math_font=pick_math_font())
+    return TextBlock([from_unicode(plain)], em=1.0, style=style, color=color, colors=colors)
 
 
-FRAME_BUFF = 0.08  # between a lit statement and its frame
+BAND_BUFF = 0.08  # between a lit statement and the edge of its band
 
 
 class EquationPanel(VGroup):
-    """An optimizer's rule, one statement per row; `light(i)` highlights the statement applied."""
+    """An optimizer's rule, one statement per row; `light(i)` puts the band of "now" behind the
+    statement applied. The rows keep their colours: each symbol the colour of what draws it."""
 
     def __init__(
         self,
@@ -88,39 +119,50 @@ class EquationPanel(VGroup):
         max_width: float = float("inf"),
         max_height: float = float("inf"),
         color: str = WHITE,
-        accent: str = YELLOW,
-        font: str = "",
+        colors: Mapping[str, str] | None = None,
+        now: str = "#9C920C",
+        now_fill: str = "#FAF7C6",
+        style: Style = DEFAULT_STYLE,
         **kwargs,
     ):
-        """Rows `row_height` tall (shrunk to fit `max_width` and `max_height`), in `color`; the lit
-        one in `accent`. `font` draws them when there is no TeX."""
+        """Rows `row_height` tall (shrunk to fit `max_width` and `max_height`), in `color`, the
+        symbols named in `colors` in theirs; the band in `now_fill` edged with `now`. `style`
+        sets the rule when there is no TeX."""
         super().__init__(**kwargs)
-        self.color, self.accent = color, accent
         latex, plain = statements(optimizer)
         self.rows = VGroup(
-            *(math_line(t, p, color, font) for t, p in zip(latex, plain, strict=True))
+            *(
+                math_line(t, p, color, style=style, colors=colors)
+                for t, p in zip(latex, plain, strict=True)
+            )
         )
         # One scale for every row, set by the tallest (a fraction), so the symbols match in size.
         self.rows.scale(row_height / max(max(row.height for row in self.rows), 1e-6))
         self.rows.arrange(DOWN, aligned_edge=LEFT, buff=row_height * 0.45)
-        if self.rows.width > max_width:
-            self.rows.scale_to_fit_width(max_width)
-        if self.rows.height > max_height - 2 * FRAME_BUFF:  # four statements (AMSGrad, Adadelta)
-            self.rows.scale_to_fit_height(max_height - 2 * FRAME_BUFF)
-        # One frame, moved onto the lit row: its stroke is the only thing that changes colour.
-        self.frame = SurroundingRectangle(
-            self.rows[0], color=accent, buff=FRAME_BUFF, corner_radius=0.06, stroke_width=2.5
-        )
-        self.add(self.frame, self.rows)
+        if self.rows.width > max_width - 2 * BAND_BUFF:
+            self.rows.scale_to_fit_width(max_width - 2 * BAND_BUFF)
+        if self.rows.height > max_height - 2 * BAND_BUFF:  # four statements (AMSGrad, Adadelta)
+            self.rows.scale_to_fit_height(max_height - 2 * BAND_BUFF)
+        self.now, self.now_fill = now, now_fill
+        self.band = RoundedRectangle(corner_radius=0.06)
+        self.add(self.band, self.rows)
         self.lit = -1
         self.light(0)
 
     def light(self, index: int) -> None:
-        """Colour statement `index` with the accent and frame it; the others in the text colour."""
+        """Put the band behind statement `index`, as wide as the widest statement."""
         if index == self.lit:
             return
         self.lit = index
-        for i, row in enumerate(self.rows):
-            row.set_color(self.accent if i == index else self.color)
-        target = SurroundingRectangle(self.rows[index], buff=FRAME_BUFF, corner_radius=0.06)
-        self.frame.become(target).set_stroke(self.accent, width=2.5).set_fill(opacity=0)
+        row = self.rows[index]
+        width = self.rows.width + 2 * BAND_BUFF
+        height = row.height + 2 * BAND_BUFF
+        target = RoundedRectangle(corner_radius=0.06, width=width, height=height)
+        target.move_to([self.rows.get_left()[0] - BAND_BUFF, row.get_center()[1], 0], LEFT)
+        self.band.become(target)
+        self.band.set_fill(self.now_fill, opacity=1).set_stroke(self.now, width=2.0)
+
+    def unlit(self) -> None:
+        """No statement applied yet (a card introducing the rule): no band."""
+        self.band.set_fill(opacity=0).set_stroke(opacity=0)
+        self.lit = -1

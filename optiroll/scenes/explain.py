@@ -3,35 +3,56 @@
 Each step has two beats on one tracker: first the ball waits while the rule's state statements
 light up (the bars and readout already show the state after the update), then the update of W
 lights up and the ball rolls to the next point. Everything shown is read from the trajectory.
+
+Colour says what a thing is: the ball and its trail are the optimizer's own colour; the gradient,
+the velocity and the step size each have a colour of their own (see `plan/aid_colors.py`) that
+their arrow or bars and their symbols in the rule, the readout and the caption share; the band of
+"now" marks the statement being applied and nothing else.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
-from manim import LEFT, RIGHT, Scene, ValueTracker, VGroup, smooth
+from manim import RIGHT, Scene, ValueTracker, VGroup, smooth
 
 from ..optim.experiment import Experiment
 from ..optim.quantities import STEP_SIZE, VELOCITY
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
-from ..plan.beats import explain_beats, play_seconds, step_beats, wait_seconds
+from ..plan.aid_colors import AidColors, aid_colors
+from ..plan.beats import explain_beats, narrated, path_beats, play_seconds, wait_seconds
 from ..plan.layout import Box, Panel
-from ..plan.lesson_layout import ExplainLayout, layout_explain
-from ..plan.narration import kind, readout_lines, step_caption, updates
+from ..plan.lesson_layout import TEXT_EM, ExplainLayout, layout_explain
+from ..plan.narration import (
+    captions,
+    gradient_symbol,
+    kind,
+    readout_labels,
+    readout_values,
+    scaled_symbol,
+    updates,
+)
+from ..plan.notation import label_notation
+from ..plan.palette import hue_names
 from ..plan.settings import RenderSettings
 from .aids import ArrowAtBall, AxisBars, TextSwitch
 from .base import OptirollScene
 from .equations import EquationPanel
-from .mobject_cache import text as cached_text
-from .mobjects import ContourMap, StepCounter, TrailedBall, label
+from .math_text import TextBlock, top_left, wrap
+from .mobjects import ContourMap, StepCounter, TrailedBall
 from .style import Style
 
 GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
-TEXT_LINE = 0.34  # the readout's and the caption's line height, scene units
-# A board draws the scheme's ball colours 0-4: the ball (0), the arrows (1, 2), the bars (3, 4).
+READOUT_LINE_HEIGHT = 1.45  # ems between the readout's rows: a table, tighter than prose
+COLUMN_GAP = 0.8  # ems between the readout's symbols and their values
+# Two arrows closer in direction than PARALLEL are drawn side by side, ARROW_GAP strokes apart
+# when they point the same way (less as they part), so neither hides the other.
+PARALLEL = math.radians(25)
+ARROW_GAP = 2.2
 
 
 def nice_below(x: float) -> float:
@@ -50,38 +71,54 @@ def gradient_scale(trajectory: Trajectory, layout: ExplainLayout) -> float:
     return nice_below(GRADIENT_ARROW_SHARE * min(box.width, box.height) / longest)
 
 
-def switch(
-    texts: list[str], *, box: Box, style: Style, line_height: float = TEXT_LINE, top_left: bool
-) -> TextSwitch:
-    """A TextSwitch over `texts` all drawn at one scale, fitted into `box`."""
-    mobs = [cached_text(t, style.font, style.scheme.text, style.math_font) for t in texts]
-    lines = texts[0].count("\n") + 1
-    scale = min(line_height * lines / mobs[0].height, box.width / max(m.width for m in mobs))
-    scale = min(scale, box.height / max(m.height for m in mobs))
-    for mob in mobs:
-        mob.scale(scale)
-        if top_left:
-            mob.move_to([box.left, box.top, 0], aligned_edge=LEFT + np.array([0, 1, 0]))
-        else:
-            mob.move_to([box.center[0], box.center[1], 0])
-    return TextSwitch(mobs)
+def symbol_colors(trajectory: Trajectory, aids: AidColors) -> dict[str, str]:
+    """Each coloured symbol of the rule and its colour: the gradient, the velocity (Momentum's
+    v), and what sizes the step per axis (h, or Adam's v)."""
+    opt = trajectory.optimizer
+    colors = {gradient_symbol(opt): aids.gradient}
+    if kind(trajectory) == "velocity":
+        colors["v"] = aids.velocity
+    scaled = scaled_symbol(opt)
+    if STEP_SIZE in trajectory.quantities and scaled is not None:
+        colors[scaled] = aids.step_size
+    return colors
+
+
+def side_by_side(
+    start: np.ndarray, ends: Sequence[np.ndarray], gap: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Two arrows from `start`: moved apart across their common direction when they point alike
+    (`gap` apart when aligned, nothing from PARALLEL on), so both stay visible."""
+    a, b = (np.asarray(e, dtype=float) - start for e in ends)
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na < 1e-9 or nb < 1e-9:
+        return [(start, start + a), (start, start + b)]
+    angle = math.acos(float(np.clip(np.dot(a, b) / (na * nb), -1.0, 1.0)))
+    if angle >= PARALLEL:
+        return [(start, start + a), (start, start + b)]
+    mean = a / na + b / nb
+    normal = np.array([-mean[1], mean[0], 0.0]) / np.linalg.norm(mean)
+    offset = normal * gap / 2 * (1 - angle / PARALLEL)
+    return [(start + offset, start + offset + a), (start - offset, start - offset + b)]
 
 
 # The board's parts, one function each.
-def board_title(trajectory: Trajectory, layout: ExplainLayout, style: Style) -> VGroup:
-    """The optimizer and its values, left in the header."""
+def board_title(trajectory: Trajectory, layout: ExplainLayout, style: Style) -> TextBlock:
+    """The optimizer and its values, left in the header, the values as mathematics."""
     header = layout.header
-    title = label(
-        style.words.label(trajectory.optimizer),
-        height=header.height * 0.6,
-        max_width=header.width * 0.7,
+    title = TextBlock(
+        [label_notation(style.words.label(trajectory.optimizer))],
+        em=header.height * 0.62,
         style=style,
     )
-    return title.move_to([header.left, header.center[1], 0], aligned_edge=LEFT)
+    title.fit_width(header.width * 0.7)
+    return title.place(header.left, header.center[1] - 0.3 * title.em)
 
 
-def board_equation(trajectory: Trajectory, layout: ExplainLayout, style: Style) -> EquationPanel:
-    """The rule, its statements lit in the gradient arrow's colour."""
+def board_equation(
+    trajectory: Trajectory, layout: ExplainLayout, style: Style, aids: AidColors
+) -> EquationPanel:
+    """The rule, its symbols in their aids' colours, the applied statement on the band of now."""
     box = layout.equation
     panel = EquationPanel(
         trajectory.optimizer,
@@ -89,20 +126,23 @@ def board_equation(trajectory: Trajectory, layout: ExplainLayout, style: Style) 
         max_width=box.width,
         max_height=box.height,
         color=style.scheme.text,
-        accent=style.scheme.accent,
-        font=style.font,
+        colors=symbol_colors(trajectory, aids),
+        now=aids.now,
+        now_fill=aids.now_fill,
+        style=style,
     )
     return panel.move_to([*box.center, 0])
 
 
 def arrow_legend(entries: list[tuple[str, str]], box: Box, style: Style, head: float) -> VGroup:
-    """A sample arrow and its meaning per (colour, text) entry, in one row centred in `box`."""
+    """A sample arrow and its meaning per (colour, lesson string), in one row centred in `box`."""
     rows = VGroup()
     for color, text in entries:
         sample = ArrowAtBall(color=color, head_length=head, style=style)
         sample.point_from(np.zeros(3), np.array([0.6, 0.0, 0.0]))
-        words = label(text, height=box.height * 0.5, max_width=box.width * 0.45, style=style)
-        rows.add(VGroup(sample, words).arrange(RIGHT, buff=0.15))
+        words = TextBlock([text], em=min(TEXT_EM, box.height * 0.6), style=style)
+        words.place(0.75, -0.3 * words.em)
+        rows.add(VGroup(sample, words))
     rows.arrange(RIGHT, buff=0.6)
     if rows.width > box.width:
         rows.scale_to_fit_width(box.width)
@@ -110,25 +150,68 @@ def arrow_legend(entries: list[tuple[str, str]], box: Box, style: Style, head: f
 
 
 def step_size_bars(
-    trajectory: Trajectory, layout: ExplainLayout, style: Style
-) -> tuple[AxisBars, VGroup]:
-    """The per-axis step sizes as bars on one scale (the largest the run reaches), and their
-    title."""
+    trajectory: Trajectory, layout: ExplainLayout, style: Style, color: str
+) -> tuple[AxisBars, TextBlock]:
+    """The per-axis step sizes as bars in the step size's colour, on one scale (the largest the
+    run reaches), and their title."""
     bars = AxisBars(
         layout.bars,
         scale=float(np.max(trajectory.quantities[STEP_SIZE][1:])),
-        colors=(style.scheme.bar_x, style.scheme.bar_y),
+        colors=(color, color),
         style=style,
     )
     box = layout.bars_title
-    title = label(
-        style.words.lesson.step_sizes,
-        height=box.height * 0.55,
-        max_width=box.width,
+    title = TextBlock(
+        [style.words.lesson.step_sizes],
+        em=min(TEXT_EM, box.height * 0.6),
         style=style,
         color=style.scheme.muted_text,
     )
-    return bars, title.move_to([box.left, box.center[1], 0], aligned_edge=LEFT)
+    return bars, title.place(box.left, box.bottom + 0.3 * title.em)
+
+
+def readout(
+    labels: list[str], values: list[list[str]], box: Box, style: Style, colors: dict[str, str]
+) -> tuple[TextBlock, TextSwitch]:
+    """The readout as two columns at the top left of `box`: the symbols (static), and a switch
+    over each step's values, at the largest em up to TEXT_EM at which both fit."""
+    symbols = TextBlock(labels, em=1.0, style=style, colors=colors, line_height=READOUT_LINE_HEIGHT)
+    steps = [TextBlock(v, em=1.0, style=style, line_height=READOUT_LINE_HEIGHT) for v in values]
+    width = symbols.ink_width + COLUMN_GAP + max(s.ink_width for s in steps)
+    height = 0.8 + READOUT_LINE_HEIGHT * (len(labels) - 1) + 0.3
+    em = min(TEXT_EM, box.width / width, box.height / height)
+    for block in (symbols, *steps):
+        block.scale(em, about_point=block.origin)
+        block.em = em
+    top_left(symbols, box.left, box.top)
+    column = box.left + (symbols.ink_width + COLUMN_GAP * em)
+    for block in steps:
+        top_left(block, column, box.top)
+    return symbols, TextSwitch(steps)
+
+
+def caption_switch(texts: list[str], box: Box, style: Style, colors: dict[str, str]) -> TextSwitch:
+    """Every step's caption, flush left in one column at the top of `box`: a caption wider than
+    the box wraps at its spaces; all share the em at which the longest fits its height."""
+    blocks = []
+    for text in texts:
+        block = TextBlock([text], em=TEXT_EM, style=style, colors=colors)
+        if block.ink_width > box.width:
+            block = TextBlock(
+                wrap(text, box.width, em=TEXT_EM, style=style),
+                em=TEXT_EM,
+                style=style,
+                colors=colors,
+            )
+        blocks.append(block)
+    tallest = max(len(b.lines) for b in blocks)
+    needed = TEXT_EM * (0.8 + blocks[0].line_height * (tallest - 1) + 0.35)
+    shrink = min(1.0, box.height / needed, *(box.width / max(b.ink_width, 1e-9) for b in blocks))
+    for block in blocks:
+        block.scale(shrink, about_point=block.origin)
+        block.em *= shrink
+        top_left(block, box.left, box.top)
+    return TextSwitch(blocks)
 
 
 class ExplainBoard:
@@ -146,26 +229,30 @@ class ExplainBoard:
         steps: int,
         style: Style,
         color: str,
+        aids: AidColors,
     ):
         """`steps`: the experiment's step count, which the counter shows as its total; `color`:
-        the run's own."""
+        the run's own; `aids`: the colours of this board's aids."""
         self.trajectory, self.layout = trajectory, layout
         self.n = updates(trajectory)
-        scheme, lesson = style.scheme, style.words.lesson
-        self.equation = board_equation(trajectory, layout, style)
+        lesson = style.words.lesson
+        colors = symbol_colors(trajectory, aids)
+        self.equation = board_equation(trajectory, layout, style, aids)
         self.ball_clock = ValueTracker(0.0)
         self.counter_clock = ValueTracker(1.0)
         self.ball = TrailedBall(
             trajectory, layout.plot, tracker=self.ball_clock, style=style, color=color
         )
         self.scale = gradient_scale(trajectory, layout)
+        self.gap = ARROW_GAP * style.arrow_stroke / 100  # stroke widths are hundredths of a unit
         head = style.ball_radius(layout.plot.box) * 1.6
-        self.gradient_arrow = ArrowAtBall(color=scheme.gradient, head_length=head, style=style)
-        legend = [(scheme.gradient, lesson.gradient_arrow.format(scale=f"{self.scale:g}"))]
+        self.gradient_arrow = ArrowAtBall(color=aids.gradient, head_length=head, style=style)
+        grad = "−" + gradient_symbol(trajectory.optimizer)
+        legend = [(aids.gradient, lesson.gradient_arrow.format(grad=grad, scale=f"{self.scale:g}"))]
         self.velocity_arrow = None
         if kind(trajectory) == "velocity":
-            self.velocity_arrow = ArrowAtBall(color=scheme.velocity, head_length=head, style=style)
-            legend.append((scheme.velocity, lesson.velocity_arrow))
+            self.velocity_arrow = ArrowAtBall(color=aids.velocity, head_length=head, style=style)
+            legend.append((aids.velocity, lesson.velocity_arrow))
         self.static = [
             ContourMap(surface, layout.plot, style=style),
             board_title(trajectory, layout, style),
@@ -174,20 +261,18 @@ class ExplainBoard:
         self.bars = None
         readout_box = layout.readout_alone
         if STEP_SIZE in trajectory.quantities:
-            self.bars, bars_title = step_size_bars(trajectory, layout, style)
+            self.bars, bars_title = step_size_bars(trajectory, layout, style, aids.step_size)
             self.static += [bars_title, self.bars.frame]
             readout_box = layout.readout
-        self.readout = switch(
-            ["\n".join(readout_lines(style.words, trajectory, k)) for k in range(self.n)],
-            box=readout_box,
-            style=style,
-            top_left=True,
+        symbols, self.readout = readout(
+            readout_labels(style.words, trajectory),
+            [readout_values(trajectory, k) for k in range(self.n)],
+            readout_box,
+            style,
+            colors,
         )
-        self.caption = switch(
-            [step_caption(style.words, trajectory, k) for k in range(self.n)],
-            box=layout.caption,
-            style=style,
-            top_left=False,
+        self.caption = caption_switch(
+            captions(style.words, trajectory, narrated(self.n)), layout.caption, style, colors
         )
         self.counter = StepCounter(
             steps, tracker=self.counter_clock, header=layout.header, style=style
@@ -197,15 +282,16 @@ class ExplainBoard:
         self.static += [
             *([self.bars] if self.bars else []),
             self.equation,
+            symbols,
             self.readout,
             self.caption,
             self.counter.fixed,  # "step" and "/ N"; the counter itself holds only the digits
         ]
-        arrows = VGroup(
+        self.arrows = VGroup(
             self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])
         )
-        arrows.add_updater(lambda _: self.aim_arrows(self.ball_clock.get_value()))
-        self.moving = [self.ball, arrows, self.counter]
+        self.arrows.add_updater(lambda _: self.aim_arrows(self.ball_clock.get_value()))
+        self.moving = [self.ball, self.arrows, self.counter]
         self.k = 0
         self.show_step(0)
 
@@ -224,26 +310,31 @@ class ExplainBoard:
         self.caption.show(k)
 
     def aim_arrows(self, t: float) -> None:
-        """The arrows at the ball's position t: -grad of step k, and the velocity it moves with."""
+        """The arrows at the ball's position t: -grad of step k, and the velocity it moves with;
+        side by side where they point alike, the shorter drawn over the longer."""
         traj, area, k = self.trajectory, self.layout.plot, self.k
         here = self.ball.position(t)
         start = area.to_scene(here)
         if not area.window.contains(here):  # the ball left the plot: so do its arrows
-            for arrow in (self.gradient_arrow, self.velocity_arrow):
-                if arrow is not None:
-                    arrow.point_from(start, start)
+            for arrow in self.arrows:
+                arrow.point_from(start, start)
             return
-        self.gradient_arrow.point_from(start, area.to_scene(here - self.scale * traj.gradients[k]))
-        if self.velocity_arrow is not None:
-            aim = traj.points[k] + traj.quantities[VELOCITY][k + 1]
-            self.velocity_arrow.point_from(start, area.to_scene(aim))
+        gradient_end = area.to_scene(here - self.scale * traj.gradients[k])
+        if self.velocity_arrow is None:
+            self.gradient_arrow.point_from(start, gradient_end)
+            return
+        velocity_end = area.to_scene(traj.points[k] + traj.quantities[VELOCITY][k + 1])
+        ends = side_by_side(start, [gradient_end, velocity_end], self.gap)
+        for arrow, (begin, end) in zip(self.arrows, ends, strict=True):
+            arrow.point_from(begin, end)
+        longest_first = sorted(self.arrows.submobjects, key=lambda a: -a.length)
+        self.arrows.submobjects = longest_first
 
     def play(self, scene: Scene, settings: RenderSettings) -> None:
         """Every step: the state statements lit in turn with the ball still, then it rolls."""
         fps = settings.fps
-        state, move = step_beats(settings, self.trajectory.optimizer)
         last = len(self.equation.rows) - 1
-        for k in range(self.n):
+        for k, (state, move) in enumerate(path_beats(settings, self.trajectory)):
             self.show_step(k)
             for i, count in enumerate(state):
                 self.equation.light(min(i, last))
@@ -261,20 +352,44 @@ def lesson_panels(layout: ExplainLayout, runs: tuple[int, ...]) -> tuple[Panel, 
     return (Panel(layout.plot, runs, layout.header),)
 
 
+def board_aids(settings: RenderSettings, experiment: Experiment, style: Style) -> list[AidColors]:
+    """The aids' colours of each run's board, on the style's page."""
+    hues = hue_names([o.name for o in experiment.optimizers])
+    scheme = style.scheme
+    return [aid_colors(hue, scheme.background, scheme.name) for hue in hues]
+
+
 class LessonScene(OptirollScene):
     """A scene of explain boards: laid out by `layout_explain`, drawing a board's colours."""
 
     @classmethod
     def exact_colors(cls, settings: RenderSettings, experiment: Experiment) -> list[str]:
-        """The figure's, and the aids' colours: the arrows, the bars and the highlight."""
-        aids = cls.style_for(settings, experiment).scheme.aids
-        return list(dict.fromkeys(super().exact_colors(settings, experiment) + list(aids)))
+        """The figure's, and each board's aids: the arrows, the bars and the band of now."""
+        style = cls.style_for(settings, experiment)
+        aids = [c for board in board_aids(settings, experiment, style) for c in board.all]
+        return list(dict.fromkeys(super().exact_colors(settings, experiment) + aids))
 
     @cached_property
     def layout(self) -> ExplainLayout:
         s = self.settings
         return layout_explain(
             s.frame_width, s.frame_height, self.experiment.surface.window, s.equal_scale
+        )
+
+    @cached_property
+    def aids(self) -> list[AidColors]:
+        return board_aids(self.settings, self.experiment, self.style)
+
+    def board(self, index: int) -> ExplainBoard:
+        """The board of run `index`."""
+        return ExplainBoard(
+            self.trajectories[index],
+            self.experiment.surface,
+            self.layout,
+            steps=self.experiment.steps,
+            style=self.style,
+            color=self.style.run_color(index),
+            aids=self.aids[index],
         )
 
 
@@ -290,16 +405,8 @@ class ExplainScene(LessonScene, Scene):
 
     def construct(self) -> None:
         s = self.settings
-        trajectory = self.trajectories[0]
-        board = ExplainBoard(
-            trajectory,
-            self.experiment.surface,
-            self.layout,
-            steps=self.experiment.steps,
-            style=self.style,
-            color=self.style.run_color(0),
-        )
+        board = self.board(0)
         self.add(*board.static)
         self.add(*board.moving)
         board.play(self, s)
-        self.wait(wait_seconds(explain_beats(s, trajectory)[1], s.fps), frozen_frame=True)
+        self.wait(wait_seconds(explain_beats(s, self.trajectories[0])[1], s.fps), frozen_frame=True)

@@ -36,3 +36,8 @@ MATH_FONTS = ("DejaVu Sans", "Noto Sans Math", "FreeSans")
 def pick_math_font() -> str:
     """The first installed font of MATH_FONTS; empty (the language's font does all) if none is."""
     return next((font for font in MATH_FONTS if font in _available()), "")
+
+
+def installed(font: str) -> bool:
+    """Whether Pango has `font` here."""
+    return font in _available()

@@ -2,11 +2,13 @@
 (name, rule, path with its aids), and a closing comparison with loss curves. One section each.
 
 Sections are Manim's (`next_section`); our pipeline cuts them into clips (see `sections.py`).
+Nothing cuts to a blank page: each section opens by fading in over the last frame of the one
+before, and an optimizer's card hands its rule to the board, every part of the formula moving to
+its place there.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -17,6 +19,9 @@ from manim import (
     DashedLine,
     Dot,
     FadeIn,
+    FadeOut,
+    Mobject,
+    ReplacementTransform,
     Scene,
     ValueTracker,
     VGroup,
@@ -26,17 +31,20 @@ from manim import (
 from ..optim.trajectory import Trajectory
 from ..plan.beats import lecture_sections, play_seconds, wait_seconds
 from ..plan.layout import Box, Panel
+from ..plan.lesson_layout import SAFE_MARGIN, TEXT_EM
 from ..plan.loss_axes import loss_axes
+from ..plan.notation import label_notation
 from ..plan.settings import RenderSettings
 from .aids import ArrowAtBall
 from .equations import EquationPanel, math_line
-from .explain import ExplainBoard, LessonScene, gradient_scale, lesson_panels
+from .explain import LessonScene, gradient_scale, lesson_panels, symbol_colors
 from .loss_curve import LossCursor, LossCurveFrame
+from .math_text import TextBlock, paragraph, top_left
 from .mobjects import ContourMap, TrailedBall, label
 
-WRAP = {"en": 34, "ko": 20}  # characters per line of prose in the side panel
 # Of the plot's short side: the comparison's balls, smaller than a board's, for several at once.
 COMPARISON_BALL_SHARE = 0.02
+CARD_EM = 0.4  # a card's words, scene units to the em (24 px at 480 px tall)
 
 
 class LectureScene(LessonScene, Scene):
@@ -57,47 +65,63 @@ class LectureScene(LessonScene, Scene):
         shows = [self._title, self._surface]
         shows += [self._optimizer(i) for i in range(len(self.trajectories))]
         shows.append(self._comparison)
+        self.shown: list[Mobject] = []  # on screen at the end of the last beat
         for section, show in zip(sections, shows, strict=True):
-            self.clear()
             self.next_section(section.name)
             show(section.beats)
 
     # Beats: each method plays exactly the frames its section's plan gives it.
-    def _in_and_hold(self, beats: tuple[int, ...], *mobjects) -> None:
-        fps = self.settings.fps
-        self.play(*(FadeIn(m) for m in mobjects), run_time=play_seconds(beats[0], fps))
-        self.wait(wait_seconds(beats[-1], fps), frozen_frame=True)
+    def _seconds(self, frames: int) -> float:
+        return play_seconds(frames, self.settings.fps)
+
+    def _hold(self, frames: int) -> None:
+        self.wait(wait_seconds(frames, self.settings.fps), frozen_frame=True)
+
+    def _cross_fade(self, frames: int, *incoming: Mobject) -> None:
+        """Fade `incoming` in over what is shown, which fades out: never a blank frame. Moving
+        parts keep still while they fade (their updaters would set their own opacity)."""
+        outgoing = [m for m in self.shown if m not in incoming]
+        for mob in [*incoming, *outgoing]:
+            mob.suspend_updating()
+        self.play(
+            *(FadeOut(m) for m in outgoing),
+            *(FadeIn(m) for m in incoming),
+            run_time=self._seconds(frames),
+        )
+        for mob in incoming:
+            mob.resume_updating()
+        self.shown = list(incoming)
 
     def _title(self, beats: tuple[int, ...]) -> None:
         w, fw = self.style.words.lesson, self.settings.frame_width
         title = self._text(w.title, 0.8, fw * 0.85)
         subtitle = self._text(w.subtitle, 0.42, fw * 0.85, muted=True)
         VGroup(title, subtitle).arrange(DOWN, buff=0.5).move_to([0, 0, 0])
-        self._in_and_hold(beats, title, subtitle)
+        self.add(title)  # on screen from the first frame: the video never opens blank
+        self.play(FadeIn(subtitle), run_time=self._seconds(beats[0]))
+        self._hold(beats[1])
+        self.shown = [title, subtitle]
 
     def _surface(self, beats: tuple[int, ...]) -> None:
-        layout, surface, fps = self.layout, self.experiment.surface, self.settings.fps
-        style = self.style
+        layout, surface, style = self.layout, self.experiment.surface, self.style
         w = style.words.lesson
         heading = self._text(w.surface_heading, layout.header.height * 0.6, layout.header.width)
         heading.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
-        formula = math_line(surface.latex, surface.formula, style.scheme.text, style.font)
+        formula = math_line(surface.latex, surface.formula, style.scheme.text, style=style)
         formula.scale_to_fit_width(min(layout.equation.width, formula.width))
         if formula.height > layout.equation.height * 0.5:
             formula.scale_to_fit_height(layout.equation.height * 0.5)
         formula.move_to([*layout.equation.center, 0])
-        why = self._prose(w.surface_why, layout.readout)
-        self.play(
-            FadeIn(ContourMap(surface, layout.plot, style=style)),
-            FadeIn(heading),
-            FadeIn(formula),
-            run_time=play_seconds(beats[0], fps),
-        )
+        box = layout.readout_alone
+        why = paragraph(w.surface_why, width=box.width, em=TEXT_EM, style=style)
+        top_left(why, box.left, box.top)
+        contours = ContourMap(surface, layout.plot, style=style)
+        self._cross_fade(beats[0], contours, heading, formula, why)
         # Why SGD zigzags: at the start, -grad points across the valley, not at the minimum.
         start = np.array(self.experiment.start)
         reference = self.trajectories[0]
         area = layout.plot
-        arrow = ArrowAtBall(color=style.scheme.gradient, head_length=0.2, style=style)
+        arrow = ArrowAtBall(color=self.aids[0].gradient, head_length=0.2, style=style)
         arrow.point_from(
             area.to_scene(start),
             area.to_scene(start - gradient_scale(reference, layout) * reference.gradients[0]),
@@ -109,60 +133,70 @@ class LectureScene(LessonScene, Scene):
             stroke_width=style.stroke,
         )
         ball = Dot(area.to_scene(start), radius=0.1, color=style.run_color(0))
-        self.play(
-            FadeIn(aim),
-            FadeIn(arrow),
-            FadeIn(ball),
-            FadeIn(why),
-            run_time=play_seconds(beats[1], fps),
-        )
-        self.wait(wait_seconds(beats[2], fps), frozen_frame=True)
+        parts = [aim, arrow, ball]
+        self.play(*(FadeIn(m) for m in parts), run_time=self._seconds(beats[1]))
+        self._hold(beats[2])
+        self.shown += parts
 
     def _optimizer(self, index: int) -> Callable[[tuple[int, ...]], None]:
-        trajectory = self.trajectories[index]
-
         def show(beats: tuple[int, ...]) -> None:
-            self._card(trajectory, beats[:2])
-            self.clear()
-            board = ExplainBoard(
-                trajectory,
-                self.experiment.surface,
-                self.layout,
-                steps=self.experiment.steps,
-                style=self.style,
-                color=self.style.run_color(index),
+            board = self.board(index)
+            card, rule = self._card(index)
+            self._cross_fade(beats[0], *card, rule)
+            self._hold(beats[1])
+            # The card's rule becomes the board's: each part of the formula moves to its place.
+            others = [m for m in board.static if m is not board.equation]
+            for mob in board.moving:
+                mob.suspend_updating()
+            self.play(
+                *(FadeOut(m) for m in card),
+                ReplacementTransform(rule, board.equation),
+                *(FadeIn(m) for m in [*others, *board.moving]),
+                run_time=self._seconds(beats[2]),
             )
+            for mob in board.moving:
+                mob.resume_updating()
+            self.remove(board.equation)  # drawn with the static parts, below the moving ones
             self.add(*board.static)
             self.add(*board.moving)
-            board.play(self, self.settings)  # its steps: exactly beats[2] frames
-            self.wait(wait_seconds(beats[3], self.settings.fps), frozen_frame=True)
+            board.play(self, self.settings)  # its steps: exactly beats[3] frames
+            self._hold(beats[4])
+            self.shown = [*board.static, *board.moving]
 
         return show
 
-    def _card(self, trajectory: Trajectory, beats: tuple[int, ...]) -> None:
-        style, fw = self.style, self.settings.frame_width
+    def _card(self, index: int) -> tuple[list[Mobject], EquationPanel]:
+        """The optimizer's card: its name, values and a line from the chapter, and its rule."""
+        trajectory = self.trajectories[index]
+        style, fw, fh = self.style, self.settings.frame_width, self.settings.frame_height
         w = style.words
         opt = trajectory.optimizer
         name = w.lesson.long_names.get(opt.name, w.optimizer_names.get(opt.name, opt.display_name))
         title = self._text(name, 0.75, fw * 0.85)
-        values = self._text(w.label(opt), 0.4, fw * 0.85, muted=True)
+        values = TextBlock(
+            [label_notation(w.label(opt))], em=CARD_EM, style=style, color=style.scheme.muted_text
+        ).fit_width(fw * 0.85)
+        aids = self.aids[index]
         rule = EquationPanel(
             opt,
             row_height=0.9,
             max_width=fw * 0.8,
             color=style.scheme.text,
-            accent=style.scheme.accent,
-            font=style.font,
+            colors=symbol_colors(trajectory, aids),
+            now=aids.now,
+            now_fill=aids.now_fill,
+            style=style,
         )
-        rule.frame.set_stroke(opacity=0)  # nothing is applied yet: no statement is framed
-        rule.rows.set_color(style.scheme.text)
-        blurb = self._prose(
-            w.lesson.blurbs.get(opt.name, ""), Box(-fw * 0.4, -3.6, fw * 0.4, -1.6), wrap=2
-        )
-        blurb.set_x(0)
+        rule.unlit()  # nothing is applied yet
         VGroup(title, values).arrange(DOWN, buff=0.25).move_to([0, 2.6, 0])
         rule.move_to([0, 0.2, 0])
-        self._in_and_hold(beats, title, values, rule, blurb)
+        width = fw * (1 - 2 * SAFE_MARGIN) * 0.8
+        blurb = paragraph(w.lesson.blurbs.get(opt.name, ""), width=width, em=TEXT_EM, style=style)
+        top = min(rule.get_bottom()[1] - 0.5, -1.4)
+        top_left(blurb, -blurb.ink_width / 2, top)
+        if blurb.get_bottom()[1] < -fh * (0.5 - SAFE_MARGIN):
+            blurb.shift([0, -fh * (0.5 - SAFE_MARGIN) - blurb.get_bottom()[1], 0])
+        return [title, values, blurb], rule
 
     def _comparison(self, beats: tuple[int, ...]) -> None:
         layout, fps, style = self.layout, self.settings.fps, self.style
@@ -191,24 +225,24 @@ class LectureScene(LessonScene, Scene):
             for t, c in zip(self.trajectories, colors, strict=True)
         ]
         moving.append(LossCursor(axes, losses, colors=colors, tracker=tracker, style=style))
+        self._cross_fade(beats[0], *static, *moving)
         self.add(*static)
         self.add(*moving)
         self.play(
             tracker.animate.set_value(float(longest)),
-            run_time=play_seconds(beats[0], fps),
+            run_time=play_seconds(beats[1], fps),
             rate_func=linear,
         )
-        self.wait(wait_seconds(beats[1], fps), frozen_frame=True)
+        self._hold(beats[2])
 
     def _legend(self, box: Box) -> VGroup:
         rows = VGroup()
         for i, trajectory in enumerate(self.trajectories):
-            text = label(
-                self.style.words.label(trajectory.optimizer),
-                height=0.26,
-                max_width=box.width - 0.5,
+            text = TextBlock(
+                [label_notation(self.style.words.label(trajectory.optimizer))],
+                em=TEXT_EM,
                 style=self.style,
-            )
+            ).fit_width(box.width - 0.5)
             color = self.style.run_color(i)
             rows.add(VGroup(Dot(radius=0.08, color=color), text).arrange(buff=0.15))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
@@ -220,19 +254,3 @@ class LectureScene(LessonScene, Scene):
         scheme = self.style.scheme
         color = scheme.muted_text if muted else scheme.text
         return label(text, height=height, max_width=max_width, style=self.style, color=color)
-
-    def _prose(self, text: str, box: Box, wrap: int = 1):
-        """`text` wrapped into lines and fitted into `box`, aligned to its top left."""
-        width = WRAP.get(self.settings.lang, 34) * wrap
-        mob = label(
-            "\n".join(textwrap.wrap(text, width)) or " ",
-            height=10,
-            max_width=box.width,
-            style=self.style,
-        )
-        line = 0.34
-        lines = max(1, len(textwrap.wrap(text, width)))
-        mob.scale_to_fit_height(min(line * lines * 1.15, box.height))
-        if mob.width > box.width:
-            mob.scale_to_fit_width(box.width)
-        return mob.move_to([box.left, box.top, 0], aligned_edge=LEFT + UP)

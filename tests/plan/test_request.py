@@ -13,8 +13,8 @@ from optiroll.plan.settings import SCENES, resolve_settings
     ("scene", "fmt", "quality", "seconds_per_step"),
     [
         ("compare", "gif", "blog", 0.2),
-        ("explain", "gif", "blog", 1.5),
-        ("lecture", "mp4", "lecture", 0.5),
+        ("explain", "gif", "blog", 4.0),
+        ("lecture", "mp4", "lecture", 4.0),
     ],
 )
 def test_what_is_not_said_is_the_scenes_default(scene, fmt, quality, seconds_per_step):

@@ -9,7 +9,8 @@ pytest.importorskip("manim")
 
 from optiroll.cli import cli  # noqa: E402
 from optiroll.optim.experiment import build_experiment  # noqa: E402
-from optiroll.plan.palette import run_colors  # noqa: E402
+from optiroll.plan.aid_colors import aid_colors  # noqa: E402
+from optiroll.plan.palette import hue_names, run_colors  # noqa: E402
 from optiroll.plan.request import RenderRequest  # noqa: E402
 from optiroll.plan.settings import SCENES  # noqa: E402
 from optiroll.render import pipeline  # noqa: E402
@@ -30,7 +31,8 @@ def test_only_the_lecture_is_sectioned_and_the_boards_keep_their_colours():
     figure = pipeline.scene_class("compare").exact_colors(settings, experiment)
     board = pipeline.scene_class("explain").exact_colors(settings, experiment)
     scheme = pipeline.scene_class("explain").style_for(settings, experiment).scheme
-    assert set(board) == set(figure) | set(scheme.aids)
+    aids = aid_colors(hue_names(["adam"])[0], scheme.background, scheme.name)
+    assert set(board) == set(figure) | set(aids.all)
     assert scheme.background in figure and run_colors(["adam"], scheme.background)[0] in figure
 
 

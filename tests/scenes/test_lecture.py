@@ -1,5 +1,6 @@
-"""The lecture: its plan, a real tiny render cut into section clips that decode and add up, the
-folder written atomically, and the Korean words the post uses."""
+"""The lecture: its plan, a real tiny render cut into section clips that decode and add up, with
+no blank frame between sections and no hard cut anywhere, the folder written atomically, and the
+Korean words the post uses."""
 
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ pytest.importorskip("manim")
 from optiroll.cli import cli  # noqa: E402
 from optiroll.optim.experiment import build_experiment  # noqa: E402
 from optiroll.plan.beats import frames, lecture_sections  # noqa: E402
+from optiroll.plan.request import RenderRequest  # noqa: E402
 from optiroll.plan.settings import resolve_settings  # noqa: E402
 from optiroll.plan.words import KOREAN  # noqa: E402
 from optiroll.scenes import lecture  # noqa: E402
@@ -37,9 +39,13 @@ def test_plan_has_a_section_per_part_in_order():
     runs = build_experiment(None, ["sgd", "momentum"], None, None, 4).run()
     sections = lecture_sections(settings, runs)
     assert [s.name for s in sections] == ["title", "surface", "sgd", "momentum", "comparison"]
-    # SGD's path: 4 steps of 0.5 s at 15 fps, each a 0.175 s pause (2.6 -> 3 frames) and a
-    # 0.325 s roll (4.9 -> 5 frames).
-    assert sections[2].beats[2] == 4 * (3 + 5)
+    # An optimizer: its card fades in, holds, hands its rule to the board, then the steps and
+    # a hold. SGD's steps at 15 fps: three narrated ones of 0.5 s, each a 0.175 s pause (2.6 ->
+    # 3 frames) and a 0.325 s roll (4.9 -> 5 frames); the fourth 0.6 times as long (2 + 3).
+    card_in, card_hold, to_board, path, hold = sections[2].beats
+    assert (card_in, card_hold, to_board, hold) == (12, 48, 18, 15)
+    assert path == 3 * (3 + 5) + (2 + 3)
+    assert all(len(s.beats) >= 2 for s in sections)
     assert frames(4 * 0.5, 15) == 30 and frames(0.01, 15) == 1
 
 
@@ -53,7 +59,13 @@ def test_korean_lecture_uses_the_posts_terms():
 
 def render(tmp_path: Path, out: Path, *extra: str):
     args = ["render", "lecture", "-o", "sgd", "-n", "2", "-q", "preview", "-O", str(out)]
-    return CliRunner().invoke(cli, [*args, *extra])
+    return CliRunner().invoke(cli, [*args, "--seconds-per-step", "1", *extra])
+
+
+def blank(frame: np.ndarray) -> bool:
+    """Whether a frame is the empty page: (almost) every pixel the background's."""
+    page = frame[0, 0].astype(int)
+    return (np.abs(frame.astype(int) - page).max(axis=2) > 30).mean() < 0.001
 
 
 def test_lecture_sections_are_clips_that_add_up_to_the_whole(tmp_path):
@@ -62,7 +74,7 @@ def test_lecture_sections_are_clips_that_add_up_to_the_whole(tmp_path):
     assert result.exit_code == 0, result.output
     sidecar = json.loads((tmp_path / "lecture.mp4.json").read_text())
     total = decoded_frames(out)
-    settings = resolve_settings("lecture", "mp4", "preview", seconds_per_step=0.5)
+    settings = RenderRequest(scene="lecture", quality="preview", seconds_per_step=1.0).resolve()
     runs = build_experiment(None, ["sgd"], None, None, 2).run()
     planned = lecture_sections(settings, runs)
     assert total == sidecar["output"]["frames"] == sum(s.frames for s in planned)
@@ -84,6 +96,16 @@ def test_lecture_sections_are_clips_that_add_up_to_the_whole(tmp_path):
     whole, clip = frame_at(out, starts[2] + 7), frame_at(folder / clips[2]["file"], 7)
     assert np.array_equal(whole, clip)
     assert not np.array_equal(whole, frame_at(out, starts[2] - 1))
+    # No section opens on the empty page, and none ends on it.
+    for start in starts[1:]:
+        assert not blank(frame_at(out, start - 1)) and not blank(frame_at(out, start))
+    # Nothing cuts: every change is spread over frames (a cross-fade, the rule moving to the
+    # board), where a cut changes a frame at once (about 10 levels on average, measured).
+    with av.open(str(out)) as container:
+        video = [f.to_ndarray(format="rgb24").astype(np.int16) for f in container.decode(video=0)]
+    assert not any(blank(f) for f in video)
+    steps = [np.abs(b - a).mean() for a, b in zip(video, video[1:], strict=False)]
+    assert max(steps) < 4.0, int(np.argmax(steps))
     # No hidden temporary files or folders are left beside the output.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "lecture.mp4",
