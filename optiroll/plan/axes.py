@@ -31,9 +31,11 @@ def nice_ticks(low: float, high: float, max_count: int = 6) -> np.ndarray:
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
         if last - first + 1 <= max_count:
             break
-    # Whole multiples of the step: no -0.0, no 0.30000000000000004; clipped, for a window so
-    # narrow beside its distance from 0 that a multiple rounds past its edge (a float's last bit).
-    return np.clip(np.arange(first, last + 1) * step, low, high)
+    # Whole multiples of the step: no -0.0, no 0.30000000000000004. In a window so narrow beside
+    # its distance from 0 that a multiple rounds past its edge (a float's last bit), that one goes.
+    ticks = np.arange(first, last + 1) * step
+    inside = ticks[(ticks >= low) & (ticks <= high)]
+    return inside if len(inside) else np.clip(ticks, low, high)
 
 
 def tick_text(value: float) -> str:

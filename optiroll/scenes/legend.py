@@ -1,12 +1,15 @@
-"""A legend: one coloured dot and label per entry, in rows or a grid, fitted into a box."""
+"""A legend: one coloured dot and label per entry, in rows or a grid, fitted into a box; and a key
+to the landmarks a plot marks (start, minimum, saddle point)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from manim import DOWN, LEFT, Dot, VGroup
+import numpy as np
+from manim import DOWN, LEFT, ORIGIN, Dot, VGroup
 
 from ..plan.layout import Box
+from .landmarks import GLYPHS
 from .mobjects import labels
 from .style import DEFAULT_STYLE, Style
 
@@ -40,3 +43,25 @@ def legend(
     if items.height > box.height - 0.1:
         items.scale_to_fit_height(box.height - 0.1)
     return items.move_to([*box.center, 0])
+
+
+def landmark_key(
+    kinds: Sequence[str], *, text_height: float, style: Style = DEFAULT_STYLE
+) -> VGroup:
+    """'○ start  + minimum': each landmark (names of `landmarks.GLYPHS`) drawn as on the plot,
+    with its name, in a row."""
+    words = style.words
+    names = {"start": words.start, "minimum": words.minimum, "saddle": words.saddle}
+    # Sized with a digit beside them, so lowercase words are not blown up to a capital's height.
+    *texts, _ = labels(
+        [*(names[kind] for kind in kinds), "0"],
+        height=text_height,
+        max_width=float("inf"),
+        style=style,
+        color=style.scheme.text,
+    )
+    pairs = []
+    for kind, text in zip(kinds, texts, strict=True):
+        glyph = GLYPHS[kind](np.array(ORIGIN), color=style.scheme.minimum)
+        pairs.append(VGroup(glyph, text).arrange(buff=text_height * 0.4))
+    return VGroup(*pairs).arrange(buff=text_height * 1.6)
