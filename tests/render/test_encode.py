@@ -289,3 +289,57 @@ def test_a_streamed_gif_is_smaller_than_a_frame_sized_palette_would_allow(tmp_pa
     assert streamed.frames == whole.frames == len(frames)
     for a, b in zip(decode(tmp_path / "s.gif"), decode(tmp_path / "w.gif"), strict=True):
         assert dot_x(a) == pytest.approx(dot_x(b), abs=0.5)
+
+
+def drifting_frames(count: int = 30) -> list[np.ndarray]:
+    """A smooth gradient whose colours turn right round the hue wheel over the clip (what a first
+    frame's palette cannot foresee), beside a still square of one exact colour and above a still
+    grey ramp."""
+    import colorsys
+
+    x = np.linspace(0, 1, 128)[None, :, None]
+    frames = []
+    for index in range(count):
+        turn = index / count
+        a = np.array(colorsys.hls_to_rgb(turn, 0.35, 0.8))
+        b = np.array(colorsys.hls_to_rgb((turn + 0.2) % 1, 0.75, 0.8))
+        frame = np.repeat((255 * ((1 - x) * a + x * b)).astype(np.uint8), 72, axis=0)
+        frame[4:12, 4:12] = (0, 158, 115)
+        frame[40:] = (255 * x[..., 0] * 0.8).astype(np.uint8)[..., None]
+        frames.append(frame)
+    return frames
+
+
+def test_a_refreshed_gif_palette_follows_colours_that_come_later(tmp_path):
+    frames = drifting_frames()
+    options = {"max_colors": 64, "fixed_colors": ["#009e73"]}
+    fixed = write("gif", tmp_path / "fixed.gif", frames, 20, **options)
+    refreshed = write("gif", tmp_path / "refreshed.gif", frames, 20, palette="refreshed", **options)
+    assert (fixed.palette, refreshed.palette) == ("fixed", "refreshed")
+    errors, colours = {}, {}
+    for name, report in (("fixed", fixed), ("refreshed", refreshed)):
+        decoded = decode(report.path)
+        assert len(decoded) == len(frames)
+        colours[name] = len(np.unique(np.concatenate(decoded).reshape(-1, 3), axis=0))
+        errors[name] = [
+            np.abs(d.astype(int) - f).mean() for d, f in zip(decoded, frames, strict=True)
+        ]
+        # What stays still keeps its colours, whatever palette a frame has: the exact colour
+        # exactly, the grey ramp closely (a mapper that kept the last frame's palette indices
+        # for unchanged pixels would repaint it with the new palette's colours).
+        for picture, source in zip(decoded, frames, strict=True):
+            assert (picture[4:12, 4:12] == (0, 158, 115)).all()
+            assert np.abs(picture[40:].astype(int) - source[40:]).max() <= 24
+    # A new palette every half second, at 20 fps frames 0, 10 and 20: each of those is drawn as
+    # closely as the first, where the first frame's palette cannot draw the later hues.
+    for refresh in (0, 10, 20):
+        assert errors["refreshed"][refresh] < 2, refresh
+    assert errors["fixed"][20] > 10 * errors["refreshed"][20]
+    # More colours in all than one palette holds (gifsicle may merge the three palettes into one
+    # table of up to 256, so the colours are counted, not the tables).
+    assert colours["fixed"] <= 64 < colours["refreshed"]
+
+
+def test_an_unknown_gif_palette_is_rejected(tmp_path):
+    with pytest.raises(ValueError, match="palette must be one of fixed, refreshed"):
+        open_encoder("gif", tmp_path / "x.gif", 64, 48, 25, palette="sometimes")
