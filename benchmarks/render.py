@@ -39,11 +39,11 @@ import numpy as np
 
 from optiroll.optim.experiment import Experiment, build_experiment
 from optiroll.optim.trajectory import Trajectory
-from optiroll.plan.beats import expected_frames
 from optiroll.plan.contours import contour_levels
 from optiroll.plan.layout import Box, layout_figure, scene_box_to_pixels
 from optiroll.plan.settings import RenderSettings, resolve_settings, sidecar_path
 from optiroll.plan.theme import theme
+from optiroll.plan.timeline import expected_frames
 from optiroll.plan.words import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]

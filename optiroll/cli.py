@@ -17,7 +17,7 @@ from . import __version__
 from .errors import OptirollError
 from .optim.experiment import Experiment, build_experiment
 from .optim.registry import parse_number
-from .plan.settings import SCENES
+from .plan.settings import HOLD_SECONDS, SCENES
 
 
 class OneLineErrors(click.Group):
@@ -236,6 +236,20 @@ def play(
     help="html: the learning rates the page switches between, as factors on every optimizer's "
     "(default 0.5,0.7,1,1.4,2).",
 )
+@click.option(
+    "--hold",
+    type=float,
+    default=HOLD_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long the last frame stays before a GIF loops.",
+)
+@click.option(
+    "--axes/--no-axes",
+    default=True,
+    show_default=True,
+    help="Ticks, tick labels and axis names on the 2D plots.",
+)
 def render(
     experiment: Experiment,
     scene: str,
@@ -251,6 +265,8 @@ def render(
     stretch: bool,
     loss_curve: bool,
     lr_grid: str | None,
+    hold: float,
+    axes: bool,
 ) -> None:
     """Render the optimizers as an animation: GIF (default), MP4, WebM or a PNG poster.
 
@@ -282,6 +298,8 @@ def render(
         stretch=stretch,
         loss_curve=loss_curve,
         lr_grid=lr_grid,
+        hold=hold,
+        axes=axes,
     ).with_defaults()
     if target is not None:
         if not target.suffix:

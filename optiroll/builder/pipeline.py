@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..folders import make_folder
-from ..plan.beats import expected_frames
-from ..plan.settings import sidecar_path
+from ..optim.experiment import Experiment
+from ..plan.settings import RenderSettings, sidecar_path
+from ..plan.timeline import PACED_SCENES, expected_frames, figure_timeline
 from .cache import BuildCache, render_key
 from .figures_file import FiguresFile
 from .runner import Job, Outcome, Progress, run_jobs
@@ -42,10 +43,18 @@ def plan(
             if not force and cache.is_fresh(out_dir, name, key):
                 fresh.append(name)
                 continue
-            frames = expected_frames(settings, experiment.steps)
+            frames = _frames(settings, experiment)
             request = figure.request_for(fmt)
             jobs.append(Job(figure.name, name, request, figure.experiment_args, key, frames))
     return jobs, fresh
+
+
+def _frames(settings: RenderSettings, experiment: Experiment) -> int:
+    """About how many frames a file takes, for the progress line: a 2D figure's paced timeline,
+    else every step in the same time."""
+    if settings.scene in PACED_SCENES:
+        return figure_timeline(settings, experiment, experiment.run()).frames
+    return expected_frames(settings, experiment.steps)
 
 
 def build(

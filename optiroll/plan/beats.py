@@ -1,15 +1,14 @@
-"""The timelines of the scenes in whole frames, so frame counts are exact.
+"""The explain and lecture scenes' beats in whole frames, so frame counts are exact.
 
 Manim makes `len(arange(0, run_time, 1/fps))` frames for an animation and `int(duration * fps)`
 for a frozen wait; run times half a frame off the grid make both counts immune to rounding.
-No Manim here: the render pipeline plans its progress and checks with the same numbers.
+No Manim here: the render pipeline plans its progress and checks with the same numbers. The 2D
+figures' pacing is `timeline.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
 
 from ..optim.base import Optimizer
 from ..optim.trajectory import Trajectory
@@ -130,21 +129,3 @@ def lecture_sections(settings: RenderSettings, trajectories: list[Trajectory]) -
     closing = beats(CROSS_FADE, longest * CLOSING_SECONDS_PER_STEP, CLOSING_HOLD)
     sections.append(Section("comparison", closing))
     return sections
-
-
-def expected_frames(settings: RenderSettings, steps: int) -> int:
-    """How many frames Manim makes: the animation's frames, then the held last frame."""
-    moving = manim_frames(steps * settings.seconds_per_step, settings.fps)
-    return moving + frozen_frames(settings.hold_seconds, settings.fps)
-
-
-def manim_frames(run_time: float, fps: float) -> int:
-    """Frames Manim draws for a `play` of `run_time` seconds: one per
-    `np.arange(0, run_time, 1 / fps)`, floating-point rounding included (0.6 s at 10 fps is 7)."""
-    return len(np.arange(0, run_time, 1 / fps))
-
-
-def frozen_frames(duration: float, fps: float) -> int:
-    """Frames Manim repeats for a `wait` with nothing moving: `int(duration / (1 / fps))`
-    (1 s at 12.5 fps is 12)."""
-    return int(duration / (1 / fps))

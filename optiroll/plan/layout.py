@@ -1,7 +1,22 @@
-"""Where things go: panel grids, data-to-scene mapping, pixel rectangles and clipping. No Manim."""
+"""Where things go: panel grids, data-to-scene mapping, pixel rectangles and clipping. No Manim.
+
+A figure fills its frame. Every arrangement a scene could use is laid out (compare: rows of
+panels, each row as wide as the frame, one to six rows; race: the legend right of the map or
+below it; the loss curve as one more panel of the grid, or beside or below the plots), and the
+one that draws the surface's own window largest wins. The plots then take every unit of their
+boxes: with one scale for x and y, a panel's data window grows about the surface's window to the
+panel's shape (the contours simply continue), so the frame is never empty around a plot.
+
+Text never shrinks below `axes.MIN_TEXT`: every line the layout places is TEXT tall and an
+arrangement whose titles do not fit their panels (wrapped onto at most MAX_TITLE_LINES lines) is
+not used. Axes take GUTTER_LEFT left of a plot and GUTTER_BOTTOM below it; plots side by side
+share their y ticks (only the first of a row has a left gutter) and a regular grid's columns
+share their x ticks (only the bottom row has a bottom gutter).
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, replace
 
@@ -9,6 +24,7 @@ import numpy as np
 
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Window
+from .axes import GUTTER_BOTTOM, GUTTER_LEFT
 from .settings import RenderSettings
 from .words import LANGUAGES
 
@@ -34,6 +50,10 @@ class Box:
     def center(self) -> tuple[float, float]:
         return ((self.left + self.right) / 2, (self.bottom + self.top) / 2)
 
+    @property
+    def area(self) -> float:
+        return self.width * self.height
+
     def shrink(self, margin: float) -> Box:
         return Box(self.left + margin, self.bottom + margin, self.right - margin, self.top - margin)
 
@@ -51,23 +71,19 @@ class Box:
             cut, self.bottom, self.right, self.top
         )
 
+    def split_bottom(self, height: float) -> tuple[Box, Box]:
+        """(the rest above, a strip of `height` at the bottom)."""
+        cut = self.bottom + height
+        return Box(self.left, cut, self.right, self.top), Box(
+            self.left, self.bottom, self.right, cut
+        )
+
     def fit(self, aspect: float) -> Box:
         """The largest centred box of width/height `aspect` inside this one."""
         w = min(self.width, self.height * aspect)
         h = w / aspect
         cx, cy = self.center
         return Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-
-    def grid(self, rows: int, cols: int) -> list[Box]:
-        """Cells row by row from the top left."""
-        w, h = self.width / cols, self.height / rows
-        return [
-            Box(
-                self.left + c * w, self.top - (r + 1) * h, self.left + (c + 1) * w, self.top - r * h
-            )
-            for r in range(rows)
-            for c in range(cols)
-        ]
 
 
 @dataclass(frozen=True)
@@ -85,37 +101,9 @@ class PlotArea:
         sy = self.box.bottom + (points[..., 1] - w.y_min) / (w.y_max - w.y_min) * self.box.height
         return np.stack([sx, sy, np.zeros_like(sx)], axis=-1)
 
-
-def best_grid(
-    n: int, area: Box, panel_aspect: float, title_height: float, title_width: float = 0.0
-) -> tuple[int, int]:
-    """The rows x cols grid for n panels whose plots come out largest (the book's 2x2 for four),
-    unless the titles (`title_width` wide) would not fit their cells: then, within GRID_SLACK of
-    the largest plots, a grid whose cells hold them (four square plots in 16:9: 2x2, not a row of
-    four with squeezed titles), else the widest cells."""
-    candidates = []
-    for rows in range(1, n + 1):
-        cols = math.ceil(n / rows)
-        if (rows - 1) * cols >= n:
-            continue
-        cell_w, cell_h = area.width / cols, area.height / rows - title_height
-        scale = min(cell_w, cell_h * panel_aspect) if cell_h > 0 else 0.0
-        candidates.append((scale, cell_w, (rows, cols)))
-    largest = max(scale for scale, _, _ in candidates)
-    near = [c for c in candidates if c[0] >= largest * (1 - GRID_SLACK)]
-    roomy = [c for c in near if c[1] >= title_width]
-    if roomy:
-        return max(roomy, key=lambda c: c[0])[2]
-    return max(near, key=lambda c: (c[1], c[0]))[2]
-
-
-def text_width(text: str, height: float) -> float:
-    """About how wide `text` is at glyph height `height` (Hangul is about square, Latin narrower)."""
-    return height * sum(0.95 if ord(char) >= 0x1100 else 0.55 for char in text)
-
-
-GRID_SLACK = 0.15
-TITLE_SHARE = 0.6  # a title's glyphs fill this much of its box's height
+    def path_to_scene(self, points: np.ndarray) -> np.ndarray:
+        """A polyline (m, 2) of data points -> its scene points (a relief adds points between)."""
+        return self.to_scene(points)
 
 
 def scene_box_to_pixels(
@@ -202,96 +190,478 @@ def clip_segment(
     return (a if t0 == 0 else a + t0 * d), (b if t1 == 1 else a + t1 * d)
 
 
+# Sizes in scene units (the frame is 8 tall at every quality).
+MARGIN = 0.08  # around the frame
+LINE = 0.42  # a line of text: the header, a title's line, a legend's entry
+TITLE_SHARE = 0.6  # a line's glyphs fill this much of its height
+TEXT = LINE * TITLE_SHARE  # every text the layout places: 15.1 px at 480 px tall, >= MIN_TEXT
+GAP = 0.38  # between plots side by side: a tick label on an edge overhangs it by half
+ROW_GAP = 0.1  # below a plot whose row has no tick labels under it
+EDGE = 0.1  # right of the rightmost plot, for a tick label centred on its edge
+# The plots (the loss curve's panel among them) cover at least this share of a 16:9 frame, and of
+# a narrower one, when any arrangement does.
+FILL_WIDE, FILL = 0.6, 0.5
+# Of the arrangements that fill the frame so, the one drawing the surface's window largest wins,
+# unless one drawing it at most this much smaller keeps more titles whole.
+SCALE_SLACK = 0.15
+CURVE_SHARES = (0.3, 0.4)  # a loss curve beside or below the plots takes such a share of them
+MAX_TITLE_LINES = 2
+SPEED_MARK = "×8"  # the counter keeps room for the widest speed-up mark beside it
+LEGEND_DOT = 0.72  # a legend dot's diameter, in text heights
+LEGEND_SPACE = 0.2  # between a legend's dot and its text
+LEGEND_COLUMN_GAP = 0.5
+LEGEND_ROW_GAP = 0.9  # in text heights: one column (legend.py's spacing)
+LEGEND_GRID_ROW_GAP = 0.6  # in text heights: several columns
+LEGEND_PAD = (0.2, 0.1)  # the legend's box beyond its entries, across and up
+TITLE_DOT = LEGEND_DOT * TEXT + LEGEND_SPACE  # a title's dot in its run's colour, its space
+
+
+def text_width(text: str, height: float) -> float:
+    """About how wide `text` is at height `height` (the tallest line of its group, descenders
+    included): a little more than DejaVu Sans and NanumGothic measure, so a text never narrows."""
+    return height * sum(0.95 if ord(char) >= 0x1100 else 0.62 for char in text)
+
+
+def wrap(text: str, width: float, height: float, max_lines: int) -> tuple[str, ...] | None:
+    """`text` on the fewest lines (split at spaces, as even as can be) that are each at most
+    `width` wide at `height`, or None when even `max_lines` lines do not fit."""
+    words = text.split(" ")
+    for count in range(1, min(max_lines, len(words)) + 1):
+        best = None
+        for cuts in _cuts(len(words), count):
+            lines = tuple(" ".join(words[a:b]) for a, b in zip(cuts, cuts[1:], strict=False))
+            widest = max(text_width(line, height) for line in lines)
+            if widest <= width and (best is None or widest < best[0]):
+                best = (widest, lines)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def _cuts(n: int, count: int) -> list[tuple[int, ...]]:
+    """Every way to cut n words into `count` non-empty lines, as (0, ..., n) boundaries."""
+    return [(0, *cuts, n) for cuts in itertools.combinations(range(1, n), count - 1)]
+
+
+def legend_size(texts: list[str], columns: int, height: float = TEXT) -> tuple[float, float]:
+    """(width, height) a legend of `texts` in `columns` needs at text `height` (see legend.py)."""
+    rows = math.ceil(len(texts) / columns)
+    widths = [LEGEND_DOT * height + LEGEND_SPACE + text_width(t, height) for t in texts]
+    columns_width = [max(widths[c::columns]) for c in range(columns)]
+    gap = LEGEND_ROW_GAP if columns == 1 else LEGEND_GRID_ROW_GAP
+    return (
+        sum(columns_width) + (columns - 1) * LEGEND_COLUMN_GAP + LEGEND_PAD[0],
+        rows * height + (rows - 1) * gap * height + LEGEND_PAD[1],
+    )
+
+
+def legend_columns(texts: list[str], width: float) -> int | None:
+    """The most columns (the fewest rows) of a legend of `texts` at most `width` wide; None when
+    not even one column fits."""
+    fitting = [c for c in range(1, len(texts) + 1) if legend_size(texts, c)[0] <= width]
+    return max(fitting) if fitting else None
+
+
 @dataclass(frozen=True)
 class Panel:
-    """One plot on screen: its area, the runs drawn in it, and where its title goes."""
+    """One plot on screen: its area, the runs drawn in it, and its title.
+
+    Axes, when the figure has them, go outside `area.box`: the y ticks' labels and name in the
+    GUTTER_LEFT left of it when `y_labels`, the x ticks' in the GUTTER_BOTTOM below it when
+    `x_labels`. A panel without them shows the same ticks as its neighbour on the left (y) or
+    below (x), which labels them.
+    """
 
     area: PlotArea
     runs: tuple[int, ...]
     title_box: Box | None
+    title: tuple[str, ...] = ()  # the title's lines, left-aligned in `title_box`, TEXT tall
+    x_labels: bool = True
+    y_labels: bool = True
 
 
 @dataclass(frozen=True)
 class FigureLayout:
+    """Everything a figure places: the panels, one header row, the legend and the loss curve.
+
+    The header row holds the step counter at its right end (`counter`, with room for the speed-up
+    mark) and, left of it, the "not to scale" `note`, single's title (its panel's `title_box`)
+    and the surface's `formula`; when the formula does not fit beside them it takes a line of its
+    own under them. With a loss curve and no legend, each panel's title begins with a dot in its
+    run's colour (`title_dots`): the titles are the curve's key.
+    """
+
     panels: tuple[Panel, ...]
     header: Box
-    legend: Box | None
-    curve: Box | None = None  # the loss curve's panel
-    curve_key: Box | None = None  # its colour key, when there is no legend to tell the colours
+    counter: Box
+    formula: Box
+    note: Box | None = None
+    legend: Box | None = None
+    legend_texts: tuple[str, ...] = ()  # an entry per run, TEXT tall
+    legend_columns: int = 1
+    curve: Box | None = None  # the loss curve's panel (its axes and labels inside)
+    title_dots: bool = False
 
+    def plot_boxes(self) -> list[Box]:
+        """Every plot's box: the panels', and the loss curve's plot inside its panel."""
+        boxes = [panel.area.box for panel in self.panels]
+        if self.curve is not None:
+            # loss_axes lays the curve's axes out inside its panel (and imports this module).
+            from .loss_axes import BOTTOM_MARGIN, LEFT_MARGIN, RIGHT_MARGIN, TOP_MARGIN
 
-# The loss curve takes this share of the body, below the plots or right of them.
-CURVE_SHARE = 0.34
+            c = self.curve
+            boxes.append(
+                Box(
+                    c.left + LEFT_MARGIN,
+                    c.bottom + BOTTOM_MARGIN,
+                    c.right - RIGHT_MARGIN,
+                    c.top - TOP_MARGIN,
+                )
+            )
+        return boxes
+
+    def coverage(self, frame_width: float, frame_height: float) -> float:
+        """The share of the frame the plots cover (the loss curve's plot counts as one)."""
+        return sum(b.area for b in self.plot_boxes()) / (frame_width * frame_height)
 
 
 def layout_figure(settings: RenderSettings, experiment: Experiment) -> FigureLayout:
-    """Where each panel, title, legend and the counter go for this scene and frame size."""
-    fw, fh = settings.frame_width, settings.frame_height
-    frame = Box(-fw / 2, -fh / 2, fw / 2, fh / 2).shrink(0.2)
-    header, body = frame.split_top(0.5)
-    if not settings.loss_curve:
-        return _plots(settings, experiment, header, body)
-    # Below the plots or right of them, whichever leaves the plots larger (ties: below).
-    candidates = []
-    for plots_box, curve in (
-        body.split_top(body.height * (1 - CURVE_SHARE)),
-        body.split_right(body.width * CURVE_SHARE),
-    ):
-        layout = _plots(settings, experiment, header, plots_box)
-        candidates.append(_with_curve(layout, curve.shrink(0.1), len(experiment.optimizers)))
-    return max(candidates, key=lambda c: c.panels[0].area.box.width)  # the first of equals
-
-
-def _with_curve(layout: FigureLayout, curve: Box, n: int) -> FigureLayout:
-    """The layout with the curve's panel and, when there is no legend, a colour key for it."""
-    if layout.legend is not None:
-        return replace(layout, curve=curve)
-    if curve.width > 2 * curve.height:  # a wide strip: the key beside the curve
-        rest, key = curve.split_right(min(3.6, curve.width * 0.35))
-    else:
-        key, rest = curve.split_top(0.36 * n + 0.1)
-    return replace(layout, curve=rest, curve_key=key)
-
-
-def _plots(
-    settings: RenderSettings, experiment: Experiment, header: Box, body: Box
-) -> FigureLayout:
-    """The plots (and race's legend) in `body`."""
-    window = experiment.surface.window
-    aspect = (window.x_max - window.x_min) / (window.y_max - window.y_min)
-    n = len(experiment.optimizers)
-
-    def plot(box: Box) -> PlotArea:
-        return PlotArea(box.fit(aspect) if settings.equal_scale else box, window)
-
+    """Where each panel, title, legend, the loss curve and the counter go for this scene and size."""
+    figure = _Figure.of(settings, experiment)
     if settings.scene == "race":
-        legend_width = min(4.0, body.width * 0.3)
-        if body.width - legend_width >= body.height * aspect * 0.9:
-            map_box, legend = body.split_right(legend_width)
-        else:  # a narrow frame: the legend goes below the map
-            legend_height = 0.45 * n + 0.2
-            legend = Box(body.left, body.bottom, body.right, body.bottom + legend_height)
-            map_box = Box(body.left, legend.top, body.right, body.top)
-        return FigureLayout(
-            (Panel(plot(map_box.shrink(0.1)), tuple(range(n)), None),), header, legend
+        candidates = figure.race_layouts()
+    elif settings.scene == "single":
+        candidates = figure.single_layouts()
+    else:
+        candidates = figure.compare_layouts()
+    fill = FILL_WIDE if settings.width / settings.height >= 16 / 9 - 0.01 else FILL
+    fitting = [c for c in candidates if c.fits] or candidates
+    full = [c for c in fitting if c.coverage >= fill]
+    largest = max(c.scale for c in full or fitting)
+    near = [c for c in full or fitting if c.scale >= largest * (1 - SCALE_SLACK)]
+    if not full:  # (six optimizers and a loss curve in a square frame): the fullest of those
+        return max(near, key=lambda c: (c.coverage, c.scale)).layout
+    return max(near, key=lambda c: (-c.shortened, c.scale, c.coverage)).layout
+
+
+def formula_width(formula: str, height: float) -> float:
+    """About how wide a surface's formula ('(1 - x)**2 + 100*(y - x**2)**2') is typeset with
+    digits `height` tall: without its '*'s, exponents as small as a character."""
+    return text_width(formula.replace("**", "").replace("*", "").replace(" ", ""), height)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    layout: FigureLayout
+    scale: float  # scene units per data unit of the surface's window, in the smallest panel
+    coverage: float  # FigureLayout.coverage
+    fits: bool  # every text at TEXT
+    shortened: int  # titles or legend entries without the values at their defaults
+
+
+@dataclass(frozen=True)
+class _Header:
+    box: Box
+    counter: Box
+    formula: Box
+    note: Box | None
+    title: Box | None  # single's title
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """What the layout depends on: the frame, the surface's window and the texts to place."""
+
+    settings: RenderSettings
+    window: Window
+    frame: Box
+    labels: tuple[str, ...]  # each run's label: compare's titles, race's legend
+    short_labels: tuple[str, ...]  # without the values at their defaults: when there is no room
+    counter_width: float
+    note_width: float | None
+    formula_width: float
+
+    @classmethod
+    def of(cls, settings: RenderSettings, experiment: Experiment) -> _Figure:
+        words = LANGUAGES[settings.lang]
+        fw, fh = settings.frame_width, settings.frame_height
+        steps = experiment.steps
+        counter = f"{SPEED_MARK} {words.counter(steps, steps)}"
+        note = None if settings.equal_scale else text_width(words.not_to_scale, TEXT) + 0.1
+        return cls(
+            settings=settings,
+            window=experiment.surface.window,
+            frame=Box(-fw / 2, -fh / 2, fw / 2, fh / 2).shrink(MARGIN),
+            labels=tuple(words.label(o) for o in experiment.optimizers),
+            short_labels=tuple(words.label(o, short=True) for o in experiment.optimizers),
+            counter_width=text_width(counter, TEXT) + 0.1,
+            note_width=note,
+            formula_width=formula_width(experiment.surface.formula, TEXT),
         )
 
-    title_height = 0.45
-    words = LANGUAGES[settings.lang]
-    title_width = max(
-        text_width(words.label(optimizer), title_height * TITLE_SHARE)
-        for optimizer in experiment.optimizers
-    )
-    rows, cols = best_grid(n, body, aspect, title_height, title_width)
-    panels = []
-    for i, cell in enumerate(body.grid(rows, cols)[:n]):
-        inner = cell.shrink(0.08)
-        fitted = plot(inner.split_top(title_height)[1]).box
-        # The title sits on its plot, and the two are centred in the cell together.
-        top = inner.center[1] + (title_height + fitted.height) / 2
-        title_box = Box(inner.left, top - title_height, inner.right, top)
-        plot_box = Box(
-            fitted.left, top - title_height - fitted.height, fitted.right, top - title_height
+    def header(self, title: tuple[str, ...] = ()) -> _Header:
+        """The header: the counter at the right of its first line; left of it the note, the
+        `title`'s lines (single's) and the formula, or the formula on a line of its own below."""
+        f = self.frame
+        lines = max(1, len(title))
+        counter = Box(f.right - self.counter_width, f.top - LINE, f.right, f.top)
+        left, note, title_box = f.left, None, None
+        if self.note_width is not None:
+            note = Box(left, f.top - LINE, left + self.note_width, f.top)
+            left = note.right + GAP
+        if title:
+            title_box = Box(left, f.top - lines * LINE, counter.left - GAP, f.top)
+            left += max(text_width(line, TEXT) for line in title) + GAP
+        bottom = f.top - lines * LINE
+        formula = Box(left, f.top - LINE, counter.left - GAP, f.top)
+        if formula.width < self.formula_width:
+            formula = Box(f.left, bottom - LINE, f.right, bottom)
+            bottom = formula.bottom
+        return _Header(Box(f.left, bottom, f.right, f.top), counter, formula, note, title_box)
+
+    def header_room(self) -> Box:
+        """Single's room for its title: the header's first line left of the counter."""
+        f = self.frame
+        left = f.left if self.note_width is None else f.left + self.note_width + GAP
+        return Box(left, f.top - LINE, f.right - self.counter_width - GAP, f.top)
+
+    def title(
+        self, run: int, width: float, shorten: bool, lines: int = MAX_TITLE_LINES
+    ) -> tuple[tuple[str, ...], bool] | None:
+        """(run's title in lines at most `width` wide, whether it is shortened), or None: its
+        label on one line, else (`shorten`) without the values at their defaults on one line,
+        else wrapped onto more lines, up to `lines`."""
+        for count in range(1, lines + 1):
+            for label in (self.labels[run], self.short_labels[run])[: 1 + shorten]:
+                wrapped = wrap(label, width, TEXT, count)
+                if wrapped is not None:
+                    return wrapped, label != self.labels[run]
+        return None
+
+    @property
+    def gutters(self) -> tuple[float, float]:
+        """(left, bottom) room for axes."""
+        return (GUTTER_LEFT, GUTTER_BOTTOM) if self.settings.axes else (0.0, ROW_GAP)
+
+    # compare ------------------------------------------------------------------------------
+
+    def compare_layouts(self) -> list[_Candidate]:
+        """Rows of panels (the loss curve one of them), or the plots beside or above the curve."""
+        n, curve = len(self.labels), self.settings.loss_curve
+        header = self.header()
+        f = self.frame
+        body = Box(f.left, f.bottom, f.right, header.box.bottom)
+        found = [
+            layout
+            for rows in range(1, n + curve + 1)
+            for shorten in (False, True)
+            for layout in [self._grid(header, body, _rows(n + curve, rows), curve, shorten)]
+        ]
+        if not curve:
+            return found
+        for share in CURVE_SHARES:
+            for area, strip in (
+                body.split_bottom(body.height * share),
+                body.split_right(body.width * share),
+            ):
+                for rows in range(1, n + 1):
+                    for shorten in (False, True):
+                        candidate = self._grid(header, area, _rows(n, rows), False, shorten)
+                        layout = replace(candidate.layout, curve=strip)
+                        found.append(self._finish(layout, candidate.fits, candidate.shortened))
+        return found
+
+    def _grid(
+        self, header: _Header, area: Box, counts: list[int], curve_cell: bool, shorten: bool
+    ) -> _Candidate:
+        """Rows of `counts` panels in `area`; with `curve_cell`, the loss curve's panel is the
+        last cell. A row's titles take as many lines as its longest needs (shortened first when
+        `shorten`)."""
+        n = len(self.labels)
+        gutter_left, gutter_bottom = self.gutters
+        # Across: each row's cells as (x, plot width, the room for its title; None: the curve).
+        rows: list[list[tuple[float, float, float | None]]] = []
+        for count in counts:
+            left = area.left + gutter_left
+            width = (area.right - EDGE - left - (count - 1) * GAP) / count
+            cells = []
+            for j in range(count):
+                x = left + j * (width + GAP)
+                index = sum(map(len, rows)) + j
+                curve_here = curve_cell and index == n
+                # A title may reach over the gap, but for half of it before the curve's panel.
+                after = GAP / 2 if curve_cell and index + 1 == n else GAP
+                room = width + (after if j < count - 1 else EDGE)
+                cells.append((x, width, None if curve_here else room))
+            rows.append(cells)
+        dot = TITLE_DOT if self.settings.loss_curve else 0.0
+        row_titles = [
+            [self.title(i, room - dot, shorten) for i, room in rooms.items()]
+            for rooms in _numbered(rows)
+        ]
+        titles = [t for row in row_titles for t in row]
+        lines = [max((len(t[0]) for t in row if t), default=1) for row in row_titles]
+        # A regular grid's columns share x ticks: only its bottom row has them labelled.
+        shared_x = len(set(counts)) == 1 and not curve_cell
+        labelled = [
+            self.settings.axes and (not shared_x or r == len(counts) - 1)
+            for r in range(len(counts))
+        ]
+        below = [gutter_bottom if x else ROW_GAP for x in labelled]
+        plot_height = (area.height - sum(lines) * LINE - sum(below)) / len(counts)
+        fits = plot_height > 0 and all(t is not None for t in titles)
+        panels: list[Panel] = []
+        curve, y = None, area.top
+        for r, row in enumerate(rows):
+            plot_top = y - lines[r] * LINE
+            plot_bottom = plot_top - plot_height
+            for j, (x, width, room) in enumerate(row):
+                if room is None:
+                    before = gutter_left if j == 0 else GAP / 2
+                    curve = Box(x - before, plot_bottom - below[r], area.right, y)
+                    continue
+                i = len(panels)
+                title = titles[i]
+                panels.append(
+                    Panel(
+                        PlotArea(Box(x, plot_bottom, x + width, plot_top), self.window),
+                        (i,),
+                        Box(x, plot_top, x + room, y),
+                        title[0] if title else (self.labels[i],),
+                        x_labels=labelled[r],
+                        y_labels=self.settings.axes and j == 0,
+                    )
+                )
+            y = plot_bottom - below[r]
+        layout = FigureLayout(
+            tuple(panels),
+            header.box,
+            header.counter,
+            header.formula,
+            note=header.note,
+            curve=curve,
+            title_dots=self.settings.loss_curve,
         )
-        panels.append(Panel(PlotArea(plot_box, window), (i,), title_box))
-    return FigureLayout(tuple(panels), header, None)
+        shortened = sum(1 for t in titles if t is not None and t[1])
+        return self._finish(layout, fits, shortened)
+
+    # race and single ----------------------------------------------------------------------
+
+    def race_layouts(self) -> list[_Candidate]:
+        """The map with its legend right of it or below it; with a loss curve right of the map or
+        below it, the legend may also go under the curve, whose colours it names too."""
+        header = self.header()
+        f = self.frame
+        body = Box(f.left, f.bottom, f.right, header.box.bottom)
+        splits: list[tuple[Box, Box | None]] = [(body, None)]
+        if self.settings.loss_curve:
+            splits = [
+                split
+                for share in CURVE_SHARES
+                for split in (
+                    body.split_bottom(body.height * share),
+                    body.split_right(body.width * share),
+                )
+            ]
+        found = []
+        for texts in {self.labels, self.short_labels}:
+            shortened = sum(a != b for a, b in zip(texts, self.labels, strict=True))
+            width, height = legend_size(list(texts), 1)
+            for plots, curve in splits:
+                places = []  # (map, legend, its columns, curve)
+                if width < plots.width / 2:
+                    rest, column = plots.split_right(width)
+                    places.append((rest, column, 1, curve))
+                columns = legend_columns(list(texts), plots.width)
+                if columns is not None:
+                    rest, strip = plots.split_bottom(legend_size(list(texts), columns)[1])
+                    places.append((rest, strip, columns, curve))
+                if curve is not None and width <= curve.width:
+                    rest, strip = curve.split_bottom(height)
+                    places.append((plots, strip, 1, rest))
+                for area, legend, columns, curve_box in places:
+                    layout = FigureLayout(
+                        (self._map(area, tuple(range(len(texts)))),),
+                        header.box,
+                        header.counter,
+                        header.formula,
+                        note=header.note,
+                        legend=legend,
+                        legend_texts=texts,
+                        legend_columns=columns,
+                        curve=curve_box,
+                    )
+                    found.append(self._finish(layout, True, shortened))
+        return found
+
+    def single_layouts(self) -> list[_Candidate]:
+        """The title in the header beside the counter (wrapped when it must be), the map."""
+        title = self.title(0, self.header_room().width, shorten=False)
+        header = self.header(title[0] if title else (self.labels[0],))
+        f = self.frame
+        body = Box(f.left, f.bottom, f.right, header.box.bottom)
+        panel = replace(
+            self._map(body, (0,)),
+            title_box=header.title,
+            title=title[0] if title else (self.labels[0],),
+        )
+        layout = FigureLayout(
+            (panel,), header.box, header.counter, header.formula, note=header.note
+        )
+        return [self._finish(layout, title is not None, 0)]
+
+    def _map(self, area: Box, runs: tuple[int, ...]) -> Panel:
+        """One plot filling `area` but for its gutters."""
+        gutter_left, gutter_bottom = self.gutters
+        box = Box(area.left + gutter_left, area.bottom + gutter_bottom, area.right - EDGE, area.top)
+        axes = self.settings.axes
+        return Panel(PlotArea(box, self.window), runs, None, x_labels=axes, y_labels=axes)
+
+    # windows and scores --------------------------------------------------------------------
+
+    def _finish(self, layout: FigureLayout, fits: bool, shortened: int) -> _Candidate:
+        """The candidate, every panel's window grown to its box at one common scale."""
+        s, w = self.settings, self.window
+        width, height = w.x_max - w.x_min, w.y_max - w.y_min
+        if any(b.width <= 0 or b.height <= 0 for b in layout.plot_boxes()):
+            return _Candidate(layout, 0.0, 0.0, False, shortened)
+        boxes = [panel.area.box for panel in layout.panels]
+        scale = min(min(b.width / width, b.height / height) for b in boxes)
+        if s.equal_scale:
+            cx, cy = w.center
+            panels = tuple(
+                replace(
+                    p,
+                    area=PlotArea(
+                        p.area.box,
+                        Window(
+                            cx - p.area.box.width / scale / 2,
+                            cx + p.area.box.width / scale / 2,
+                            cy - p.area.box.height / scale / 2,
+                            cy + p.area.box.height / scale / 2,
+                        ),
+                    ),
+                )
+                for p in layout.panels
+            )
+            layout = replace(layout, panels=panels)
+        coverage = layout.coverage(s.frame_width, s.frame_height)
+        return _Candidate(layout, scale, coverage, fits, shortened)
+
+
+def _numbered(rows: list[list[tuple[float, float, float | None]]]) -> list[dict[int, float]]:
+    """Per row, each panel's title room by the panel's number (the curve's cell has none)."""
+    numbered, i = [], 0
+    for row in rows:
+        rooms = {}
+        for _, _, room in row:
+            if room is not None:
+                rooms[i] = room
+                i += 1
+        numbered.append(rooms)
+    return numbered
+
+
+def _rows(cells: int, rows: int) -> list[int]:
+    """Cells per row, as even as can be, fuller rows first: 5 in two rows are [3, 2]."""
+    return [cells // rows + (r < cells % rows) for r in range(rows)]

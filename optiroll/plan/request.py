@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from .settings import RenderSettings, resolve_settings
+from .settings import HOLD_SECONDS, RenderSettings, resolve_settings
 
 # What a scene uses for an option the user leaves out: an explain step needs time to be read (its
 # first steps take `seconds_per_step`, the later ones less: see plan/beats.py), and a lecture is a
@@ -42,6 +42,8 @@ class RenderRequest:
     max_size: str | None = _option(str)  # e.g. "300KB"; None: no limit
     stretch: bool = _option(bool, False)  # fill each panel instead of one scale for x and y
     loss_curve: bool = _option(bool, False)
+    hold: float = _option(float, HOLD_SECONDS)  # seconds the last frame stays before a loop
+    axes: bool = _option(bool, True)  # ticks, tick labels and axis names on the 2D plots
     lr_grid: str | None = _option(str)  # html: factors on the learning rate, "0.5,1,2"
 
     def with_defaults(self) -> RenderRequest:
@@ -65,6 +67,8 @@ class RenderRequest:
             equal_scale=not asked.stretch,
             loss_curve=asked.loss_curve,
             lr_grid=asked.lr_grid,
+            hold_seconds=asked.hold,
+            axes=asked.axes,
         )
 
 

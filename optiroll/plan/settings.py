@@ -45,7 +45,8 @@ QUALITIES = {
     "4k": ((1080, 25.0), (2160, 60.0)),
 }
 FRAME_HEIGHT = 8.0  # Manim's scene units across the frame's height
-HOLD_SECONDS = 1.0  # the last frame stays this long before a GIF loops
+HOLD_SECONDS = 2.5  # the last frame stays this long before a GIF loops (--hold)
+MAX_HOLD_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class RenderSettings:
     max_bytes: int | None
     hold_seconds: float = HOLD_SECONDS
     loss_curve: bool = False  # a loss-against-step panel beside the plots
+    axes: bool = True  # 2D plots have axes: ticks, their labels and the axis names
     lr_grid: tuple[float, ...] = ()  # html: the learning-rate factors the page switches between
 
     @property
@@ -138,6 +140,8 @@ def resolve_settings(
     equal_scale: bool = True,
     loss_curve: bool = False,
     lr_grid: str | None = None,
+    hold_seconds: float = HOLD_SECONDS,
+    axes: bool = True,
 ) -> RenderSettings:
     """Check every choice and fill in sizes and rates from the quality and format.
 
@@ -166,6 +170,10 @@ def resolve_settings(
     if not 0.01 <= seconds_per_step <= 10:
         raise OptirollError(
             f"--seconds-per-step must be between 0.01 and 10, got {seconds_per_step:g}"
+        )
+    if not 0 <= hold_seconds <= MAX_HOLD_SECONDS:
+        raise OptirollError(
+            f"--hold must be between 0 and {MAX_HOLD_SECONDS:g} seconds, got {hold_seconds:g}"
         )
     if max_size is not None and fmt != "gif":
         raise OptirollError("--max-size applies to GIFs only")
@@ -198,6 +206,8 @@ def resolve_settings(
         loss_curve=loss_curve,
         # Only a page has a learning-rate control: a figure's other formats leave the grid out.
         lr_grid=(parse_lr_grid(lr_grid) if lr_grid else DEFAULT_LR_GRID) if fmt == "html" else (),
+        hold_seconds=float(hold_seconds),
+        axes=axes,
     )
 
 

@@ -168,12 +168,14 @@ class Words:
         """'Momentum' (모멘텀 in Korean)."""
         return self.optimizer_names.get(optimizer.name, optimizer.display_name)
 
-    def label(self, optimizer: Optimizer) -> str:
-        """'Momentum η=0.1 α=0.9' from the optimizer's own values, in the post's symbols."""
+    def label(self, optimizer: Optimizer, *, short: bool = False) -> str:
+        """'Momentum η=0.1 α=0.9' from the optimizer's own values, in the post's symbols; `short`
+        leaves out the values at their defaults ('Adam η=0.3'), for a title with little room."""
         name = self.name(optimizer)
         values = [
             f"{self.parameter_names.get(k, k)}={format_value(v)}"
             for k, v in optimizer.shown_hyperparameters().items()
+            if not short or v != optimizer.default(k)
         ]
         return " ".join([name, *values])
 

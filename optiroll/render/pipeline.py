@@ -251,6 +251,9 @@ def _write_sidecar(
     }
     if curve is not None:
         data["loss_curve"] = curve
+    timeline = scene.sidecar_timeline()
+    if timeline is not None:  # frame numbers at the timeline's own fps
+        data["timeline"] = timeline
     if clips is not None:
         data["sections"] = {
             "folder": folder.name,

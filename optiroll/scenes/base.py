@@ -15,9 +15,9 @@ from typing import ClassVar
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
-from ..plan.beats import expected_frames
 from ..plan.layout import Panel, layout_figure, scene_box_to_pixels
 from ..plan.settings import RenderSettings
+from ..plan.timeline import expected_frames
 from .style import Style
 
 SectionStart = Callable[[str], None]
@@ -49,7 +49,8 @@ class OptirollScene(ABC):
 
     @classmethod
     def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:
-        """The frames the scene makes: every step in the same time, then the last one held."""
+        """The frames the scene makes: every step in the same time, then the last one held (the
+        2D figures pace theirs with `plan/timeline.py`)."""
         return expected_frames(settings, max(len(t.points) - 1 for t in trajectories))
 
     @classmethod
@@ -95,6 +96,11 @@ class OptirollScene(ABC):
 
     def sidecar_loss_curve(self, scale: float) -> dict | None:
         """The side-car's loss-curve panel, for a scene that draws one."""
+        return None
+
+    def sidecar_timeline(self) -> dict | None:
+        """The side-car's record of a paced timeline (`plan/timeline.py`), for a scene that
+        plays one."""
         return None
 
 

@@ -29,6 +29,7 @@ from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from ..plan.contours import contour_levels, contour_lines
 from ..plan.layout import Box, PixelGrid, PlotArea, clip_polyline
+from ..plan.timeline import Timeline
 from .mobject_cache import text as cached_text
 from .style import DEFAULT_STYLE, Style
 
@@ -243,9 +244,11 @@ class StepCounter(VGroup):
         tracker: ValueTracker,
         header: Box,
         style: Style = DEFAULT_STYLE,
+        timeline: Timeline | None = None,
         **kwargs,
     ):
-        """Right-aligned in `header`, 60% of its height, in the scheme's text colour."""
+        """Right-aligned in `header`, 60% of its height, in the scheme's text colour; with a
+        `timeline`, a muted "×4" left of it while a sped-up stretch plays."""
         super().__init__(**kwargs)
         font, color = style.font, style.scheme.text
         height = header.height * 0.6
@@ -268,6 +271,14 @@ class StepCounter(VGroup):
         slots = range(first, first + width)
         self.fixed = VGroup(*(glyph for i, glyph in enumerate(template) if i not in slots))
         self.add(*self.slots)
+        self.timeline = timeline
+        speedups = {s.speedup for s in timeline.stretches} - {1} if timeline else set()
+        self.marks = {}
+        for speedup in sorted(speedups):
+            mark = self._text(f"×{speedup}", font, style.scheme.muted_text).scale(scale)
+            mark.next_to(template, LEFT, buff=height * 0.6).align_to(self.slots[0], DOWN)
+            self.marks[speedup] = mark.set_opacity(0)
+        self.add(*self.marks.values())
         self.shown = -1
         self.add_updater(lambda mob: mob.refresh())
         self.refresh()
@@ -281,6 +292,10 @@ class StepCounter(VGroup):
         if step == self.shown:
             return
         self.shown = step
+        if self.timeline is not None:
+            playing = self.timeline.speedup_at(step)
+            for speedup, mark in self.marks.items():
+                mark.set_opacity(1 if speedup == playing else 0)
         text = str(step).rjust(len(self.slots))
         for slot, char in zip(self.slots, text, strict=True):
             if char == " ":

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import numpy as np
-from manim import Scene, ValueTracker, linear
+from manim import LEFT, Dot, Mobject, Scene, UpdateFromAlphaFunc, ValueTracker, linear
 
-from ..plan.layout import TITLE_SHARE, FigureLayout, Panel, PixelGrid, layout_figure
+from ..optim.experiment import Experiment
+from ..optim.trajectory import Trajectory
+from ..plan.layout import (
+    LEGEND_SPACE,
+    LINE,
+    TEXT,
+    FigureLayout,
+    Panel,
+    PixelGrid,
+    layout_figure,
+)
 from ..plan.loss_axes import LossAxes, loss_axes, sidecar_entry
+from ..plan.settings import RenderSettings
+from ..plan.timeline import Timeline, adaptive_timeline, figure_timeline
 from .base import OptirollScene
 from .legend import legend
 from .loss_curve import LossCursor, LossCurveFrame
@@ -22,11 +33,27 @@ from .style import Style
 
 
 class OptimizerFigure(OptirollScene, Scene):
-    """Balls rolling along precomputed trajectories, every step taking the same time."""
+    """Balls rolling along precomputed trajectories: a still of the start, the steps (quiet
+    stretches sped up, see `plan/timeline.py`), then the last frame held."""
+
+    @classmethod
+    def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:
+        first = trajectories[0]
+        experiment = Experiment(
+            first.surface, first.start, first.steps, tuple(t.optimizer for t in trajectories)
+        )
+        return figure_timeline(settings, experiment, trajectories).frames
 
     @cached_property
     def layout(self) -> FigureLayout:
         return layout_figure(self.settings, self.experiment)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return adaptive_timeline(self.settings, self.layout.panels, self.trajectories)
+
+    def sidecar_timeline(self) -> dict | None:
+        return self.timeline.to_dict()
 
     @cached_property
     def curve_axes(self) -> LossAxes | None:
@@ -51,20 +78,10 @@ class OptimizerFigure(OptirollScene, Scene):
         style = self.style
         scheme, words = style.scheme, style.words
         tracker = ValueTracker(0.0)
-        steps = self.steps
         grid = PixelGrid(s.frame_width, s.frame_height, s.width, s.height)
 
         static, moving = [], []
-        titled = [panel for panel in self.layout.panels if panel.title_box is not None]
-        if titled:
-            titles = labels(
-                [words.label(self.trajectories[panel.runs[0]].optimizer) for panel in titled],
-                height=min(panel.title_box.height for panel in titled) * TITLE_SHARE,
-                max_width=min(panel.title_box.width for panel in titled),
-                style=style,
-            )
-            for panel, title in zip(titled, titles, strict=True):
-                static.append(title.move_to([*panel.title_box.center, 0]))
+        static += self._titles(style)
         for panel in self.layout.panels:
             static.append(ContourMap(self.experiment.surface, panel.area, style=style))
             for i in panel.runs:
@@ -78,50 +95,81 @@ class OptimizerFigure(OptirollScene, Scene):
                         grid=grid,
                     )
                 )
-        entries = [
-            (words.label(t.optimizer), style.run_color(i)) for i, t in enumerate(self.trajectories)
-        ]
+        colors = list(style.runs)
         if self.layout.legend is not None:
-            static.append(legend(entries, self.layout.legend, style=style))
+            entries = list(zip(self.layout.legend_texts, colors, strict=True))
+            static.append(
+                legend(
+                    entries,
+                    self.layout.legend,
+                    style=style,
+                    columns=self.layout.legend_columns,
+                    text_height=TEXT,
+                )
+            )
         if self.curve_axes is not None:
             losses = [t.losses for t in self.trajectories]
-            colors = [color for _, color in entries]
             static.append(LossCurveFrame(self.curve_axes, losses, colors=colors, style=style))
             moving.append(
                 LossCursor(self.curve_axes, losses, colors=colors, tracker=tracker, style=style)
             )
-        if self.layout.curve_key is not None:
-            static.append(self._curve_key(style))
-        header = self.layout.header
-        if not s.equal_scale:
+        note_box = self.layout.note
+        if note_box is not None:
             note = label(
                 words.not_to_scale,
-                height=header.height * 0.5,
-                max_width=header.width * 0.4,
+                height=TEXT,
+                max_width=note_box.width,
                 style=style,
                 color=scheme.muted_text,
             )
-            static.append(
-                note.move_to([header.left, header.center[1], 0], aligned_edge=np.array([-1, 0, 0]))
-            )
-        counter = StepCounter(self.experiment.steps, tracker=tracker, header=header, style=style)
+            static.append(note.move_to([note_box.left, note_box.center[1], 0], aligned_edge=LEFT))
+        timeline = self.timeline
+        counter = StepCounter(
+            self.experiment.steps,
+            tracker=tracker,
+            header=self.layout.counter,
+            style=style,
+            timeline=timeline,
+        )
         static.append(counter.fixed)
         moving.append(counter)
 
         self.add(*static)
         self.add(*moving)
+        self.wait(timeline.still_seconds, frozen_frame=True)
         self.play(
-            tracker.animate.set_value(float(steps)),
-            run_time=steps * s.seconds_per_step,
+            UpdateFromAlphaFunc(
+                tracker, lambda mob, alpha: mob.set_value(timeline.step_at_progress(alpha))
+            ),
+            run_time=timeline.play_seconds,
             rate_func=linear,
         )
-        self.wait(s.hold_seconds)
+        if timeline.hold:
+            self.wait(timeline.hold_seconds, frozen_frame=True)
 
-    def _curve_key(self, style: Style):
-        """The loss curve's colours by optimizer name (the panels' titles give the values)."""
-        words = style.words
-        names = [words.name(t.optimizer) for t in self.trajectories]
-        if len(set(names)) < len(names):  # the same optimizer twice: only the values tell
-            names = [words.label(t.optimizer) for t in self.trajectories]
-        entries = [(name, style.run_color(i)) for i, name in enumerate(names)]
-        return legend(entries, self.layout.curve_key, style=style, text_height=0.24)
+    def _titles(self, style: Style) -> list[Mobject]:
+        """Each panel's title, its lines left-aligned in its title box, all at one size; with
+        `title_dots`, led by a dot in its run's colour (the loss curve's key)."""
+        titled = [panel for panel in self.layout.panels if panel.title_box is not None]
+        if not titled:
+            return []
+        lines = labels(
+            [line for panel in titled for line in panel.title],
+            height=TEXT,
+            max_width=min(panel.title_box.width for panel in titled),
+            style=style,
+        )
+        drawn, lines_left = [], iter(lines)
+        for panel in titled:
+            box = panel.title_box
+            left = box.left
+            if self.layout.title_dots:
+                radius = TEXT * 0.36
+                dot = Dot(radius=radius, color=style.run_color(panel.runs[0]))
+                drawn.append(dot.move_to([left + radius, box.top - LINE / 2, 0]))
+                left += 2 * radius + LEGEND_SPACE
+            # The lines fill the box from its bottom: a one-line title sits on its plot.
+            for k, _ in enumerate(panel.title):
+                y = box.bottom + (len(panel.title) - k - 0.5) * LINE
+                drawn.append(next(lines_left).move_to([left, y, 0], aligned_edge=LEFT))
+        return drawn

@@ -125,7 +125,8 @@ def test_a_build_renders_every_file_with_its_sidecar_and_the_poster(built):
     _, out, result = built
     assert "5 rendered, 0 up to date, 0 failed" in result.output
     with Image.open(out / "zig.gif") as gif:
-        assert (gif.width, gif.height, gif.n_frames) == (426, 240, 2 + 10)
+        # A 0.5 s still of the start, 1 update at 0.2 s, a 2.5 s hold, at 10 fps.
+        assert (gif.width, gif.height, gif.n_frames) == (426, 240, 5 + 2 + 25)
     for poster in ("race.png", "zig.png"):  # a still at the video's size, 640x360 at preview
         with Image.open(out / poster) as still:
             assert still.size == (640, 360)
@@ -178,7 +179,7 @@ def test_a_changed_or_deleted_file_is_rendered_again_and_only_that_one(built, tm
     assert after["zig.gif"] != before["zig.gif"] and after["race.mp4"] == before["race.mp4"]
     assert "race.png" in after
     with Image.open(out / "zig.gif") as gif:
-        assert gif.n_frames == 4 + 10  # 2 updates at 0.2 s, 10 fps
+        assert gif.n_frames == 5 + 4 + 25  # the still, 2 updates at 0.2 s, the hold; 10 fps
     # --force renders all, even what is up to date.
     result = build(changed, "--out", str(out), "--force")
     assert "5 rendered, 0 up to date" in result.output, result.output
@@ -558,6 +559,8 @@ SAID = {
     "max_size": ('"300KB"', "300"),
     "stretch": ("true", '"yes"'),
     "loss_curve": ("true", "1"),
+    "hold": ("4", '"4"'),
+    "axes": ("false", '"no"'),
     "lr_grid": ('"0.5,2"', "2"),
 }
 KIND_WORDS = {str: "a string", float: "a number", bool: "true or false"}
@@ -586,6 +589,8 @@ def test_the_figures_file_takes_its_render_keys_from_the_request(tmp_path):
         max_size="300KB",
         stretch=True,
         loss_curve=True,
+        hold=4,
+        axes=False,
         lr_grid="0.5,2",
     )
 

@@ -19,7 +19,8 @@ from optiroll.plan.theme import DARK  # noqa: E402
 # Blog GIFs (854x480, 20 fps): at preview size a 3-pixel ball may share a palette entry with its
 # trail, and these tests check exact colours.
 STEPS, FPS, SPS = 4, 20, 0.2
-EXPECTED_FRAMES = math.ceil(STEPS * SPS * FPS) + FPS  # the animation, then a 1 s hold
+STILL, HOLD = FPS // 2, FPS * 5 // 2  # 0.5 s on the start, 2.5 s on the end
+EXPECTED_FRAMES = STILL + math.ceil(STEPS * SPS * FPS) + HOLD
 
 
 def render(tmp_path: Path, *args: str, name: str = "out.gif", quality: str = "blog"):
@@ -65,13 +66,13 @@ def test_each_ball_is_where_its_trajectory_says(book_gif):
         points = sidecar["trajectories"][run]["points"]
         color = sidecar["trajectories"][run]["color"]
         assert_ball_at(frames[-1], points[-1], panel, color)
-        # Step 2 is reached after 2 * 0.2 s at 10 fps: frame 4.
-        assert_ball_at(frames[int(2 * SPS * FPS)], points[2], panel, color)
+        # Step 2 is reached 2 * 0.2 s after the still, at 20 fps: frame 10 + 8.
+        assert_ball_at(frames[STILL + int(2 * SPS * FPS)], points[2], panel, color)
 
 
 def test_the_ball_moves_between_iterates_in_straight_lines(book_gif):
     path, sidecar = book_gif
-    frame = gif_frames(path)[2]  # 4 frames a step: half-way from point 0 to point 1
+    frame = gif_frames(path)[STILL + 2]  # 4 frames a step: half-way from point 0 to point 1
     panel = sidecar["panels"][0]
     points = np.array(sidecar["trajectories"][0]["points"])
     assert_ball_at(frame, (points[0] + points[1]) / 2, panel, sidecar["trajectories"][0]["color"])
@@ -114,7 +115,8 @@ def test_mp4_is_h264_with_faststart(tmp_path):
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264"
         assert (stream.codec_context.width, stream.codec_context.height) == (640, 360)
-        assert sum(1 for _ in container.decode(stream)) == math.ceil(2 * SPS * 15) + 15
+        # The still (0.5 s: 8 frames at 15 fps), 2 steps, the 2.5 s hold.
+        assert sum(1 for _ in container.decode(stream)) == 8 + math.ceil(2 * SPS * 15) + 38
 
 
 def test_png_is_the_final_frame(tmp_path):
@@ -220,9 +222,10 @@ def test_the_counter_changes_exactly_when_a_step_is_done(book_gif):
     left, top = sidecar["panels"][1]["pixel_rect"][:2]  # the counter is above the top-right panel
     counter = [frame[: int(top) - 30, int(left) :] for frame in frames]
     changed = [i for i in range(1, len(frames)) if not np.array_equal(counter[i], counter[i - 1])]
-    # A step takes SPS * FPS = 4 frames; frame i shows step floor(i / 4), so it changes at 4, 8, ...
+    # A step takes SPS * FPS = 4 frames after the still: it changes at 14, 18, ...
     per_step = round(SPS * FPS)
-    assert changed == list(range(per_step, STEPS * per_step + 1, per_step))
+    assert changed == [STILL + k * per_step for k in range(1, STEPS + 1)]
+    assert changed == sidecar["timeline"]["step_frames"][1:]
 
 
 def test_a_missing_system_library_is_one_line_saying_how_to_install_it(monkeypatch):

@@ -102,7 +102,7 @@ def test_the_curve_shares_the_frame_without_overlapping(scene, aspect, n):
     )
     curve = layout.curve
     assert curve is not None
-    others = [layout.header, layout.legend, layout.curve_key]
+    others = [layout.header, layout.legend]
     for panel in layout.panels:
         others += [panel.area.box, panel.title_box]
     for box in [b for b in others if b is not None] + [curve]:
@@ -111,14 +111,16 @@ def test_the_curve_shares_the_frame_without_overlapping(scene, aspect, n):
     for box in others:
         if box is not None:
             assert not overlaps(curve, box), (curve, box)
-    # Race names the colours in its legend; compare needs the curve's own key.
-    assert (layout.curve_key is None) == (scene == "race")
+    # Race names the colours in its legend; compare's titles begin with them.
+    assert (
+        layout.title_dots == (scene == "compare") and (layout.legend is None) == layout.title_dots
+    )
 
 
 def test_without_the_flag_the_layout_is_unchanged():
     experiment = build_experiment()
     plain = layout_figure(resolve_settings(), experiment)
-    assert plain.curve is None and plain.curve_key is None
+    assert plain.curve is None and not plain.title_dots
     with_curve = layout_figure(resolve_settings(loss_curve=True), experiment)
     assert with_curve.panels[0].area.box.width < plain.panels[0].area.box.width
 
@@ -128,7 +130,8 @@ def test_the_book_figure_puts_the_curve_where_the_plots_stay_largest():
     compare = layout_figure(resolve_settings(loss_curve=True), experiment)
     assert compare.curve.left > compare.panels[1].area.box.right  # right of the 2x2 grid
     race = layout_figure(resolve_settings("race", loss_curve=True), experiment)
-    assert race.curve.top <= race.panels[0].area.box.bottom  # below the map
+    assert race.curve.left >= race.panels[0].area.box.right  # right of the map
+    assert race.legend.top <= race.panels[0].area.box.bottom  # the legend below it
 
 
 # Real renders: blog GIFs (as tests/test_render.py) so 1-pixel lines keep their colours.
@@ -154,7 +157,8 @@ def test_the_sidecar_places_the_curve(compare_gif):
     assert 10.0**low <= min(losses) and max(losses) <= 10.0**high
     left, top, right, bottom = curve["pixel_rect"]
     assert right - left > 100 and bottom - top > 100
-    assert len(frames) == math.ceil(STEPS * SPS * FPS) + FPS
+    # A 0.5 s still of the start, 4 frames a step, a 2.5 s hold.
+    assert len(frames) == FPS // 2 + math.ceil(STEPS * SPS * FPS) + FPS * 5 // 2
     for panel in sidecar["panels"]:  # the curve is beside the plots, not on them
         p_left, p_top, p_right, p_bottom = panel["pixel_rect"]
         assert p_right <= left or p_bottom <= top
@@ -173,8 +177,9 @@ def test_the_cursor_is_at_the_step_the_balls_are_at(compare_gif):
     frames, sidecar = compare_gif
     left, top, right, bottom = sidecar["loss_curve"]["pixel_rect"]
     background = rgb(LIGHT.background)
-    for frame_index in (4, 8, 12):  # 4 frames a step: steps 1, 2 and 3
-        step = frame_index / (SPS * FPS)
+    step_frames = sidecar["timeline"]["step_frames"]
+    for step in (1, 2, 3):
+        frame_index = step_frames[step]
         expected = left + step / STEPS * (right - left)
         rows = frames[frame_index][int(top) + 2 : int(bottom) - 2]
         inked = (np.abs(rows - background).max(axis=-1) > 60).mean(axis=0)  # per column

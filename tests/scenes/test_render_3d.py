@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from media import rgb
 from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
-from optiroll.plan.beats import expected_frames
 from optiroll.plan.layout import Box, clip_polyline
 from optiroll.plan.relief import (
     LIFT,
@@ -27,6 +26,7 @@ from optiroll.plan.relief import (
     unit_relief,
 )
 from optiroll.plan.settings import RenderSettings, resolve_settings
+from optiroll.plan.timeline import expected_frames
 
 BOOK = build_experiment()
 SETTINGS = resolve_settings("surface3d")
