@@ -9,13 +9,17 @@ each declaring what is valid, which construction checks.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, NamedTuple, Protocol
+from dataclasses import Field, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
 
 from ..errors import OptirollError, did_you_mean
 from .rule import Rule
+
+if TYPE_CHECKING:
+    from .noise import Noise
+    from .schedules import Schedule
 
 Value = float | str | bool
 """A hyper-parameter's value: a number, a choice among strings, or a switch."""
@@ -134,6 +138,31 @@ class Switch:
         return f"{format_value(default)}|{format_value(not default)}"
 
 
+@dataclass(frozen=True)
+class Whole:
+    """A whole number of at least `low`: a count of steps, a batch size."""
+
+    low: int = 0
+
+    def check(self, value: Any, what: str) -> int:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer)):
+            raise OptirollError(f"{what} must be a whole number, got {value!r}")
+        if not math.isfinite(value) or value != int(value):
+            raise OptirollError(f"{what} must be a whole number, got {value:g}")
+        if value < self.low:
+            raise OptirollError(f"{what} must be at least {self.low}, got {value:g}")
+        return int(value)
+
+    def parse(self, text: str, what: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise OptirollError(f"{what} must be a whole number, got '{text}'") from None
+
+    def describe(self, default: Value) -> str:
+        return format_value(default)
+
+
 POSITIVE = Range(0.0, math.inf, low_open=True)
 NON_NEGATIVE = Range(0.0, math.inf)
 UNIT_OPEN = Range(0.0, 1.0, high_open=True)
@@ -167,6 +196,30 @@ def switch(default: bool, doc: str) -> Any:
     return field(default=default, metadata={"valid": Switch(), "doc": doc, "quiet": True})
 
 
+def _constant_schedule() -> Schedule:
+    from .schedules import CONSTANT  # schedules.py builds on this module's domains
+
+    return CONSTANT
+
+
+def _no_noise() -> Noise:
+    from .noise import NO_NOISE
+
+    return NO_NOISE
+
+
+def run_setting(factory: Any) -> Any:
+    """How a run applies the rule (a learning-rate schedule, gradient noise), not a value of the
+    rule: given in the same spec (`sgd:lr=0.9,schedule=cosine`), left out of
+    `hyperparameters()`, shown in labels when it is not the default."""
+    return field(default_factory=factory, kw_only=True, metadata={"run": True})
+
+
+def _rule_fields(obj: Any) -> list[Field]:
+    """The hyper-parameters of an optimizer (class or instance), without its run settings."""
+    return [f for f in fields(obj) if not f.metadata.get("run")]
+
+
 class HyperDoc(NamedTuple):
     """What `optiroll list` tells of a hyper-parameter; `by_rules` maps rules to defaults."""
 
@@ -189,6 +242,8 @@ class Optimizer:
     update_rule: ClassVar[Rule] = Rule(())
     formula: ClassVar[str] = ""
     latex: ClassVar[str] = ""
+    schedule: Schedule = run_setting(_constant_schedule)
+    noise: Noise = run_setting(_no_noise)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -196,7 +251,7 @@ class Optimizer:
 
     def __post_init__(self) -> None:
         by_rules = []
-        for f in fields(self):
+        for f in _rule_fields(self):
             value = getattr(self, f.name)
             if value is None and f.metadata.get("by_rules"):
                 by_rules.append(f)
@@ -208,22 +263,27 @@ class Optimizer:
 
     def hyperparameters(self) -> dict[str, Value]:
         """Every hyper-parameter by name, in declaration order."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in _rule_fields(self)}
 
     def default(self, name: str) -> Value:
-        """The default of hyper-parameter `name` under this optimizer's rules."""
+        """The default of hyper-parameter (or run setting) `name` under this optimizer's rules."""
+        for setting in (self.schedule, self.noise):
+            if name in setting.KEYS:
+                return setting.default(name)
         f = next(f for f in fields(self) if f.name == name)
         by_rules = f.metadata.get("by_rules")
         return by_rules[self.rules] if by_rules else f.default
 
     def shown_hyperparameters(self) -> dict[str, Value]:
-        """What a label shows: every number, except quiet ones (eps) and choices at their default."""
-        quiet = {f.name for f in fields(self) if f.metadata["quiet"]}
-        return {
+        """What a label shows: every number, except quiet ones (eps) and choices at their default,
+        then the run settings that are not their defaults (schedule=cosine, noise=0.5)."""
+        quiet = {f.name for f in _rule_fields(self) if f.metadata["quiet"]}
+        shown = {
             k: v
             for k, v in self.hyperparameters().items()
             if k not in quiet or v != self.default(k)
         }
+        return {**shown, **self.schedule.shown(), **self.noise.shown()}
 
     def label(self) -> str:
         """The display label, generated from the values: 'Adam lr=0.3 rules=pytorch'."""
@@ -234,7 +294,7 @@ class Optimizer:
     def parameter_docs(cls) -> dict[str, HyperDoc]:
         """Default, domain, description and per-rules defaults of each hyper-parameter."""
         docs = {}
-        for f in fields(cls):
+        for f in _rule_fields(cls):
             by_rules = f.metadata.get("by_rules")
             default = by_rules["book"] if by_rules else f.default
             docs[f.name] = HyperDoc(default, f.metadata["valid"], f.metadata["doc"], by_rules)
@@ -243,7 +303,7 @@ class Optimizer:
     @classmethod
     def parse_value(cls, name: str, text: str) -> Value:
         """The value of hyper-parameter `name` from spec text ('0.3', 'pytorch', 'false')."""
-        valid = next(f for f in fields(cls) if f.name == name).metadata["valid"]
+        valid = next(f for f in _rule_fields(cls) if f.name == name).metadata["valid"]
         return valid.parse(text.strip(), f"{cls.name}: {name}")
 
     def rule(self) -> Rule:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import OptirollError
-from .base import Optimizer
+from .base import Optimizer, Whole
+from .noise import DEFAULT_SEED
 from .presets import DEFAULT_PRESET, preset, tuned_hyperparameters
 from .registry import make_optimizer, optimizer_class, parse_spec, surface
 from .surfaces import Surface, Window
@@ -26,9 +27,16 @@ class Experiment:
     start: tuple[float, float]
     steps: int
     optimizers: tuple[Optimizer, ...]
+    seed: int = DEFAULT_SEED  # the gradient noise's draws (noise.py), for optimizers that have it
 
     def run(self) -> list[Trajectory]:
-        return [run(opt, self.surface, self.start, self.steps) for opt in self.optimizers]
+        return [
+            run(opt, self.surface, self.start, self.steps, self.seed) for opt in self.optimizers
+        ]
+
+    @property
+    def noisy(self) -> bool:
+        return any(o.noise.sigma > 0 for o in self.optimizers)
 
     def to_dict(self) -> dict:
         return {
@@ -38,11 +46,19 @@ class Experiment:
             "window": self.surface.window.as_list(),
             "steps": self.steps,
             "start": list(self.start),
-            "optimizers": [
-                {"optimizer": o.name, "hyperparameters": o.hyperparameters()}
-                for o in self.optimizers
-            ],
+            "optimizers": [optimizer_entry(o) for o in self.optimizers],
+            **({"seed": self.seed} if self.noisy else {}),
         }
+
+
+def optimizer_entry(optimizer: Optimizer) -> dict:
+    """An optimizer's name and values; its schedule and noise too when it has them."""
+    entry = {"optimizer": optimizer.name, "hyperparameters": optimizer.hyperparameters()}
+    if not optimizer.schedule.constant:
+        entry["schedule"] = optimizer.schedule.to_dict()
+    if optimizer.noise.sigma > 0:
+        entry["noise"] = optimizer.noise.to_dict()
+    return entry
 
 
 def build_experiment(
@@ -52,6 +68,7 @@ def build_experiment(
     start: tuple[float, float] | None = None,
     steps: int | None = None,
     window: tuple[float, float, float, float] | None = None,
+    seed: int = DEFAULT_SEED,
 ) -> Experiment:
     """Resolve user choices over a preset (the book's figure by default).
 
@@ -89,7 +106,8 @@ def build_experiment(
             f"x in [{chosen.window.x_min:g}, {chosen.window.x_max:g}], "
             f"y in [{chosen.window.y_min:g}, {chosen.window.y_max:g}]"
         )
-    return Experiment(chosen, (float(x), float(y)), int(steps), tuple(optimizers))
+    seed = Whole(0).check(seed, "--seed")
+    return Experiment(chosen, (float(x), float(y)), int(steps), tuple(optimizers), seed=seed)
 
 
 def _window(bounds: tuple[float, float, float, float]) -> Window:

@@ -10,6 +10,8 @@ from ..errors import OptirollError, did_you_mean
 from .base import Optimizer, Value
 from .book import BOOK_OPTIMIZERS
 from .modern import MODERN_OPTIMIZERS
+from .noise import Noise
+from .schedules import Schedule
 from .surfaces import SURFACES, Surface, Window
 
 OPTIMIZERS: tuple[type[Optimizer], ...] = BOOK_OPTIMIZERS + MODERN_OPTIMIZERS
@@ -127,14 +129,36 @@ def make_optimizer(
 ) -> Optimizer:
     """Build an optimizer from `base` hyper-parameters (e.g. a preset's) updated by `overrides`.
 
-    Text values are read by each hyper-parameter's kind: '0.3', 'pytorch', 'false'.
+    Text values are read by each hyper-parameter's kind: '0.3', 'pytorch', 'false'. The run
+    settings (a learning-rate schedule, gradient noise: `RUN_KEYS`) come in the same overrides.
     """
     cls = optimizer_class(name)
     values = dict(base or {})
+    run: dict[str, Value] = {}
     for key, value in overrides.items():
-        field = _parameter(cls, key)
+        field = run_key(key) or _parameter(cls, key)
+        if field in RUN_KEYS:
+            run[field] = value
+            continue
         values[field] = cls.parse_value(field, value) if isinstance(value, str) else value
-    return cls(**values)
+    return cls(**values, **run_settings(cls.name, run))
+
+
+RUN_KEYS = Schedule.KEYS + Noise.KEYS
+
+
+def run_key(key: str) -> str | None:
+    """The run setting (schedules.py, noise.py) that spec key `key` names, if any."""
+    norm = _normalize(key)
+    return norm if norm in RUN_KEYS else None
+
+
+def run_settings(owner: str, values: Mapping[str, Value]) -> dict[str, Schedule | Noise]:
+    """An optimizer's `schedule` and `noise` from its spec's run settings, by key."""
+    return {
+        "schedule": Schedule.of({k: v for k, v in values.items() if k in Schedule.KEYS}, owner),
+        "noise": Noise.of({k: v for k, v in values.items() if k in Noise.KEYS}, owner),
+    }
 
 
 def parse_spec(spec: str) -> tuple[str, dict[str, Value]]:

@@ -145,6 +145,8 @@ PARAMETER_SYMBOLS = {
     "eps": "ε",
     "weight_decay": "λ",
     "momentum_decay": "ψ",
+    "gamma": "γ",  # a learning-rate schedule's factor (optim/schedules.py)
+    "noise": "σ",  # the gradient noise's standard deviation (optim/noise.py)
 }
 
 

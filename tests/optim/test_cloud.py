@@ -1,0 +1,162 @@
+"""Clouds of starts: batched balls equal single runs, and every outcome is what the ball did."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optiroll.errors import OptirollError
+from optiroll.optim.cloud import (
+    DIVERGED,
+    MINIMUM,
+    NOT_CONVERGED,
+    OTHER_MINIMA,
+    CloudSpec,
+    grid_shape,
+    reach,
+    roll_cloud,
+)
+from optiroll.optim.experiment import build_experiment
+from optiroll.optim.surfaces import SURFACES
+from optiroll.optim.trajectory import roll, run
+
+
+@settings(max_examples=30)
+@given(
+    spec=st.sampled_from(
+        [
+            "sgd:lr=0.95",
+            "sgd:lr=1.05",
+            "momentum:lr=0.1",
+            "nesterov:lr=0.1",
+            "adagrad:lr=1.5",
+            "rmsprop:lr=0.2,decay_rate=0.9",
+            "adam:lr=0.3",
+            "adam:lr=0.3,schedule=cosine,warmup=3",
+            "sgd:lr=0.5,noise=1",
+            "amsgrad:lr=0.3",
+            "nadam:lr=0.3",
+            "adadelta",
+            "rmsprop-momentum:lr=0.05",
+        ]
+    ),
+    surface=st.sampled_from(["book", "himmelblau", "styblinski-tang", "rosenbrock", "saddle"]),
+    x=st.floats(0, 1),
+    y=st.floats(0, 1),
+    seed=st.integers(0, 2**31),
+)
+def test_a_cloud_of_one_start_is_the_single_run(spec, surface, x, y, seed):
+    window = SURFACES[surface].window
+    start = (
+        window.x_min + x * (window.x_max - window.x_min),
+        window.y_min + y * (window.y_max - window.y_min),
+    )
+    exp = build_experiment(
+        optimizer_specs=[spec], surface_name=surface, start=start, steps=40, seed=seed
+    )
+    single = exp.run()[0]
+    cloud = roll_cloud(exp, CloudSpec("point", 1), record=True)
+    ball = cloud.runs[0]
+    n = len(single.points)
+    np.testing.assert_array_equal(ball.path[:n, 0], single.points)
+    np.testing.assert_array_equal(ball.path[n:, 0], np.repeat(single.points[-1:], 41 - n, axis=0))
+    assert ball.diverged_at[0] == (single.diverged_at or 0)
+    np.testing.assert_array_equal(ball.final[0], single.points[-1])
+
+
+def test_every_ball_of_a_batch_is_its_own_single_run():
+    exp = build_experiment(optimizer_specs=["momentum:lr=0.05", "sgd:lr=0.04,noise=3"], steps=25)
+    starts = CloudSpec("random", 30).starts(exp.surface.window, exp.start, exp.seed)
+    rolled = roll(exp.optimizers[0], exp.surface, starts, 25, record=True)
+    for i in (0, 7, 29):
+        alone = run(exp.optimizers[0], exp.surface, tuple(starts[i]), 25)
+        np.testing.assert_array_equal(rolled.path[: len(alone.points), i], alone.points)
+
+
+def test_himmelblau_balls_end_at_its_four_minima_and_each_outcome_is_true():
+    exp = build_experiment(
+        "himmelblau", ["sgd:lr=0.01", "momentum:lr=0.01", "sgd:lr=0.06"], steps=200
+    )
+    cloud = roll_cloud(exp, CloudSpec("grid", 400))
+    surface = exp.surface
+    minima = [o for o in cloud.outcomes if o.kind == MINIMUM]
+    assert [o.point for o in minima] == [tuple(m) for m in surface.minima]
+    assert all(o.surface_minimum and abs(o.loss) < 1e-20 for o in minima)
+    radius = reach(surface.window)
+    for run_ in cloud.runs:
+        for ball, outcome in enumerate(run_.outcome):
+            o = cloud.outcomes[outcome]
+            at = run_.final[ball]
+            if o.kind == DIVERGED:
+                assert run_.diverged_at[ball] > 0
+                continue
+            assert run_.diverged_at[ball] == 0
+            near = [np.hypot(*(at - m)) <= radius for m in surface.minima]
+            if o.kind == MINIMUM:
+                assert np.hypot(*(at - o.point)) <= radius
+            else:
+                assert o.kind == NOT_CONVERGED and not any(near)
+    counts = [run_.counts(len(cloud.outcomes)) for run_ in cloud.runs]
+    assert counts[0][:4].sum() == 400  # plain SGD at a small rate: every ball reaches one
+    assert counts[2][-1] > 0  # lr 0.06 throws some out
+
+
+def test_local_minima_are_found_where_balls_come_to_rest():
+    """Styblinski-Tang's surface names only its global minimum; the other three wells are
+    found from where balls ended."""
+    exp = build_experiment("styblinski-tang", ["sgd:lr=0.02"], steps=200)
+    cloud = roll_cloud(exp, CloudSpec("grid", 100))
+    minima = [o for o in cloud.outcomes if o.kind == MINIMUM]
+    assert len(minima) == 4 and minima[0].surface_minimum
+    low, high = -2.903534027771177, 2.746802770990837  # roots of 2t**3 - 16t + 2.5
+    found = np.array([o.point for o in minima[1:]])
+    for well in [(high, low), (low, high), (high, high)]:
+        assert np.hypot(*(found - well).T).min() < 1e-6
+    for o in minima:
+        np.testing.assert_allclose(exp.surface.gradient(np.array(o.point)), 0, atol=1e-6)
+
+
+def test_many_minima_keep_six_colours():
+    exp = build_experiment("rastrigin", ["sgd:lr=0.002"], steps=150)
+    cloud = roll_cloud(exp, CloudSpec("grid", 400))
+    kinds = [o.kind for o in cloud.outcomes]
+    assert kinds == [MINIMUM] * 5 + [OTHER_MINIMA, NOT_CONVERGED, DIVERGED]
+    assert cloud.runs[0].counts(len(kinds))[5] > 0
+
+
+def test_start_layouts():
+    window = SURFACES["book"].window
+    grid = CloudSpec("grid", 200).starts(window, (0, 0), 0)
+    columns, rows = grid_shape(window, 200)
+    assert (columns, rows) == (20, 10) and grid.shape == (200, 2)
+    np.testing.assert_allclose(grid[0], [-9.5, -4.5])
+    np.testing.assert_allclose(grid[-1], [9.5, 4.5])
+    random = CloudSpec("random", 50).starts(window, (0, 0), 3)
+    np.testing.assert_array_equal(random, CloudSpec("random", 50).starts(window, (0, 0), 3))
+    assert not np.array_equal(random, CloudSpec("random", 50).starts(window, (0, 0), 4))
+    assert np.all(window.contains(random))
+    point = CloudSpec("point", 5).starts(window, (-7, 2), 0)
+    np.testing.assert_array_equal(point, [[-7, 2]] * 5)
+
+
+def test_a_noisy_cloud_from_one_point_spreads_and_its_seed_is_recorded():
+    exp = build_experiment(optimizer_specs=["sgd:lr=0.1,noise=1"], steps=30, seed=9)
+    cloud = roll_cloud(exp, CloudSpec("point", 200))
+    assert cloud.runs[0].final.std(axis=0).min() > 0.1
+    data = cloud.to_dict()
+    assert data["seed"] == 9 and data["runs"][0]["noise"]["sigma"] == 1.0
+    assert len(data["starts"]) == len(data["runs"][0]["outcome"]) == 200
+
+
+@pytest.mark.parametrize(
+    ("layout", "balls", "message"),
+    [
+        ("grd", 10, "--starts must be grid, random or point, got 'grd'; did you mean 'grid'?"),
+        ("grid", 0, "--balls must be at least 1, got 0"),
+        ("grid", 10**6, "--balls must be at most 20000"),
+    ],
+)
+def test_a_bad_cloud_is_one_line(layout, balls, message):
+    with pytest.raises(OptirollError) as err:
+        CloudSpec(layout, balls)
+    assert str(err.value) == message or str(err.value).startswith(message)

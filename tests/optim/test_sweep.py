@@ -1,0 +1,133 @@
+"""Hyper-parameter maps against closed forms, cell by cell against single runs."""
+
+import math
+
+import numpy as np
+import pytest
+
+from optiroll.errors import OptirollError
+from optiroll.optim.experiment import Experiment, build_experiment
+from optiroll.optim.sweep import Axis, Objective, parse_axis, sweep
+
+BOUND = 50.0  # the book's window reaches y = 5; a run diverges beyond ten times that
+
+
+def test_gradient_descent_on_the_books_surface_diverges_above_lr_1_exactly_along_y():
+    """y_k = y_0 (1 - 2 lr)^k and x_k = x_0 (1 - lr/10)^k: below lr = 1 both shrink; above it
+    |y| grows and the run leaves the bound at the first k with |y_k| > 50, x still inside."""
+    steps = 400
+    exp = build_experiment(optimizer_specs=["sgd"], steps=steps)  # from (-7, 2)
+    lr_axis = Axis("lr", 0.9, 1.1, 41)
+    (m,) = sweep(exp, (lr_axis,)).maps
+    assert m.shape == (1, 41) and m.y is None
+    for column, lr in enumerate(lr_axis.values):
+        factor = abs(1 - 2 * lr)
+        if lr <= 1.0 + 1e-12:
+            assert m.diverged_at[0, column] == 0, lr
+            assert abs(m.final[0, column, 1]) <= 2.0 + 1e-9
+            continue
+        # the first k at which 2 * factor**k > 50, by the closed form
+        k = math.floor(math.log(BOUND / 2) / math.log(factor)) + 1
+        if abs(2 * factor**k - BOUND) < 1e-6 or abs(2 * factor ** (k - 1) - BOUND) < 1e-6:
+            continue  # too close to the bound for rounding to settle it
+        assert m.diverged_at[0, column] == k, lr
+        x, y = m.final[0, column]
+        assert abs(y) > BOUND and abs(x) < 7  # left along y; x still shrinking
+        np.testing.assert_allclose(y, 2 * (1 - 2 * lr) ** k, rtol=1e-9)
+
+
+def test_below_lr_1_the_final_loss_follows_the_closed_form():
+    steps = 30
+    exp = build_experiment(optimizer_specs=["sgd"], steps=steps)
+    (m,) = sweep(exp, (Axis("lr", 0.05, 0.95, 10),)).maps
+    lr = m.x.values
+    x = -7 * (1 - lr / 10) ** steps
+    y = 2 * (1 - 2 * lr) ** steps
+    np.testing.assert_allclose(m.final_loss[0], x**2 / 20 + y**2, rtol=1e-9)
+
+
+def test_every_cell_is_the_single_run_of_its_values():
+    exp = build_experiment(optimizer_specs=["adam:lr=0.3", "momentum", "rmsprop"], steps=40)
+    s = sweep(exp, (Axis("lr", 0.01, 2, 5, log=True),))
+    for m in s.maps:
+        assert m.y is not None and m.shape == (5, 5)  # its default y axis, as many cells
+        for row, column in [(0, 0), (1, 3), (4, 4), (3, 1)]:
+            single = Experiment(exp.surface, exp.start, 40, (m.optimizer_at(row, column),))
+            single = single.run()[0]
+            np.testing.assert_allclose(m.final[row, column], single.points[-1], rtol=1e-12)
+            assert m.diverged_at[row, column] == (single.diverged_at or 0)
+
+
+def test_default_axes_per_optimizer():
+    exp = build_experiment(
+        optimizer_specs=["sgd", "momentum", "adagrad", "rmsprop", "adam", "nesterov"], steps=5
+    )
+    s = sweep(exp)
+    got = [(m.x.name, m.y.name if m.y else None) for m in s.maps]
+    assert got == [
+        ("lr", None),
+        ("lr", "momentum"),
+        ("lr", None),
+        ("lr", "decay_rate"),
+        ("lr", "beta1"),
+        ("lr", "momentum"),
+    ]
+    assert s.maps[0].x.log and not s.maps[1].y.log
+    np.testing.assert_allclose(s.maps[0].x.values[[0, -1]], [1e-3, 3.0])
+
+
+def test_an_axis_applies_to_the_optimizers_that_have_it():
+    exp = build_experiment(optimizer_specs=["sgd", "adam"], steps=5)
+    s = sweep(exp, (parse_axis("lr=0.01:1", 8), parse_axis("beta2=0.9:0.999", 4)))
+    assert [(m.shape, m.y.name if m.y else None) for m in s.maps] == [
+        ((1, 8), None),
+        ((4, 8), "beta2"),
+    ]
+
+
+def test_steps_to_the_threshold():
+    """SGD at lr 0.5 on y alone: y_1 = 0, so the loss is x**2/20 from then on."""
+    exp = build_experiment(optimizer_specs=["sgd"], start=(0.0, 1.0), steps=20)
+    s = sweep(exp, (Axis("lr", 0.25, 0.5, 2),), Objective("steps", 1e-3))
+    (m,) = s.maps
+    # lr 0.5: y_1 = 0 exactly. lr 0.25: y_k = 0.5**k, loss 0.25**k < 1e-3 from k = 5.
+    assert m.reached_at[0].tolist() == [5, 1]
+    assert m.best() == (0, 1) and m.score[0].tolist() == [5.0, 1.0]
+    assert s.to_dict()["objective"]["kind"] == "steps"
+
+
+def test_diverged_cells_are_neither_scored_nor_finite_in_json():
+    exp = build_experiment(optimizer_specs=["sgd"], steps=200)
+    s = sweep(exp, (Axis("lr", 0.5, 1.5, 3),))
+    (m,) = s.maps
+    assert m.diverged_at[0, 2] > 0 and m.score[0, 2] == math.inf
+    data = s.to_dict()["maps"][0]
+    assert data["final_loss"][0][2] is None and data["diverged_at"][0][2] > 0
+    assert data["best"]["values"] == {"lr": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("lr=1:0.1", "the lr axis must go from a low to a higher number"),
+        ("lr=0:1:log", "the lr axis is spaced in log: it must start above 0"),
+        ("lr=a:1", "the lr axis must be NAME=LOW:HIGH, got 'lr=a:1'"),
+        ("lr=1", "an axis is NAME=LOW:HIGH[:log|lin], got 'lr=1'"),
+        ("rho", "give the rho axis its range: rho=LOW:HIGH"),
+    ],
+)
+def test_a_bad_axis_is_one_line(text, message):
+    with pytest.raises(OptirollError) as err:
+        parse_axis(text)
+    assert str(err.value).startswith(message)
+
+
+def test_values_outside_a_hyper_parameters_range_are_refused_before_running():
+    exp = build_experiment(optimizer_specs=["momentum"], steps=5)
+    with pytest.raises(OptirollError, match=r"momentum: momentum must be in \[0, 1\), got 1.2"):
+        sweep(exp, (parse_axis("lr"), parse_axis("momentum=0:1.2")))
+    with pytest.raises(OptirollError, match="none of momentum has a hyper-parameter 'beta1'"):
+        sweep(exp, (parse_axis("beta1=0:0.9"),))
+    saddle = build_experiment(optimizer_specs=["sgd"], surface_name="saddle", steps=5)
+    with pytest.raises(OptirollError, match="no minimum: use --objective loss"):
+        sweep(saddle, (), Objective("steps"))
