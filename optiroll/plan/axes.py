@@ -46,7 +46,6 @@ def tick_text(value: float) -> str:
 
 TICK_GAP = 0.06  # between a tick and its label
 LABEL_GAP = 0.12  # at least between two tick labels (scene units)
-CHAR_WIDTH = 0.75  # a digit, the minus or the point of a tick label, about, in label heights
 # The axis names end the label rows, inside the box's extent: x under the right edge, y beside
 # the top one. No tick comes closer than this to that end (scene units).
 X_NAME_ROOM = 0.6
@@ -56,19 +55,32 @@ MAX_TICKS = 6  # however long the axis: a few round values to read positions off
 
 def axis_ticks(low: float, high: float, length: float, *, vertical: bool = False) -> np.ndarray:
     """Round ticks for an axis `length` scene units long showing [low, high]: the most, up to
-    MAX_TICKS, whose labels keep LABEL_GAP apart (side by side on x, stacked on y), none within
-    the name's room of the high end."""
+    MAX_TICKS, whose labels keep LABEL_GAP apart (side by side on x, stacked on y), else just
+    apart, none within the name's room of the high end, and on x none whose label reaches past
+    the low end (where the plot on the left ends its labels with its name)."""
     room = Y_NAME_ROOM if vertical else X_NAME_ROOM
     if not (high > low and length > room):
         return np.empty(0)
     top = high - room * (high - low) / length
+    size = (lambda v: TICK_TEXT) if vertical else label_width
+    choices = []
     for count in range(MAX_TICKS, 1, -1):
         ticks = nice_ticks(low, top, count)
-        gap = (ticks[1] - ticks[0]) / (high - low) * length if len(ticks) > 1 else length
-        if vertical:
-            need = TICK_TEXT
-        else:
-            need = max(len(tick_text(v)) for v in ticks) * CHAR_WIDTH * TICK_TEXT
-        if gap >= need + LABEL_GAP:
-            return ticks
-    return nice_ticks(low, top, 2)
+        at = (ticks - low) / (high - low) * length
+        choices.append(ticks if vertical else ticks[at >= [label_width(v) / 2 for v in ticks]])
+    for gap in (LABEL_GAP, 0.0):
+        for ticks in choices:
+            spacing = (ticks[1] - ticks[0]) / (high - low) * length if len(ticks) > 1 else 0.0
+            if len(ticks) > 1 and spacing >= max(map(size, ticks)) + gap:
+                return ticks
+    return choices[-1]
+
+
+# Widths of a tick label's characters, in label heights (DejaVu Sans, measured).
+CHAR_WIDTHS = {"−": 1.0, ".": 0.45}
+DIGIT_WIDTH = 0.72
+
+
+def label_width(value: float) -> float:
+    """About how wide `value`'s tick label is (scene units)."""
+    return TICK_TEXT * sum(CHAR_WIDTHS.get(c, DIGIT_WIDTH) for c in tick_text(value))

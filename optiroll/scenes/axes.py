@@ -70,6 +70,6 @@ class PlotAxes(VGroup):
             for value, text in zip(y_ticks, y_marks[:-1], strict=True):
                 y = area.to_scene(np.array([window.x_min, value]))[1]
                 text.move_to([column_right - text.width / 2, y, 0])
-            name = y_marks[-1]  # its top at the top edge
-            name.move_to([column_right - name.width / 2, box.top - name.height / 2, 0])
+            name = y_marks[-1]  # its top a gap below the top edge, clear of what is above
+            name.move_to([column_right - name.width / 2, box.top - TICK_GAP - name.height / 2, 0])
         self.add(*texts)

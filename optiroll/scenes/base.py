@@ -57,11 +57,12 @@ class OptirollScene(ABC):
     def exact_colors(cls, settings: RenderSettings, experiment: Experiment) -> list[str]:
         """Colours a GIF's palette holds exactly: the page's, and each run's with the shades its
         trail brings once it moves (the first frame supplies the rest, but has no trails yet)."""
-        from .mobjects import TrailedBall
+        from .mobjects import ContourMap, TrailedBall
 
         style = cls.style_for(settings, experiment)
         scheme = style.scheme
         page = [scheme.background, scheme.text, scheme.muted_text, scheme.frame, scheme.minimum]
+        page += ContourMap.colors(scheme)
         moving = [c for run in style.runs for c in TrailedBall.colors(run, scheme.background)]
         return list(dict.fromkeys(page + moving))
 

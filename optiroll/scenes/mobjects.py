@@ -1,4 +1,5 @@
-"""Reusable Manim mobjects: a contour map, a ball with its trail, a step counter, labels.
+"""Reusable Manim mobjects: a contour map, a ball drawing its path, its ghost, a step counter,
+labels.
 
 Each draws only what it is given (data already computed in `optim/`) through a `PlotArea`; moving
 ones follow a shared `ValueTracker` holding the step as a float (2.5 = half-way from point 2 to 3).
@@ -22,16 +23,23 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
+    config,
     interpolate_color,
 )
+from manim.constants import CapStyleType, LineJointType
 
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
-from ..plan.contours import contour_levels, contour_lines
+from ..plan.axes import MIN_TEXT
+from ..plan.contours import contour_resolution, contours
 from ..plan.layout import Box, PixelGrid, PlotArea, clip_polyline
+from ..plan.theme import ColorScheme
 from ..plan.timeline import Timeline
+from .landmarks import Landmarks
 from .mobject_cache import text as cached_text
 from .style import DEFAULT_STYLE, Style
+
+ROUND_JOINT, ROUND_CAP = LineJointType.ROUND, CapStyleType.ROUND
 
 
 def label(
@@ -59,7 +67,7 @@ def labels(
     figure alike, whether or not they have descenders ('RMSProp' vs 'AdaGrad')."""
     ink = style.scheme.text if color is None else color
     mobs = [cached_text(text, style.font, ink, style.math_font) for text in texts]
-    factor = min(min(height / mob.height, max_width / mob.width) for mob in mobs)
+    factor = min((min(height / mob.height, max_width / mob.width) for mob in mobs), default=1.0)
     for mob in mobs:
         mob.scale(factor)
     return mobs
@@ -76,48 +84,119 @@ def polyline(pieces: Sequence[np.ndarray], mob: VMobject) -> VMobject:
     return mob
 
 
-class ContourMap(VGroup):
-    """A framed plot area with one mobject per contour level and the minima marked."""
+def dot_marks(centres: np.ndarray, mob: VMobject) -> VMobject:
+    """Make `mob` a dot at each scene point of `centres` (n, 3): a tiny segment per dot, drawn as a
+    round-capped stroke, so `mob`'s stroke width is the dots' diameter. One path, one curve a
+    dot: a circle takes eight, and Cairo's path building is most of a frame's cost."""
+    ends = centres + np.array([DOT_SEGMENT, 0.0, 0.0])
+    share = np.linspace(0.0, 1.0, 4)[None, :, None]
+    mob.set_points((centres[:, None, :] * (1 - share) + ends[:, None, :] * share).reshape(-1, 3))
+    return mob
 
-    def __init__(self, surface: Surface, area: PlotArea, *, style: Style = DEFAULT_STYLE, **kwargs):
+
+DOT_SEGMENT = 1e-3  # scene units: far below a pixel, far above Manim's point tolerance (1e-6)
+
+
+def dots(color: str, radius: float) -> VMobject:
+    """An empty `dot_marks` mobject: dots of `radius` (scene units) in `color`."""
+    return VMobject(stroke_color=color, stroke_width=200 * radius, cap_style=ROUND_CAP)
+
+
+class ContourMap(VGroup):
+    """A framed plot area: the surface's contour lines in neutral greys that recede behind the
+    paths, and (unless `marked` is False) its minima and saddle points.
+
+    A scene that draws balls marks the landmarks itself, above them (`Landmarks`).
+    """
+
+    @staticmethod
+    def colors(scheme: ColorScheme) -> list[str]:
+        """The contour lines' shades, darkest (lowest) first: a GIF's palette keeps them exact,
+        or a grey line may take the nearest colour there is, a path's."""
+        low, high = ManimColor(scheme.contour_low), ManimColor(scheme.contour_high)
+        shares = np.linspace(0, 1, CONTOUR_SHADES)
+        return [interpolate_color(low, high, t).to_hex() for t in shares]
+
+    def __init__(
+        self,
+        surface: Surface,
+        area: PlotArea,
+        *,
+        style: Style = DEFAULT_STYLE,
+        marked: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        scheme, stroke = style.scheme, style.stroke
-        levels = contour_levels(surface, area.window)
-        for i, lines in enumerate(contour_lines(surface, area.window, levels)):
-            color = interpolate_color(
-                ManimColor(scheme.contour_low),
-                ManimColor(scheme.contour_high),
-                i / max(1, len(levels) - 1),
-            )
+        scheme = style.scheme
+        # As many samples as the output has pixels across the plot, about: smooth at 4K too.
+        pixels = area.box.width * config.pixel_height / config.frame_height
+        found = contours(surface, area.window, resolution=contour_resolution(pixels))
+        shades = self.colors(scheme)
+        for i, lines in enumerate(found.lines):
+            shade = shades[round(i / max(1, len(found.lines) - 1) * (len(shades) - 1))]
             pieces = [area.to_scene(line) for line in lines]
-            self.add(polyline(pieces, VMobject(stroke_color=color, stroke_width=stroke)))
+            self.add(polyline(pieces, VMobject(stroke_color=shade, stroke_width=CONTOUR_STROKE)))
         box = area.box
         frame = Rectangle(
-            width=box.width, height=box.height, stroke_color=scheme.frame, stroke_width=stroke
+            width=box.width,
+            height=box.height,
+            stroke_color=scheme.frame,
+            stroke_width=FRAME_STROKE,
         )
         self.add(frame.move_to([*box.center, 0]))
-        size = min(box.width, box.height) * 0.025
-        for minimum in surface.minima:
-            if area.window.contains(np.array(minimum)):
-                c = area.to_scene(np.array(minimum))
-                self.add(
-                    Line(
-                        c + size * LEFT,
-                        c + size * RIGHT,
-                        color=scheme.minimum,
-                        stroke_width=stroke * 1.5,
-                    ),
-                    Line(
-                        c + size * DOWN,
-                        c + size * UP,
-                        color=scheme.minimum,
-                        stroke_width=stroke * 1.5,
-                    ),
-                )
+        if marked:
+            self.add(Landmarks(surface, area, style=style))
+
+
+CONTOUR_SHADES = 3
+CONTOUR_STROKE = 1.6  # about 1 px at 480 px tall: lines that recede behind the 2.4 px paths
+FRAME_STROKE = 1.6
+
+
+def ghost_color(color: str, background: str) -> str:
+    """A run's colour faded most of the way into the page: its whole path, before the ball."""
+    return interpolate_color(ManimColor(background), ManimColor(color), GHOST_SHARE).to_hex()
+
+
+GHOST_SHARE = 0.4  # of the run's colour in its ghost path
+TRAIL_STROKE = 4.0  # a path: 2.4 px at 480 px tall (0.04 scene units), opaque
+DOT_RADIUS = 0.045  # a step's dot (scene units): 5.4 px across at 480 px tall
+GHOST_STROKE = 2.0
+GHOST_DOT_RADIUS = 0.03
+
+
+def _path_parts(points: np.ndarray, area: PlotArea) -> tuple[list[np.ndarray], np.ndarray]:
+    """The polyline through `points` clipped to the plot, and the points inside it, in scene
+    coordinates."""
+    window = area.window
+    pieces = [area.to_scene(p) for p in clip_polyline(points, window)]
+    return pieces, area.to_scene(points[window.contains(points)])
+
+
+class GhostPath(VGroup):
+    """A run's whole path, faded: drawn from the first frame, so a still already shows where each
+    ball goes (the ball's own trail covers it as it passes)."""
+
+    def __init__(
+        self,
+        trajectory: Trajectory,
+        area: PlotArea,
+        *,
+        style: Style = DEFAULT_STYLE,
+        color: str,
+        **kwargs,
+    ):
+        """`color` is the run's own; the ghost is `ghost_color` of it."""
+        super().__init__(**kwargs)
+        faded = ghost_color(color, style.scheme.background)
+        pieces, inside = _path_parts(trajectory.points, area)
+        line = VMobject(stroke_color=faded, stroke_width=GHOST_STROKE, joint_type=ROUND_JOINT)
+        self.add(polyline(pieces, line), dot_marks(inside, dots(faded, GHOST_DOT_RADIUS)))
 
 
 class TrailedBall(VGroup):
-    """A ball moving along a trajectory's straight segments, with a trail that fades behind it.
+    """A ball rolling along a trajectory's straight segments, drawing its path as it goes: an
+    opaque line in the run's colour with a dot at every step reached (the book's 'o-').
 
     Parts outside the plot are clipped; a run that diverged ends in a mark at the point where it
     left the plot, saying at which step. With a `grid`, the ball sits on pixel centres: a move of
@@ -125,15 +204,15 @@ class TrailedBall(VGroup):
     every frame of a ball that has nearly stopped.
     """
 
-    TAIL_STEPS = 3  # how many recent steps the bright part of the trail covers
-    HISTORY_OPACITY = 0.45  # the older part of the trail
+    EDGES = (0.25, 0.5, 0.75)  # shares of the run's colour on anti-aliased edges
 
     @classmethod
     def colors(cls, color: str, background: str) -> list[str]:
-        """The colours a ball brings once it moves: its own, its older trail, their edges."""
-        shades = (0.2, cls.HISTORY_OPACITY, 0.7)  # anti-aliased edges blend into the page
+        """The colours a run draws on the page: its own (ball, trail, dots), its ghost path, and
+        the edges anti-aliasing blends into the page."""
         page, own = ManimColor(background), ManimColor(color)
-        return [color, *(interpolate_color(page, own, t).to_hex() for t in shades)]
+        edges = [interpolate_color(page, own, t).to_hex() for t in cls.EDGES]
+        return [color, ghost_color(color, background), *edges]
 
     def __init__(
         self,
@@ -150,24 +229,24 @@ class TrailedBall(VGroup):
         """In `color` (the run's own), of `radius` (the style's rule for `area` unless told)."""
         super().__init__(**kwargs)
         radius = style.ball_radius(area.box) if radius is None else radius
-        stroke = style.stroke
         self.grid = grid
         # Not `self.points`: that is the mobject's own geometry, which Manim would draw.
         self.path = trajectory.points
         self.area = area
         self.tracker = tracker
-        self.history = VMobject(
-            stroke_color=color, stroke_width=stroke, stroke_opacity=self.HISTORY_OPACITY
-        )
-        self.tail = VMobject(stroke_color=color, stroke_width=stroke * 1.8)
+        # The steps done: one path and one set of dots, rebuilt once a step, not every frame.
+        self.trail = VMobject(stroke_color=color, stroke_width=TRAIL_STROKE, joint_type=ROUND_JOINT)
+        self.dots = dots(color, DOT_RADIUS)
+        # The step under way: from the last point reached to the ball.
+        self.head = VMobject(stroke_color=color, stroke_width=TRAIL_STROKE, cap_style=ROUND_CAP)
         self.ball = Dot(
             radius=radius,
             color=color,
             stroke_color=style.scheme.background,
-            stroke_width=stroke * 0.8,
+            stroke_width=style.stroke * 0.8,
         )
-        self.history_end = -1
-        self.add(self.history, self.tail, self.ball)
+        self.reached = -1
+        self.add(self.trail, self.head, self.dots, self.ball)
         self.diverged_mark = self._diverged_mark(trajectory, color, radius, style)
         self.add_updater(lambda mob: mob.show_step(mob.tracker.get_value()))
         self.show_step(0.0)
@@ -182,16 +261,15 @@ class TrailedBall(VGroup):
 
     def show_step(self, t: float) -> None:
         here = self.position(t)
-        done = self.path[: int(np.floor(min(t, len(self.path) - 1))) + 1]
-        path = np.vstack([done, here])
-        split = max(0, len(done) - self.TAIL_STEPS)
-        window = self.area.window
-        if split != self.history_end:  # the dim part grows once a step, not every frame
-            self.history_end = split
-            pieces = clip_polyline(path[: split + 1], window)
-            polyline([self.area.to_scene(p) for p in pieces], self.history)
-        polyline([self.area.to_scene(p) for p in clip_polyline(path[split:], window)], self.tail)
-        inside = bool(window.contains(here))
+        reached = int(np.floor(min(max(t, 0.0), len(self.path) - 1)))
+        if reached != self.reached:
+            self.reached = reached
+            pieces, inside = _path_parts(self.path[: reached + 1], self.area)
+            polyline(pieces, self.trail)
+            dot_marks(inside, self.dots)
+        head = clip_polyline(np.vstack([self.path[reached], here]), self.area.window)
+        polyline([self.area.to_scene(p) for p in head], self.head)
+        inside = bool(self.area.window.contains(here))
         centre = self.area.to_scene(here)
         if self.grid is not None:
             centre = self.grid.snap(centre)
@@ -215,7 +293,7 @@ class TrailedBall(VGroup):
         cross.set_stroke(color, width=style.stroke * 1.5)
         text = label(
             style.words.diverged.format(step=trajectory.diverged_at),
-            height=box.height * 0.05,
+            height=max(MIN_TEXT, box.height * 0.05),
             max_width=box.width * 0.45,
             style=style,
             color=color,

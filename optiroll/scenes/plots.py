@@ -7,16 +7,19 @@ background, then the moving parts, all following one step tracker.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 
-from manim import LEFT, Dot, Mobject, Scene, UpdateFromAlphaFunc, ValueTracker, linear
+from manim import LEFT, Dot, MathTex, Mobject, Scene, UpdateFromAlphaFunc, ValueTracker, linear
 
 from ..optim.experiment import Experiment
+from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from ..plan.layout import (
     LEGEND_SPACE,
     LINE,
     TEXT,
+    Box,
     FigureLayout,
     Panel,
     PixelGrid,
@@ -25,10 +28,13 @@ from ..plan.layout import (
 from ..plan.loss_axes import LossAxes, loss_axes, sidecar_entry
 from ..plan.settings import RenderSettings
 from ..plan.timeline import Timeline, adaptive_timeline, figure_timeline
+from .axes import PlotAxes
 from .base import OptirollScene
-from .legend import legend
+from .equations import math_line
+from .landmarks import Landmarks, StartMarker, landmark_kinds
+from .legend import landmark_key, legend
 from .loss_curve import LossCursor, LossCurveFrame
-from .mobjects import ContourMap, StepCounter, TrailedBall, label, labels
+from .mobjects import ContourMap, GhostPath, StepCounter, TrailedBall, label, labels
 from .style import Style
 
 
@@ -80,10 +86,26 @@ class OptimizerFigure(OptirollScene, Scene):
         tracker = ValueTracker(0.0)
         grid = PixelGrid(s.frame_width, s.frame_height, s.width, s.height)
 
-        static, moving = [], []
+        static, moving, landmarks = [], [], []
         static += self._titles(style)
+        surface = self.experiment.surface
         for panel in self.layout.panels:
-            static.append(ContourMap(self.experiment.surface, panel.area, style=style))
+            static.append(ContourMap(surface, panel.area, style=style, marked=False))
+            for i in panel.runs:
+                static.append(
+                    GhostPath(
+                        self.trajectories[i], panel.area, style=style, color=style.run_color(i)
+                    )
+                )
+            static.append(StartMarker(self.experiment.start, panel.area, style=style))
+            if s.axes:
+                static.append(
+                    PlotAxes(
+                        panel.area, style=style, x_labels=panel.x_labels, y_labels=panel.y_labels
+                    )
+                )
+            # Added after the balls, so none hides a minimum.
+            landmarks.append(Landmarks(surface, panel.area, style=style))
             for i in panel.runs:
                 moving.append(
                     TrailedBall(
@@ -96,6 +118,7 @@ class OptimizerFigure(OptirollScene, Scene):
                     )
                 )
         colors = list(style.runs)
+        kinds = landmark_kinds(surface, self.layout.panels[0].area)
         if self.layout.legend is not None:
             entries = list(zip(self.layout.legend_texts, colors, strict=True))
             static.append(
@@ -113,6 +136,7 @@ class OptimizerFigure(OptirollScene, Scene):
             moving.append(
                 LossCursor(self.curve_axes, losses, colors=colors, tracker=tracker, style=style)
             )
+        static += formula_and_key(surface, kinds, self.layout.formula, style=style)
         note_box = self.layout.note
         if note_box is not None:
             note = label(
@@ -136,6 +160,7 @@ class OptimizerFigure(OptirollScene, Scene):
 
         self.add(*static)
         self.add(*moving)
+        self.add(*landmarks)
         self.wait(timeline.still_seconds, frozen_frame=True)
         self.play(
             UpdateFromAlphaFunc(
@@ -173,3 +198,38 @@ class OptimizerFigure(OptirollScene, Scene):
                 y = box.bottom + (len(panel.title) - k - 0.5) * LINE
                 drawn.append(next(lines_left).move_to([left, y, 0], aligned_edge=LEFT))
         return drawn
+
+
+def formula_and_key(
+    surface: Surface, kinds: Sequence[str], box: Box, *, style: Style
+) -> list[Mobject]:
+    """The surface's formula at the left of `box` and right of it, where there is room, the key
+    to the landmarks the plots mark (`kinds`, see `landmarks.GLYPHS`)."""
+    formula = surface_formula(surface, box, style=style)
+    key = landmark_key(kinds, text_height=TEXT, style=style)
+    if formula.width + KEY_GAP + key.width > box.width:
+        return [formula]
+    key.move_to([formula.get_right()[0] + KEY_GAP, box.center[1], 0], aligned_edge=LEFT)
+    return [formula, key]
+
+
+KEY_GAP = 0.8  # between the formula and the landmarks' key
+
+
+def surface_formula(surface: Surface, box: Box, *, style: Style) -> Mobject:
+    """The surface's formula at the left of `box`: typeset in text style (a fraction as tall as a
+    line) with digits FORMULA_TEXT tall, smaller only where it would not fit `box`; plain text
+    where there is no TeX."""
+    latex = rf"\textstyle {surface.latex}"
+    formula = math_line(latex, surface.formula, style.scheme.text, style.font)
+    # A digit's share of the whole: measured on MathTex (0.343 units at its default size) and on
+    # Text, where the brackets reach about 1.25 digits.
+    digit = TEX_DIGIT / formula.height if isinstance(formula, MathTex) else 1 / 1.25
+    formula.scale(FORMULA_TEXT / (digit * formula.height))
+    if formula.width > box.width or formula.height > box.height:
+        formula.scale(min(box.width / formula.width, box.height / formula.height))
+    return formula.move_to([box.left, box.center[1], 0], aligned_edge=LEFT)
+
+
+FORMULA_TEXT = 0.27  # a digit of the formula: 16 px at 480 px tall
+TEX_DIGIT = 0.343

@@ -135,8 +135,6 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
                 color=style.run_color(i),
                 radius=radius,
             )
-            # Thicker and opaque: a faded trail is lost in the mesh's bands.
-            ball.history.set_stroke(width=style.stroke * 1.2, opacity=0.8)
             self.add(ball)
             # Discs facing the camera, not flattened onto the floor.
             self.renderer.camera.add_fixed_orientation_mobjects(ball.ball)
