@@ -196,7 +196,8 @@ LINE = 0.42  # a line of text: the header, a title's line, a legend's entry
 TITLE_SHARE = 0.6  # a line's glyphs fill this much of its height
 TEXT = LINE * TITLE_SHARE  # every text the layout places: 15.1 px at 480 px tall, >= MIN_TEXT
 GAP = 0.38  # between plots side by side: a tick label on an edge overhangs it by half
-ROW_GAP = 0.1  # below a plot whose row has no tick labels under it
+ROW_GAP = 0.1  # below a plot with no tick labels under it
+HEADER_GAP = 0.05  # under the header, above a map
 EDGE = 0.1  # right of the rightmost plot, for a tick label centred on its edge
 # The plots (the loss curve's panel among them) cover at least this share of a 16:9 frame, and of
 # a narrower one, when any arrangement does.
@@ -206,6 +207,7 @@ FILL_WIDE, FILL = 0.6, 0.5
 SCALE_SLACK = 0.15
 CURVE_SHARES = (0.3, 0.4)  # a loss curve beside or below the plots takes such a share of them
 MAX_TITLE_LINES = 2
+FORMULA_SPREAD = 1.6
 SPEED_MARK = "×8"  # the counter keeps room for the widest speed-up mark beside it
 LEGEND_DOT = 0.72  # a legend dot's diameter, in text heights
 LEGEND_SPACE = 0.2  # between a legend's dot and its text
@@ -345,9 +347,11 @@ def layout_figure(settings: RenderSettings, experiment: Experiment) -> FigureLay
 
 
 def formula_width(formula: str, height: float) -> float:
-    """About how wide a surface's formula ('(1 - x)**2 + 100*(y - x**2)**2') is typeset with
-    digits `height` tall: without its '*'s, exponents as small as a character."""
-    return text_width(formula.replace("**", "").replace("*", "").replace(" ", ""), height)
+    """At least how wide a surface's formula ('(1 - x)**2 + 100*(y - x**2)**2') is typeset with
+    digits `height` tall: without its '*'s and spaces, in TeX's wider math glyphs (measured on
+    the presets' formulas: 1.2 to 1.6 times their characters' width as text)."""
+    plain = formula.replace("**", "").replace("*", "").replace(" ", "")
+    return FORMULA_SPREAD * text_width(plain, height)
 
 
 @dataclass(frozen=True)
@@ -552,7 +556,7 @@ class _Figure:
         below it, the legend may also go under the curve, whose colours it names too."""
         header = self.header()
         f = self.frame
-        body = Box(f.left, f.bottom, f.right, header.box.bottom)
+        body = Box(f.left, f.bottom, f.right, header.box.bottom - HEADER_GAP)
         splits: list[tuple[Box, Box | None]] = [(body, None)]
         if self.settings.loss_curve:
             splits = [
@@ -599,7 +603,7 @@ class _Figure:
         title = self.title(0, self.header_room().width, shorten=False)
         header = self.header(title[0] if title else (self.labels[0],))
         f = self.frame
-        body = Box(f.left, f.bottom, f.right, header.box.bottom)
+        body = Box(f.left, f.bottom, f.right, header.box.bottom - HEADER_GAP)
         panel = replace(
             self._map(body, (0,)),
             title_box=header.title,

@@ -188,15 +188,16 @@ class OptimizerFigure(OptirollScene, Scene):
         for panel in titled:
             box = panel.title_box
             left = box.left
+            # The lines fill the box from its bottom: a one-line title sits on its plot.
+            first = box.bottom + (len(panel.title) - 0.5) * LINE
             if self.layout.title_dots:
                 radius = TEXT * 0.36
                 dot = Dot(radius=radius, color=style.run_color(panel.runs[0]))
-                drawn.append(dot.move_to([left + radius, box.top - LINE / 2, 0]))
+                drawn.append(dot.move_to([left + radius, first, 0]))
                 left += 2 * radius + LEGEND_SPACE
-            # The lines fill the box from its bottom: a one-line title sits on its plot.
             for k, _ in enumerate(panel.title):
-                y = box.bottom + (len(panel.title) - k - 0.5) * LINE
-                drawn.append(next(lines_left).move_to([left, y, 0], aligned_edge=LEFT))
+                line = next(lines_left)
+                drawn.append(line.move_to([left, first - k * LINE, 0], aligned_edge=LEFT))
         return drawn
 
 
