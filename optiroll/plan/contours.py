@@ -34,19 +34,25 @@ def contour_resolution(width_pixels: float) -> int:
 def contours(
     surface: Surface, window: Window, resolution: int = RESOLUTION, count: int = LEVELS
 ) -> Contours:
-    """Levels (see `geometric_levels`, thinned to at most MAX_LINES lines) and their lines."""
+    """Levels (see `geometric_levels`; fewer, spanning the same losses, where `count` of them
+    would draw over MAX_LINES lines) and their lines, traced on a grid `resolution` across."""
+    coarse, values = _generator(surface, window, RESOLUTION)  # counts lines alike, and fast
+    for fewer in range(count, MIN_LEVELS - 1, -1):
+        levels = geometric_levels(values, fewer)
+        if sum(len(_lines(coarse, level)) for level in levels) <= MAX_LINES:
+            break
+    fine = coarse if resolution == RESOLUTION else _generator(surface, window, resolution)[0]
+    return Contours(levels, [_lines(fine, level) for level in levels])
+
+
+def _generator(surface: Surface, window: Window, resolution: int):
+    """contourpy's generator over a grid `resolution` samples across the window, and the values."""
     import contourpy
 
     x, y, points = _grid(window, resolution)
     with np.errstate(all="ignore"):
         values = surface.value(points)
-    levels = geometric_levels(values, count)
-    generator = contourpy.contour_generator(x, y, values, line_type=contourpy.LineType.Separate)
-    lines = [_lines(generator, level) for level in levels]
-    while sum(map(len, lines)) > MAX_LINES and len(levels) > MIN_LEVELS:
-        keep = np.unique(np.round(np.linspace(0, len(levels) - 1, len(levels) - 1)).astype(int))
-        levels, lines = levels[keep], [lines[i] for i in keep]
-    return Contours(levels, lines)
+    return contourpy.contour_generator(x, y, values, line_type=contourpy.LineType.Separate), values
 
 
 def _lines(generator, level: float) -> list[np.ndarray]:

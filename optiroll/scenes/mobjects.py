@@ -246,6 +246,7 @@ class TrailedBall(VGroup):
             stroke_width=style.stroke * 0.8,
         )
         self.reached = -1
+        self.inside = True
         self.add(self.trail, self.head, self.dots, self.ball)
         self.diverged_mark = self._diverged_mark(trajectory, color, radius, style)
         self.add_updater(lambda mob: mob.show_step(mob.tracker.get_value()))
@@ -273,7 +274,10 @@ class TrailedBall(VGroup):
         centre = self.area.to_scene(here)
         if self.grid is not None:
             centre = self.grid.snap(centre)
-        self.ball.move_to(centre).set_opacity(1.0 if inside else 0.0)
+        self.ball.move_to(centre)
+        if inside != self.inside:  # set_opacity walks the ball's colours: only on a change
+            self.inside = inside
+            self.ball.set_opacity(1.0 if inside else 0.0)
         if self.diverged_mark is not None:
             self.diverged_mark.set_opacity(1.0 if t >= len(self.path) - 1 else 0.0)
 
