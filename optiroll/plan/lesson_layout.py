@@ -10,6 +10,7 @@ from .layout import Box, PlotArea
 PANEL_SHARE = 0.4  # of the width, for the rule, bars and readout beside the plot
 LIT_FRAME = 0.1  # scene units kept round the rule for the band that lights a statement
 MIN_PANEL = 3.6  # scene units: narrower, the rule beside the plot is too small to read
+GAP = 0.2  # between stacked parts of the panel
 BELOW_PLOT_SHARE = 0.64  # of the body's height, for the plot when the rule goes below it
 SAFE_MARGIN = 0.05  # of the frame's width and height, kept clear on every side
 # The caption's and readout's text: scene units to the em (18 px at 480 px tall), paragraphs'
@@ -72,7 +73,8 @@ def _beside(body: Box, window: Window, equal_scale: bool) -> tuple:
     equation, rest = panel.split_top(panel.height * 0.36)
     equation = equation.shrink(LIT_FRAME)
     bars_title, rest = rest.split_top(0.45)
-    bars, readout = rest.split_top(min(1.1, rest.height * 0.4))
+    bars, readout = rest.split_top(min(0.85, rest.height * 0.3))
+    readout = Box(readout.left, readout.bottom, readout.right, readout.top - GAP)
     alone = Box(readout.left, readout.bottom, readout.right, bars_title.top)
     return plot, legend, equation, bars_title, bars, readout.shrink(0.05), alone.shrink(0.05)
 

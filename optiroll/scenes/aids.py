@@ -104,9 +104,9 @@ class AxisBars(VGroup):
         self.bars = []
         for name, color, y in zip(names, colors, self.rows_y, strict=True):
             # The axes as mathematics, on one em: x and y keep their size and baseline.
-            em = self.thickness * 1.6
+            em = self.thickness * 1.15
             text = TextBlock([f"${name}$"], em=em, style=style)
-            text.place(box.left + name_width / 2 - text.width / 2, y - 0.22 * em)
+            text.place(box.left + name_width / 2 - text.width / 2, y - 0.2 * em)
             track = Rectangle(
                 width=self.full,
                 height=self.thickness,

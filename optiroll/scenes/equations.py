@@ -105,6 +105,7 @@ def math_line(
 
 
 BAND_BUFF = 0.08  # between a lit statement and the edge of its band
+ROW_GAP = 0.35  # between statements, in rows: room for the band and a little more
 
 
 class EquationPanel(VGroup):
@@ -138,7 +139,7 @@ class EquationPanel(VGroup):
         )
         # One scale for every row, set by the tallest (a fraction), so the symbols match in size.
         self.rows.scale(row_height / max(max(row.height for row in self.rows), 1e-6))
-        self.rows.arrange(DOWN, aligned_edge=LEFT, buff=row_height * 0.45)
+        self.rows.arrange(DOWN, aligned_edge=LEFT, buff=row_height * ROW_GAP)
         if self.rows.width > max_width - 2 * BAND_BUFF:
             self.rows.scale_to_fit_width(max_width - 2 * BAND_BUFF)
         if self.rows.height > max_height - 2 * BAND_BUFF:  # four statements (AMSGrad, Adadelta)

@@ -42,12 +42,13 @@ from ..plan.settings import RenderSettings
 from .aids import ArrowAtBall, AxisBars, TextSwitch
 from .base import OptirollScene
 from .equations import EquationPanel
+from .landmarks import Landmarks, StartMarker
 from .math_text import TextBlock, top_left, wrap
 from .mobjects import ContourMap, StepCounter, TrailedBall
 from .style import Style
 
 GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
-READOUT_LINE_HEIGHT = 1.45  # ems between the readout's rows: a table, tighter than prose
+READOUT_LINE_HEIGHT = 1.35  # ems between the readout's rows: a table, tighter than prose
 COLUMN_GAP = 0.8  # ems between the readout's symbols and their values
 # Two arrows closer in direction than PARALLEL are drawn side by side, ARROW_GAP strokes apart
 # when they point the same way (less as they part), so neither hides the other.
@@ -174,20 +175,48 @@ def readout(
     labels: list[str], values: list[list[str]], box: Box, style: Style, colors: dict[str, str]
 ) -> tuple[TextBlock, TextSwitch]:
     """The readout as two columns at the top left of `box`: the symbols (static), and a switch
-    over each step's values, at the largest em up to TEXT_EM at which both fit."""
+    over each step's values, at the largest em up to TEXT_EM at which both fit. A symbol too wide
+    for its column (Adam's step size) takes a line of its own, its values on the next."""
+    symbols = TextBlock(labels, em=1.0, style=style, colors=colors)
+    first = TextBlock(values[0], em=1.0, style=style)
+    room = box.width / TEXT_EM - COLUMN_GAP - 1.2 * first.ink_width
+    alone = {i for i, line in enumerate(symbols.lines) if line.width > room}
+    if alone:
+        labels = [part for i, label in enumerate(labels) for part in _split(label, i in alone)]
+        values = [
+            [part for i, value in enumerate(step) for part in _split(value, i in alone, after=True)]
+            for step in values
+        ]
     symbols = TextBlock(labels, em=1.0, style=style, colors=colors, line_height=READOUT_LINE_HEIGHT)
     steps = [TextBlock(v, em=1.0, style=style, line_height=READOUT_LINE_HEIGHT) for v in values]
-    width = symbols.ink_width + COLUMN_GAP + max(s.ink_width for s in steps)
+    column_width = max(
+        (line.width for i, line in enumerate(symbols.lines) if labels[i] and not _alone(i, labels)),
+        default=0.0,
+    )
+    width = max(column_width + COLUMN_GAP + max(s.ink_width for s in steps), symbols.ink_width)
     height = 0.8 + READOUT_LINE_HEIGHT * (len(labels) - 1) + 0.3
     em = min(TEXT_EM, box.width / width, box.height / height)
     for block in (symbols, *steps):
         block.scale(em, about_point=block.origin)
         block.em = em
     top_left(symbols, box.left, box.top)
-    column = box.left + (symbols.ink_width + COLUMN_GAP * em)
+    column = box.left + (column_width + COLUMN_GAP) * em
     for block in steps:
         top_left(block, column, box.top)
     return symbols, TextSwitch(steps)
+
+
+def _split(text: str, alone: bool, after: bool = False) -> list[str]:
+    """A readout row as one line, or (for a symbol that takes a line of its own) two: the symbol
+    over an empty line, or an empty line over the values."""
+    if not alone:
+        return [text]
+    return ["", text] if after else [text, ""]
+
+
+def _alone(i: int, labels: list[str]) -> bool:
+    """Whether label i has a line of its own (the next line holds only its values)."""
+    return i + 1 < len(labels) and labels[i + 1] == ""
 
 
 def caption_switch(texts: list[str], box: Box, style: Style, colors: dict[str, str]) -> TextSwitch:
@@ -215,7 +244,8 @@ def caption_switch(texts: list[str], box: Box, style: Style, colors: dict[str, s
 
 
 class ExplainBoard:
-    """Every part the explain scene draws for one run: `static` ones, then `moving` ones.
+    """Every part the explain scene draws for one run: `static` ones, then `moving` ones (and the
+    landmarks, drawn above them).
 
     `play` shows the steps; the ball and its arrows follow `ball_clock` (the step as a float).
     """
@@ -254,7 +284,8 @@ class ExplainBoard:
             self.velocity_arrow = ArrowAtBall(color=aids.velocity, head_length=head, style=style)
             legend.append((aids.velocity, lesson.velocity_arrow))
         self.static = [
-            ContourMap(surface, layout.plot, style=style),
+            ContourMap(surface, layout.plot, style=style, marked=False),
+            StartMarker(trajectory.points[0], layout.plot, style=style),
             board_title(trajectory, layout, style),
             arrow_legend(legend, layout.legend, style, head),
         ]
@@ -291,7 +322,13 @@ class ExplainBoard:
             self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])
         )
         self.arrows.add_updater(lambda _: self.aim_arrows(self.ball_clock.get_value()))
-        self.moving = [self.ball, self.arrows, self.counter]
+        # The minimum's mark over the ball, so a ball resting there never hides it.
+        self.moving = [
+            self.ball,
+            self.arrows,
+            self.counter,
+            Landmarks(surface, layout.plot, style=style),
+        ]
         self.k = 0
         self.show_step(0)
 
