@@ -52,7 +52,8 @@ def landmark_key(
     with its name, in a row."""
     words = style.words
     names = {"start": words.start, "minimum": words.minimum, "saddle": words.saddle}
-    # Sized with a digit beside them, so lowercase words are not blown up to a capital's height.
+    # Sized with a digit beside them: no word smaller than a digit of `text_height` (the smallest
+    # text there is), and lowercase words not blown up to a capital's height.
     *texts, _ = labels(
         [*(names[kind] for kind in kinds), "0"],
         height=text_height,
@@ -63,5 +64,5 @@ def landmark_key(
     pairs = []
     for kind, text in zip(kinds, texts, strict=True):
         glyph = GLYPHS[kind](np.array(ORIGIN), color=style.scheme.minimum)
-        pairs.append(VGroup(glyph, text).arrange(buff=text_height * 0.4))
+        pairs.append(VGroup(glyph, text).arrange(buff=text_height * 0.6))
     return VGroup(*pairs).arrange(buff=text_height * 1.6)
