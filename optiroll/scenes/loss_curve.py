@@ -13,11 +13,12 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, UP, Dot, Line, ValueTracker, VGroup, VMobject
 
+from ..plan.axes import MIN_TEXT
 from ..plan.loss_axes import LEFT_MARGIN, LossAxes, superscript
 from .mobjects import label, polyline
 from .style import DEFAULT_STYLE, Style
 
-TEXT = 0.22  # tick labels' height, scene units (13 px at 480p, 20 px at 720p)
+TEXT = MIN_TEXT  # tick labels' height: the smallest text there is (15 px at 480p)
 
 
 class LossCurveFrame(VGroup):
