@@ -14,31 +14,78 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import OptirollError
+from .errors import OptirollError, OptirollFailure, failure, printable
 from .optim.experiment import Experiment, build_experiment
 from .optim.registry import parse_number
 from .plan.settings import HOLD_SECONDS, SCENES
 
 
+def _err(line: str) -> None:
+    """One line on stderr, its user text made printable; a terminal gone (SIGHUP) is no error."""
+    try:
+        click.echo(printable(line), err=True)
+    except OSError:
+        pass
+
+
+def _out(text: str, nl: bool = True) -> None:
+    """Write to stdout; a closed pipe or a full disk there is one line and exit code 1."""
+    try:
+        click.echo(text, nl=nl)
+    except OSError as err:
+        _silence_stdout()
+        raise OptirollFailure(f"cannot write to standard output: {err.strerror or err}") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what could not be written
+    does not print a second error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class OneLineErrors(click.Group):
-    """Every user error, Click's own included, becomes one line on stderr and exit code 2."""
+    """Every error becomes one line on stderr with its exit code: 2 for a bad argument (Click's
+    own errors included), 1 for a failure of the environment (a full disk, a closed stdout), and
+    128 + the signal's number for Ctrl-C (130), SIGHUP (129) and SIGTERM (143), which all stop
+    the command as Ctrl-C does."""
 
     def main(
         self, args: Any = None, prog_name: Any = None, standalone_mode: bool = True, **kw: Any
     ):
+        from .signals import describe, exit_code, stop_on_signals
+
         try:
-            code = super().main(args, prog_name or "optiroll", standalone_mode=False, **kw)
-        except click.exceptions.Abort:
-            click.echo("optiroll: interrupted", err=True)
-            sys.exit(130)
+            if sys.stdout is None:  # started with stdout closed (>&-)
+                raise OptirollFailure("standard output is closed")
+            with stop_on_signals():
+                code = super().main(args, prog_name or "optiroll", standalone_mode=False, **kw)
+        except click.exceptions.Abort as err:
+            stop = err.__cause__ if isinstance(err.__cause__, KeyboardInterrupt) else err
+            _err(f"optiroll: {describe(stop)}")
+            sys.exit(exit_code(stop))
         except click.ClickException as err:
-            message = " ".join(err.format_message().split())
-            click.echo(f"optiroll: error: {message}", err=True)
+            _err(f"optiroll: error: {' '.join(err.format_message().split())}")
             sys.exit(err.exit_code)
         except OptirollError as err:
-            click.echo(f"optiroll: error: {err}", err=True)
+            _err(f"optiroll: error: {err}")
             sys.exit(2)
+        except OptirollFailure as err:
+            _err(f"optiroll: error: {err}")
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Any other OSError is the environment's (Click would also end a broken pipe silently).
+        try:
+            return super().invoke(ctx)
+        except OSError as err:
+            raise failure(err) from None
 
 
 def experiment_options(command: Callable) -> Callable:
@@ -123,7 +170,7 @@ def list_command() -> None:
     """
     from .catalog import describe_all
 
-    click.echo(describe_all())
+    _out(describe_all())
 
 
 @cli.command()
@@ -141,7 +188,7 @@ def trace(experiment: Experiment, as_json: bool, as_csv: bool) -> None:
         raise OptirollError("choose one of --json and --csv")
     trajectories = experiment.run()
     fmt = tables.as_json if as_json else tables.as_csv if as_csv else tables.as_table
-    click.echo(fmt(experiment, trajectories), nl=not as_csv)
+    _out(fmt(experiment, trajectories), nl=not as_csv)
 
 
 @cli.command()
@@ -214,6 +261,11 @@ def play(
     "--aspect", default="16:9", show_default=True, type=click.Choice(["16:9", "1:1", "4:3"])
 )
 @click.option(
+    "--yes",
+    is_flag=True,
+    help="Render even when the animation would run longer than an hour.",
+)
+@click.option(
     "--max-size",
     default=None,
     metavar="SIZE",
@@ -255,6 +307,7 @@ def render(
     scene: str,
     fmt: str | None,
     output: str | None,
+    yes: bool,
     quality: str | None,
     fps: float | None,
     seconds_per_step: float | None,
@@ -280,11 +333,13 @@ def render(
     """
     from pathlib import Path
 
+    from .folders import check_name
     from .plan.request import RenderRequest
     from .plan.settings import check_scene_runs, default_output
+    from .render.pipeline import check_output
     from .render.pipeline import render as render_figure
 
-    target = Path(output) if output else None
+    target = Path(output) if output is not None else None
     request = RenderRequest(
         scene=scene,
         format=fmt or (target.suffix[1:].lower() if target and target.suffix else None),
@@ -302,16 +357,14 @@ def render(
         axes=axes,
     ).with_defaults()
     if target is not None:
+        check_name(output, "--output")
         if not target.suffix:
             target = target.with_suffix("." + request.format)
         elif target.suffix[1:].lower() != request.format:
             raise OptirollError(
                 f"--output {output} does not end in .{request.format} (the --format)"
             )
-        if not target.parent.is_dir():
-            raise OptirollError(f"directory '{target.parent}' does not exist")
-        if target.is_dir():
-            raise OptirollError(f"--output {output} is a directory")
+        target = check_output(target, "--output")
     check_scene_runs(scene, len(experiment.optimizers))
     settings = request.resolve()
     if lr_grid is not None and settings.format != "html":
@@ -320,26 +373,25 @@ def render(
         from .folders import make_folder
 
         target = default_output(settings, experiment, make_folder(Path("media")))
-    click.echo(
-        f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) to {target}",
-        err=True,
+    _err(
+        f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) to {target}"
     )
-    result = render_figure(settings, experiment, target, progress=_progress_printer())
+    result = render_figure(settings, experiment, target, progress=_progress_printer(), long_ok=yes)
     size = f"{result.bytes / 1000:.0f} KB" if result.bytes < 1e6 else f"{result.bytes / 1e6:.1f} MB"
-    click.echo(
-        f"wrote {result.path} ({result.width}x{result.height}, {result.fps:g} fps, "
+    _out(
+        f"wrote {printable(str(result.path))} ({result.width}x{result.height}, {result.fps:g} fps, "
         f"{result.frames} frames, {result.duration:.1f} s, {size})"
     )
     for note in result.given_up:
-        click.echo(f"  to fit --max-size: {note}")
+        _out(f"  to fit --max-size: {note}")
     if not result.fits:
         click.echo(
             f"warning: even with all that given up, the GIF is {size}, over --max-size {max_size}",
             err=True,
         )
     if result.sections is not None:
-        click.echo(f"one clip per section: {result.sections}")
-    click.echo(f"data and parameters: {result.sidecar}")
+        _out(f"one clip per section: {printable(str(result.sections))}")
+    _out(f"data and parameters: {printable(str(result.sidecar))}")
 
 
 def _progress_printer() -> Callable[[int, int], None]:
@@ -396,23 +448,24 @@ def build(figures_path: str, out_dir: str | None, jobs: int | None, force: bool)
         figures_file = load_figures(Path(figures_path))
     except FiguresFileError as err:
         for problem in err.problems:
-            click.echo(f"optiroll: error: {problem}", err=True)
+            _err(f"optiroll: error: {problem}")
         sys.exit(2)
-    out = Path(out_dir) if out_dir else default_out_dir(Path(figures_path))
+    if out_dir is not None and not out_dir.strip():
+        raise OptirollError("--out '' names no folder")
+    out = Path(out_dir) if out_dir is not None else default_out_dir(Path(figures_path))
     if out.exists() and not out.is_dir():
         raise OptirollError(f"--out {out} is not a directory")
     workers = jobs or default_jobs()
     progress, on_done = _build_progress()
     report = build_figures(figures_file, out, workers, force, progress, on_done)
-    click.echo(
+    _out(
         f"{len(report.rendered)} rendered, {len(report.cached)} up to date, "
-        f"{len(report.failed)} failed; snippets and index: {out / 'index.md'}"
+        f"{len(report.failed)} failed; snippets and index: {printable(str(out / 'index.md'))}"
     )
     for outcome in report.failed:
-        click.echo(
+        _err(
             f"optiroll: error: figure '{outcome.job.figure}' ({outcome.job.file_name}): "
-            f"{outcome.error}",
-            err=True,
+            f"{outcome.error}"
         )
     if report.failed:
         sys.exit(1)
@@ -435,7 +488,7 @@ def _build_progress() -> tuple[Callable[[int, int, int, int], None], Callable[[A
 
     def on_done(outcome: Any) -> None:
         status = f"failed: {outcome.error}" if outcome.error else f"{outcome.seconds:.1f} s"
-        click.echo(f"{clear}  {outcome.job.file_name}: {status}", err=True)
+        click.echo(f"{clear}  {printable(outcome.job.file_name)}: {printable(status)}", err=True)
 
     return progress, on_done
 
@@ -453,7 +506,7 @@ def init_figures(path: str, force: bool) -> None:
     from .builder.starter import write_starter
 
     written = write_starter(Path(path), force)
-    click.echo(f"wrote {written}; edit it, then: optiroll build {written}")
+    _out(f"wrote {written}; edit it, then: optiroll build {written}")
 
 
 @cli.command()
@@ -466,7 +519,7 @@ def doctor() -> None:
 
     findings = diagnose()
     for finding in findings:
-        click.echo(finding.line())
+        _out(finding.line())
     if not healthy(findings):
         sys.exit(1)
 

@@ -3,11 +3,13 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
+from processes import cli_env
 
 from optiroll import __version__
 from optiroll.cli import cli
@@ -95,6 +97,9 @@ def test_version_and_help_with_examples():
         (["--start", "1"], "requires 2 arguments"),
         (["--json", "--csv"], "choose one of --json and --csv"),
         (["-o", "adam:lr=0.1,lr=0.2"], "adam: lr is given twice"),
+        (["-o", "adam:lr=0.1,learning_rate=0.2"], "adam: lr is given twice ('lr' and"),
+        (["-o", "adam:lr=0.1,LR=0.2"], "adam: lr is given twice ('lr' and 'LR')"),
+        (["-o", "momentum:alpha=0.5,Momentum=0.8"], "momentum: momentum is given twice"),
         (["-s", "rotated:angle=30,angle=40"], "rotated: angle is given twice"),
         (["--window", "-1e308", "1e308", "-1", "1"], "window bounds must be within"),
     ],
@@ -126,3 +131,103 @@ def test_the_console_script_runs():
     exe = [sys.executable, "-m", "optiroll", "trace", "-n", "1", "--json"]
     out = subprocess.run(exe, capture_output=True, text=True)
     assert out.returncode == 0 and json.loads(out.stdout)["steps"] == 1
+
+
+def strict_json(text: str):
+    """JSON as a browser's JSON.parse reads it: NaN and Infinity are errors."""
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_trace_json_is_strict_json_with_null_and_the_reason_for_what_is_not_a_number():
+    # The gradient of sqrt(x**2 + y**2) is not defined at the start: the run stops there.
+    result = invoke(
+        "trace", "-s", "expr:sqrt(x**2 + y**2)", "--start", "0", "0", "-o", "sgd", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    (run,) = strict_json(result.output)["runs"]
+    assert run["points"] == [[0.0, 0.0]] and run["gradients"] == [[None, None]]
+    assert run["nulls"] == [
+        {"at": "gradients[0][0]", "was": "NaN"},
+        {"at": "gradients[0][1]", "was": "NaN"},
+    ]
+    finite = strict_json(invoke("trace", "--json").output)["runs"]
+    assert all("nulls" not in run for run in finite)
+
+
+def test_the_trace_header_says_where_values_that_are_not_defaults_came_from():
+    result = invoke("trace", "-n", "1", "-o", "rmsprop", "-o", "rmsprop:lr=0.1", "-o", "adagrad")
+    titles = [line for line in result.output.splitlines() if " on book from " in line]
+    assert titles[0].endswith("; preset rmsprop: lr=0.15, decay_rate=0.9")
+    assert titles[1].startswith("RMSProp lr=0.1 decay_rate=0.99 ")  # the rest: the defaults
+    assert titles[1].endswith("; given: lr=0.1")
+    assert titles[2].endswith("; preset book: lr=1.5")
+    runs = json.loads(invoke("trace", "-n", "1", "-o", "rmsprop:lr=0.1", "--json").output)["runs"]
+    assert runs[0]["sources"] == {"lr": "given"}
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("sg\x1b[31md", "sg\\x1b[31md"),
+        ("a\nb", "a\\nb"),
+        ("\u202eevil", "\\u202eevil"),
+    ],
+)
+def test_user_input_in_an_error_is_escaped_and_stays_one_line(given, shown):
+    result = invoke("trace", "-o", given)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and shown in result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+
+
+def test_undecodable_bytes_in_arguments_are_escaped():
+    result = subprocess.run(
+        [sys.executable, "-m", "optiroll", "trace", "-o", b"\xff\xfe"],
+        capture_output=True,
+        text=True,
+        errors="replace",
+    )
+    assert result.returncode == 2 and "unknown optimizer '\\xff\\xfe'" in result.stderr
+
+
+def run_shell(command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, env=cli_env(), timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("redirect", "words"),
+    [
+        (">&-", "standard output is closed"),
+        ("> /dev/full", "cannot write to standard output: No space left on device"),
+    ],
+)
+@pytest.mark.parametrize("command", ["trace", "list", "play -n 3"])
+def test_a_closed_or_full_stdout_is_one_line_and_exit_code_1(command, redirect, words):
+    result = run_shell(f'"{sys.executable}" -m optiroll {command} {redirect}')
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == f"optiroll: error: {words}\n"
+
+
+@pytest.mark.parametrize("command", [["trace", "-n", "3000", "--csv"], ["play", "-n", "3"]])
+def test_a_closed_pipe_is_one_line_and_exit_code_1(command):
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader is gone before anything is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "optiroll", *command],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            timeout=60,
+        )
+    finally:
+        os.close(writing)
+    assert result.returncode == 1
+    assert result.stderr == "optiroll: error: cannot write to standard output: Broken pipe\n"

@@ -1,23 +1,40 @@
-"""The build cache: a render is redone only when what decides its picture changed.
+"""The build cache: a render is redone only when what decides its picture changed, or when what
+it wrote cannot be read back.
 
 The key hashes the resolved settings and experiment (so `lr = 0.1` and `lr = 1e-1` are one figure),
-the tool version and a digest of optiroll's own source (a fix without a version bump still
-re-renders). Keys live beside the outputs in `.optiroll-build.json`, with each file's size and
-modification time, so a file replaced or deleted by hand is rendered again.
+the tool version, a digest of optiroll's own source (a fix without a version bump still
+re-renders) and the environment that draws (Manim, PyAV and Pango versions, LaTeX or not, the
+fonts installed among those optiroll asks for). Keys live beside the outputs in
+`.optiroll-build.json`, with the size and modification time of each file and its side-car, so a
+file replaced, damaged or deleted by hand is rendered again; so is one whose side-car does not
+read back as a render's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
+import shutil
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..optim.experiment import Experiment
 from ..plan.settings import RenderSettings, sidecar_path
+from ..plan.words import LANGUAGES
 
 MANIFEST = ".optiroll-build.json"
+# Distributions whose versions change pixels: the drawing, the encoding, the text, the painting.
+DRAWING_PACKAGES = ("manim", "av", "manimpango", "pycairo")
+TEX_TOOLS = ("latex", "dvisvgm")  # equations are typeset when both are there, else plain text
+# The first bytes of each format's files.
+MAGIC = {
+    "gif": (b"GIF89a", b"GIF87a"),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "webm": (b"\x1a\x45\xdf\xa3",),
+}
 
 
 @cache
@@ -31,12 +48,39 @@ def source_digest() -> str:
     return digest.hexdigest()
 
 
+@cache
+def environment() -> dict[str, Any]:
+    """What outside optiroll decides a picture (no Manim imported to find out)."""
+    from ..scenes.fonts import MATH_FONTS
+
+    wanted = sorted({font for words in LANGUAGES.values() for font in words.fonts} | {*MATH_FONTS})
+    try:
+        import manimpango
+
+        installed = set(manimpango.list_fonts())
+    except ImportError:
+        installed = set()
+    return {
+        "packages": {name: _version(name) for name in DRAWING_PACKAGES},
+        "tex": all(shutil.which(tool) for tool in TEX_TOOLS),
+        "fonts": [font for font in wanted if font in installed],
+    }
+
+
+def _version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def render_key(settings: RenderSettings, experiment: Experiment) -> str:
     """The hash of everything that decides one rendered file."""
     blob = json.dumps(
         {
             "version": __version__,
             "source": source_digest(),
+            "environment": environment(),
             "settings": settings.to_dict(),
             "experiment": experiment.to_dict(),
         },
@@ -45,33 +89,76 @@ def render_key(settings: RenderSettings, experiment: Experiment) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def read_sidecar(media: Path) -> dict | None:
+    """The side-car of `media` if it reads back as a render's (JSON naming this file, with its
+    pixel size), else None."""
+    try:
+        data = json.loads(sidecar_path(media).read_text(encoding="utf-8"))
+        output = data["output"]
+        ok = (
+            data.get("tool") == "optiroll"
+            and output["file"] == media.name
+            and all(isinstance(output[k], int) and output[k] > 0 for k in ("width", "height"))
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return data if ok else None
+
+
+def readable(media: Path) -> bool:
+    """Whether `media` starts as its format's files do and its side-car reads back."""
+    magic = MAGIC.get(media.suffix[1:].lower())
+    try:
+        with media.open("rb") as file:
+            head = file.read(12)
+    except OSError:
+        return False
+    if magic is not None and not head.startswith(magic):
+        return False
+    if media.suffix.lower() == ".mp4" and head[4:8] != b"ftyp":
+        return False
+    return read_sidecar(media) is not None
+
+
 class BuildCache:
     """Which files in an output directory are up to date, and recording new ones."""
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
         try:
-            self.entries: dict[str, dict] = json.loads(self.path.read_text())
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.entries = {}
+            entries = {}
+        # A damaged manifest (another type, entries of another shape) only forgets.
+        self.entries: dict[str, dict] = {
+            name: entry
+            for name, entry in (entries.items() if isinstance(entries, dict) else ())
+            if isinstance(entry, dict)
+        }
 
     def is_fresh(self, out_dir: Path, file_name: str, key: str) -> bool:
-        """True when `file_name` was rendered with `key` and neither it nor its side-car changed."""
+        """True when `file_name` was rendered with `key`, neither it nor its side-car changed
+        since, and both read back."""
         entry = self.entries.get(file_name)
         media = out_dir / file_name
-        if not entry or entry.get("key") != key or not sidecar_path(media).is_file():
+        if not entry or entry.get("key") != key:
             return False
-        try:
-            stat = media.stat()
-        except OSError:
+        if entry.get("files") != _stamps(media):
             return False
-        return [stat.st_size, stat.st_mtime_ns] == [entry.get("size"), entry.get("mtime_ns")]
+        return readable(media)
 
     def record(self, out_dir: Path, file_name: str, key: str) -> None:
         """Remember a finished render and save the manifest (atomically)."""
         from ..render.output import atomic_output  # imports PyAV: only once something rendered
 
-        stat = (out_dir / file_name).stat()
-        self.entries[file_name] = {"key": key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        self.entries[file_name] = {"key": key, "files": _stamps(out_dir / file_name)}
         with atomic_output(self.path) as temporary:
             temporary.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+
+
+def _stamps(media: Path) -> list[list[int]] | None:
+    """[size, modification time] of the media and of its side-car, None if either is missing."""
+    try:
+        return [[s.st_size, s.st_mtime_ns] for s in (media.stat(), sidecar_path(media).stat())]
+    except OSError:
+        return None

@@ -11,12 +11,15 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..folders import cache_root
 from ..plan.words import KOREAN
+from ..writes import temporary_prefix
 
 APT = "sudo apt-get install"
 RENDER_EXTRA = "pip install 'optiroll[render]'"
@@ -55,9 +58,16 @@ def _free_bytes(path: Path) -> int:
     return shutil.disk_usage(path).free
 
 
-def _cache_dir() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "optiroll"
+def _writable(folder: Path) -> str | None:
+    """None when `folder` can be made (with its parents) and a file written in it, else why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=temporary_prefix("doctor"), dir=folder)
+        os.close(handle)
+        os.unlink(name)
+    except OSError as err:
+        return err.strerror or str(err)
+    return None
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,8 @@ class Probes:
     encoder: Callable[[str], bool] = _has_encoder
     fonts: Callable[[], frozenset[str]] = _fonts
     free_bytes: Callable[[Path], int] = _free_bytes
-    cache_dir: Path = field(default_factory=_cache_dir)
+    writable: Callable[[Path], str | None] = _writable
+    cache_dir: Path = field(default_factory=cache_root)
 
 
 @dataclass(frozen=True)
@@ -199,7 +210,29 @@ def _disk(probes: Probes) -> list[Finding]:
     return [Finding("disk", ok, True, detail, "free some space on that disk")]
 
 
-CHECKS = (_python, _packages, _libraries, _encoders, _latex, _hangul_font, _gifsicle, _disk)
+def _cache(probes: Probes) -> list[Finding]:
+    """The cache of slow-to-make text: renders work without it, only slower."""
+    problem = probes.writable(probes.cache_dir)
+    detail = (
+        f"{probes.cache_dir} can be written"
+        if problem is None
+        else (f"cannot make or write {probes.cache_dir} ({problem}); renders work, more slowly")
+    )
+    fix = "make it writable, or point XDG_CACHE_HOME to a folder that is"
+    return [Finding("cache folder", problem is None, False, detail, fix)]
+
+
+CHECKS = (
+    _python,
+    _packages,
+    _libraries,
+    _encoders,
+    _latex,
+    _hangul_font,
+    _gifsicle,
+    _disk,
+    _cache,
+)
 
 
 def diagnose(probes: Probes | None = None) -> list[Finding]:

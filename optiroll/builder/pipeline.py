@@ -8,9 +8,10 @@ from pathlib import Path
 
 from ..folders import make_folder
 from ..optim.experiment import Experiment
-from ..plan.settings import RenderSettings, sidecar_path
+from ..plan.settings import RenderSettings
 from ..plan.timeline import PACED_SCENES, expected_frames, figure_timeline
-from .cache import BuildCache, render_key
+from ..writes import sweep
+from .cache import BuildCache, readable, render_key
 from .figures_file import FiguresFile
 from .runner import Job, Outcome, Progress, run_jobs
 from .snippets import INDEX, index, snippet
@@ -67,6 +68,7 @@ def build(
 ) -> BuildReport:
     """Render what changed into `out_dir` (nothing is written outside it) and index it."""
     make_folder(out_dir)
+    sweep(out_dir)  # what a killed build left here
     report = BuildReport(out_dir)
     cache = BuildCache(out_dir)
     jobs, report.cached = plan(figures_file, out_dir, cache, force)
@@ -85,7 +87,7 @@ def build(
     snippets = {}
     for figure in figures_file.figures:
         files = [out_dir / figure.file_name(fmt) for fmt in figure.outputs]
-        if all(f.is_file() and sidecar_path(f).is_file() for f in files):
+        if all(readable(f) for f in files):
             snippets[figure.name] = snippet(figure, out_dir, figures_file.base_url)
             _write_if_changed(out_dir / f"{figure.name}.md", snippets[figure.name])
             report.snippets.append(f"{figure.name}.md")

@@ -1,24 +1,42 @@
-"""Render jobs in worker processes (each imports Manim once) and report overall progress."""
+"""Render jobs in worker processes (each imports Manim once) and report overall progress.
+
+The workers end with the build, however it ends: on Ctrl-C, SIGTERM or SIGHUP the build stops
+them (SIGTERM: each removes its unfinished files and exits), and a worker whose build was killed
+outright notices (the kernel's parent-death signal on Linux, else a watch on its parent's pid)
+and does the same.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import queue
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from ..errors import OptirollError
 from ..plan.request import RenderRequest
+from ..signals import Interrupted, exit_code
 from .figures_file import resolve_figure
 
 # files done, files in all, frames done, frames in all
 Progress = Callable[[int, int, int, int], None]
 PROGRESS_EVERY = 5  # frames between progress messages from a worker
+PARENT_POLL = 0.5  # seconds between a worker's looks at whether its build is still there
+STOP_GRACE = 10.0  # seconds a stopped worker has to clean up before it is killed
+# When a build is killed outright, multiprocessing's resource tracker (which outlives it) removes
+# the locks it held, and would warn about "leaked semaphore objects": the cleanup working, not
+# news. It takes its warning filters from this process's -W options when it starts.
+QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class Outcome:
 
 _worker_queue: Any = None
 _worker_import_error: str | None = None
+_worker_busy = False  # a job is running: a stop unwinds it (removing its files) first
 
 
 def default_jobs() -> int:
@@ -52,10 +71,12 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _init_worker(progress_queue: Any) -> None:
-    """Import Manim once per worker; a missing extra fails each job with the install hint."""
+def _init_worker(progress_queue: Any, build: int) -> None:
+    """Tie the worker's life to the build's (process `build`), then import Manim once; a
+    missing extra fails each job with the install hint."""
     global _worker_queue, _worker_import_error
     _worker_queue = progress_queue
+    _end_with(build)
     from ..render.pipeline import import_manim
 
     try:
@@ -64,7 +85,47 @@ def _init_worker(progress_queue: Any) -> None:
         _worker_import_error = str(err)
 
 
+def _end_with(build: int) -> None:
+    """The build handles Ctrl-C and stops its workers with SIGTERM; a worker whose build is
+    gone, however it went, stops itself the same way."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass  # the watch below still notices
+    threading.Thread(target=_watch, args=(build,), daemon=True, name="watch-build").start()
+
+
+def _watch(build: int) -> None:
+    while os.getppid() == build:  # an orphan is adopted by another process
+        time.sleep(PARENT_POLL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    if _worker_busy:
+        raise Interrupted(signum)  # the render removes its files; `_render_job` then exits
+    _exit(128 + signum)
+
+
+def _exit(code: int) -> None:
+    """End the worker now, from inside the pool's loop (which would catch SystemExit), after
+    multiprocessing's exit handlers: they release the locks libraries made (tqdm's), which the
+    resource tracker would otherwise report as leaked."""
+    from multiprocessing.util import _exit_function
+
+    _exit_function()
+    os._exit(code)
+
+
 def _render_job(job: Job, out_dir: Path) -> float:
+    global _worker_busy
     from ..render.pipeline import render
 
     if _worker_import_error:
@@ -76,11 +137,19 @@ def _render_job(job: Job, out_dir: Path) -> float:
             _worker_queue.put((job.file_name, done, total))
 
     started = time.perf_counter()
-    render(settings, experiment, out_dir / job.file_name, progress)
+    _worker_busy = True
+    try:
+        render(settings, experiment, out_dir / job.file_name, progress)
+    except KeyboardInterrupt as stop:  # only a stop arrives so: SIGINT is ignored here
+        _exit(exit_code(stop))
+    finally:
+        _worker_busy = False
     return time.perf_counter() - started
 
 
 def _describe(err: BaseException) -> str:
+    if isinstance(err, BrokenProcessPool):
+        return "its render process died (killed, or out of memory)"
     text = " ".join(str(err).split())
     return text if isinstance(err, OptirollError) else f"{type(err).__name__}: {text}"
 
@@ -94,6 +163,8 @@ def run_jobs(
 ) -> list[Outcome]:
     """Render every job, `workers` at a time; a failing job is an Outcome with its error."""
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    if QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(QUIET_TRACKER)
     messages = context.Queue()
     frames_done = {job.file_name: 0 for job in jobs}
     frames_all = {job.file_name: job.frames for job in jobs}
@@ -101,33 +172,63 @@ def run_jobs(
     # Longest first, so the last worker to finish is not the one left with the biggest file.
     waiting = sorted(jobs, key=lambda job: job.frames)
     workers = max(1, min(workers, len(jobs)))
+
+    def finish(outcome: Outcome) -> None:
+        frames_done[outcome.job.file_name] = frames_all[outcome.job.file_name]
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(messages,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(messages, os.getpid()),
     ) as pool:
         running: dict[Future, Job] = {}
-        # A job is handed out only when a worker is free: on Ctrl-C (which the workers get too,
-        # and abort on, leaving no file behind) nothing queued starts after the interrupt.
-        while waiting or running:
-            while waiting and len(running) < workers:
-                job = waiting.pop()
-                running[pool.submit(_render_job, job, out_dir)] = job
-            finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
-            _drain(messages, frames_done, frames_all)
-            for future in finished:
-                job = running.pop(future)
-                try:
-                    outcome = Outcome(job, future.result())
-                except Exception as err:  # noqa: BLE001 - any failure belongs to this figure
-                    outcome = Outcome(job, 0.0, _describe(err))
-                frames_done[job.file_name] = frames_all[job.file_name]
-                outcomes.append(outcome)
-                if on_done:
-                    on_done(outcome)
-            if progress:
-                progress(
-                    len(outcomes), len(jobs), sum(frames_done.values()), sum(frames_all.values())
-                )
+        try:
+            # A job is handed out only when a worker is free: after a stop nothing queued starts.
+            while waiting or running:
+                while waiting and len(running) < workers:
+                    job = waiting.pop()
+                    try:
+                        running[pool.submit(_render_job, job, out_dir)] = job
+                    except BrokenProcessPool as err:  # a worker died: no more can start
+                        finish(Outcome(job, 0.0, f"not rendered: {_describe(err)}"))
+                finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+                _drain(messages, frames_done, frames_all)
+                for future in finished:
+                    job = running.pop(future)
+                    try:
+                        outcome = Outcome(job, future.result())
+                    except Exception as err:  # noqa: BLE001 - any failure belongs to this figure
+                        outcome = Outcome(job, 0.0, _describe(err))
+                    finish(outcome)
+                if progress:
+                    progress(
+                        len(outcomes),
+                        len(jobs),
+                        sum(frames_done.values()),
+                        sum(frames_all.values()),
+                    )
+        except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: the workers clean up and end too
+            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers()
+            raise
     return outcomes
+
+
+def _stop_workers() -> None:
+    """SIGTERM to every worker (each removes its unfinished files), SIGKILL to a straggler."""
+    workers = multiprocessing.active_children()
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
 
 
 def _drain(messages: Any, frames_done: dict[str, int], frames_all: dict[str, int]) -> None:

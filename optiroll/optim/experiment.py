@@ -12,21 +12,29 @@ from ..errors import OptirollError
 from .base import Optimizer, Whole
 from .noise import DEFAULT_SEED
 from .presets import DEFAULT_PRESET, preset, tuned_hyperparameters
-from .registry import make_optimizer, optimizer_class, parse_spec, surface
+from .registry import make_optimizer, optimizer_class, parse_spec, run_key, surface
 from .surfaces import Surface, Window
 from .trajectory import DIVERGENCE_BOUND, Trajectory, run
 
 MAX_STEPS = 10_000
 
 
+GIVEN = "given"
+
+
 @dataclass(frozen=True)
 class Experiment:
-    """Every parameter of a figure; `run()` gives one trajectory per optimizer."""
+    """Every parameter of a figure; `run()` gives one trajectory per optimizer.
+
+    `origins` says, per optimizer, where its values that are not the defaults came from: GIVEN
+    by the user, or 'preset NAME' (empty when unknown).
+    """
 
     surface: Surface
     start: tuple[float, float]
     steps: int
     optimizers: tuple[Optimizer, ...]
+    origins: tuple[str, ...] = ()
     seed: int = DEFAULT_SEED  # the gradient noise's draws (noise.py), for optimizers that have it
 
     def run(self) -> list[Trajectory]:
@@ -48,6 +56,16 @@ class Experiment:
             "start": list(self.start),
             "optimizers": [optimizer_entry(o) for o in self.optimizers],
             **({"seed": self.seed} if self.noisy else {}),
+        }
+
+    def sources(self, index: int) -> dict[str, str]:
+        """Each hyper-parameter of optimizer `index` that is not its default, with its origin."""
+        optimizer = self.optimizers[index]
+        origin = self.origins[index] if index < len(self.origins) else ""
+        return {
+            name: origin
+            for name, value in optimizer.hyperparameters().items()
+            if value != optimizer.default(name)
         }
 
 
@@ -73,7 +91,8 @@ def build_experiment(
     """Resolve user choices over a preset (the book's figure by default).
 
     An optimizer named without values takes the hyper-parameters a preset on the same surface
-    tuned for it, else the book's defaults; `NAME:key=value` overrides either. A `window`
+    tuned for it, else the book's defaults; once any value is given (`NAME:key=value`), the
+    others are the documented defaults. A `window`
     (x_min, x_max, y_min, y_max) replaces the surface's; when it leaves out the start, and no start
     is given, the ball starts where the book's would in that window.
     """
@@ -82,14 +101,22 @@ def build_experiment(
     chosen = surface(surface_name or base.surface, view)
     same_surface = chosen.name == base.surface
     if optimizer_specs:
-        optimizers = []
+        optimizers, origins = [], []
         for spec in optimizer_specs:
             name, overrides = parse_spec(spec)
-            opt_name = optimizer_class(name).name
-            tuned = tuned_hyperparameters(base, opt_name) if same_surface else {}
+            # A schedule or noise alone keeps the tuned values: they are not the rule's.
+            if any(run_key(key) is None for key in overrides):
+                optimizers.append(make_optimizer(name, overrides))
+                origins.append(GIVEN)
+                continue
+            tuner, tuned = ("", {})
+            if same_surface:
+                tuner, tuned = tuned_hyperparameters(base, optimizer_class(name).name)
             optimizers.append(make_optimizer(name, overrides, tuned))
+            origins.append(f"preset {tuner}" if tuner else "")
     else:
         optimizers = [make_optimizer(name, {}, values) for name, values in base.runs]
+        origins = [f"preset {base.name}"] * len(optimizers)
     if start is None:
         start = base.start if same_surface else chosen.start
         if view is not None and not view.contains(np.array(start)):
@@ -107,7 +134,9 @@ def build_experiment(
             f"y in [{chosen.window.y_min:g}, {chosen.window.y_max:g}]"
         )
     seed = Whole(0).check(seed, "--seed")
-    return Experiment(chosen, (float(x), float(y)), int(steps), tuple(optimizers), seed=seed)
+    return Experiment(
+        chosen, (float(x), float(y)), int(steps), tuple(optimizers), tuple(origins), seed
+    )
 
 
 def _window(bounds: tuple[float, float, float, float]) -> Window:

@@ -213,12 +213,13 @@ def preset(name: str) -> Preset:
     return PRESETS[key]
 
 
-def tuned_hyperparameters(active: Preset, optimizer: str) -> dict[str, float]:
-    """What an optimizer named without values uses: the active preset's choice, else another
-    preset's on the same surface, else the book's defaults ({})."""
+def tuned_hyperparameters(active: Preset, optimizer: str) -> tuple[str, dict[str, float]]:
+    """What an optimizer named without values uses, and the preset that tuned it: the active
+    preset's choice, else another preset's on the same surface, else the book's defaults
+    ('', {})."""
     candidates = [active] + [p for p in PRESETS.values() if p.surface == active.surface]
     for p in candidates:
         for name, values in p.runs:
             if name == optimizer:
-                return dict(values)
-    return {}
+                return p.name, dict(values)
+    return "", {}

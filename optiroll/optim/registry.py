@@ -134,9 +134,15 @@ def make_optimizer(
     """
     cls = optimizer_class(name)
     values = dict(base or {})
+    given: dict[str, str] = {}  # hyper-parameter -> the key that set it
     run: dict[str, Value] = {}
     for key, value in overrides.items():
         field = run_key(key) or _parameter(cls, key)
+        if field in given:
+            raise OptirollError(
+                f"{cls.name}: {field} is given twice ('{given[field]}' and '{key}')"
+            )
+        given[field] = key
         if field in RUN_KEYS:
             run[field] = value
             continue

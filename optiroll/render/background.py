@@ -12,6 +12,7 @@ quarter of the drawing time); the pipe carries only which slot is full, and back
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OptirollFailure, printable
 from .encode import EncodeReport, checked_frame, open_encoder
 
 SLOTS = 3  # frames in flight: the worker encodes one while the next is drawn and copied
@@ -57,7 +59,10 @@ class EncoderProcess:
         self._slots = np.frombuffer(mmap.mmap(self._memory, size), np.uint8).reshape(
             SLOTS, height, width * 4
         )
-        self._conn.send((fmt, Path(path), width, height, fps, options))
+        try:
+            self._conn.send((fmt, Path(path), width, height, fps, options))
+        except (BrokenPipeError, ConnectionResetError):
+            raise self._failure() from None
         return self
 
     def write(self, frame: np.ndarray) -> None:
@@ -98,7 +103,10 @@ class EncoderProcess:
 
     def _receive(self) -> None:
         """Wait until the worker has taken a frame, or raise what stopped it."""
-        message = self._conn.recv()
+        try:
+            message = self._conn.recv()
+        except (EOFError, ConnectionResetError):
+            raise self._failure() from None
         if isinstance(message, BaseException):
             raise message
         self._in_flight -= 1
@@ -110,15 +118,17 @@ class EncoderProcess:
             self._memory = -1
 
     def _failure(self) -> BaseException:
-        """The worker's own exception if it sent one before it stopped."""
+        """The worker's own exception if it sent one before it stopped, else what stopped it."""
         while self._conn.poll(1.0):
             try:
                 outcome = self._conn.recv()
-            except EOFError:
+            except (EOFError, ConnectionResetError):
                 break
             if isinstance(outcome, BaseException):
                 return outcome
-        return RuntimeError(f"the encoder process stopped (exit code {self._process.wait()})")
+        code = self._process.wait()
+        how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        return OptirollFailure(f"the encoder process stopped unexpectedly ({how})")
 
 
 def _shared_file() -> int:
@@ -133,6 +143,7 @@ def _serve(conn: Connection, memory: int) -> None:
     # The parent handles Ctrl-C and SIGTERM and then stops the worker: no second traceback here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    path = None
     try:
         fmt, path, width, height, fps, options = conn.recv()
         encoder = open_encoder(fmt, path, width, height, fps, **options)
@@ -146,12 +157,25 @@ def _serve(conn: Connection, memory: int) -> None:
             encoder.write(frame)
             conn.send(slot)
         conn.send(encoder.close())
-    except EOFError:
-        pass  # the parent went away without a file: nothing to report
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        _orphaned(path)
     except Exception as err:  # noqa: BLE001 — handed to the parent, which raises it
-        conn.send(err if _picklable(err) else RuntimeError(f"{type(err).__name__}: {err}"))
+        with contextlib.suppress(OSError):
+            conn.send(err if _picklable(err) else RuntimeError(f"{type(err).__name__}: {err}"))
     finally:
         conn.close()
+
+
+def _orphaned(path: Path | None) -> None:
+    """The render went away without finishing or stopping us (it was killed): remove the file
+    begun for it and say so, in one line."""
+    if path is None:
+        return  # nothing begun, nothing to say
+    with contextlib.suppress(OSError):
+        Path(path).unlink(missing_ok=True)
+        sys.stderr.write(
+            f"optiroll: the render stopped before its encoder finished; removed {printable(str(path))}\n"
+        )
 
 
 def _picklable(err: BaseException) -> bool:

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..writes import temporary_prefix
+
 if TYPE_CHECKING:
     from manim import Scene
     from manim._config.utils import ManimConfig
 
 FrameSink = Callable[[np.ndarray], None]
+MANIM_FOLDER = "optiroll-manim"  # Manim's files for one render, in a temporary folder so named
 
 # Keys that make Manim plan no artifact, log file or cache of its own; callers cannot change them.
 _REQUIRED: dict[str, Any] = {
@@ -46,7 +49,7 @@ def render_frames(
     # Manim's own files (Text SVGs, TeX) go to a folder of this call's: Manim writes them in place,
     # so two renders sharing one could read each other's half-written file. What is worth keeping
     # between renders is kept by `mobject_cache`, atomically.
-    with tempfile.TemporaryDirectory(prefix="optiroll-manim-") as media:
+    with tempfile.TemporaryDirectory(prefix=temporary_prefix(MANIM_FOLDER)) as media:
         return _render(
             build_scene,
             {

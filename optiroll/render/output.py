@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
 
 import av
 from PIL import Image
 
-from optiroll.render.encode import EncodeReport
+from ..writes import staged
+from .encode import EncodeReport
 
 
 class OutputMismatchError(RuntimeError):
@@ -37,46 +33,12 @@ class MediaInfo:
 
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
-    """Yield a hidden temporary path next to `target`; move it into place only on success."""
-    target = Path(target)
-    with _sigterm_as_interrupt():
-        handle, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent
-        )
-        os.close(handle)
-        temporary = Path(name)
-        try:
-            yield temporary
-            # mkstemp makes the file private (0600); a finished render gets the usual mode.
-            temporary.chmod(0o666 & ~_umask())
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+    """Yield a hidden temporary path next to `target`; move it into place only on success.
 
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises KeyboardInterrupt, so cleanup code runs."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may install signal handlers
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(f"terminated by signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        # None means a handler installed outside Python; the default is the closest we can restore.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    Ctrl-C, SIGTERM and SIGHUP during the block remove the temporary and leave `target` as it was.
+    """
+    with staged() as staging:
+        yield staging.file(Path(target))
 
 
 def probe(path: Path) -> MediaInfo:

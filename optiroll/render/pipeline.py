@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -16,10 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..errors import OptirollError
+from ..errors import OptirollError, failure
+from ..folders import check_target
 from ..optim.experiment import Experiment
 from ..plan.settings import SCENES, RenderSettings, sections_path, sidecar_path
 from ..plan.theme import theme
+from ..tables import json_run
+from ..writes import staged, sweep
+from .capture import MANIM_FOLDER
 
 if TYPE_CHECKING:
     from ..scenes.base import OptirollScene
@@ -81,18 +86,47 @@ def scene_class(name: str) -> type[OptirollScene]:
     return getattr(importlib.import_module(f"optiroll.scenes.{module}"), cls)
 
 
+# Longer animations are refused unless asked for (--yes): they take hours and gigabytes to make.
+MAX_SECONDS = 3600.0
+
+
+def check_output(output: Path, what: str = "output") -> Path:
+    """`output` as a path a render may write, with its side-car and sections folder beside it,
+    or a one-line OptirollError (see `folders.check_target`)."""
+    return check_target(
+        output, what, files=[sidecar_path(Path(output))], folders=[sections_path(Path(output))]
+    )
+
+
 def render(
-    settings: RenderSettings, experiment: Experiment, output: Path, progress: Progress | None = None
+    settings: RenderSettings,
+    experiment: Experiment,
+    output: Path,
+    progress: Progress | None = None,
+    *,
+    long_ok: bool = False,
 ) -> RenderResult:
-    """Render the figure to `output` (atomically) and write its side-car beside it."""
+    """Render the figure to `output` and its side-car beside it: both appear together, or
+    neither (nor any temporary) does.
+
+    A write that fails is one line: an OptirollError for what the path decides (permissions, a
+    read-only file system), else an OptirollFailure (a full disk, a folder removed meanwhile).
+    An animation longer than MAX_SECONDS is refused before drawing unless `long_ok`.
+    """
     if settings.format == "html":  # drawn by the reader's browser: neither Manim nor PyAV
         return _page(settings, experiment, output)
     require_render_extra()
+    output = check_output(output)
+    sweep(output.parent)  # what a killed render left here
+    sweep(Path(tempfile.gettempdir()), prefix=f".{MANIM_FOLDER}.")
     from .background import EncoderProcess
 
     encoder = EncoderProcess()  # starts now: its imports overlap Manim's
     try:
-        return _render(settings, experiment, output, progress, encoder)
+        return _render(settings, experiment, output, progress, encoder, long_ok)
+    except OSError as err:
+        encoder.abort()
+        raise failure(err, err.filename or output) from None
     except BaseException:
         encoder.abort()
         raise
@@ -104,21 +138,30 @@ def _render(
     output: Path,
     progress: Progress | None,
     encoder: EncoderProcess,
+    long_ok: bool,
 ) -> RenderResult:
     import_manim()
     from .capture import render_frames
-    from .output import atomic_output, verify
+    from .output import verify
     from .sink import FrameSink
 
     trajectories = experiment.run()
     cls = scene_class(settings.scene)
     poster = settings.format == "png"  # only the last frame is drawn
     total = 1 if poster else cls.planned_frames(settings, trajectories)
+    if not long_ok and total / settings.fps > MAX_SECONDS:
+        raise OptirollError(
+            f"this animation would run {total / settings.fps / 3600:.1f} hours ({total} frames); "
+            "use fewer --steps or a shorter --seconds-per-step, or pass --yes to render it"
+        )
     folder = sections_path(output) if cls.sectioned and not poster else None
     fixed = cls.exact_colors(settings, experiment)
     built: list[OptirollScene] = []
+    sidecar = sidecar_path(output)
 
-    with atomic_output(output) as temporary, _maybe_directory(folder) as clips_dir:
+    # Media, clips and side-car are published together, the side-car last (see `Staged`).
+    with staged() as staging, _aborting(encoder):
+        temporary = staging.file(output)
         sink = FrameSink(
             encoder,
             settings.format,
@@ -127,7 +170,7 @@ def _render(
             height=settings.height,
             fps=settings.fps,
             total=total,
-            sections=clips_dir,
+            sections=staging.folder(folder) if folder else None,
             progress=progress,
             max_colors=_gif_colors(fixed),
             max_bytes=settings.max_bytes,
@@ -154,11 +197,17 @@ def _render(
             )
         )
         info = verify(temporary, report)
-    given_up = tuple(getattr(report, "given_up", ()))
-    sidecar = sidecar_path(output)
-    _write_sidecar(
-        sidecar, built[-1], settings, experiment, trajectories, report, output, folder, clips
-    )
+        _write_sidecar(
+            staging.file(sidecar, marker=True),
+            built[-1],
+            settings,
+            experiment,
+            trajectories,
+            report,
+            output,
+            folder,
+            clips,
+        )
     return RenderResult(
         output,
         sidecar,
@@ -168,22 +217,21 @@ def _render(
         report.frames,
         output.stat().st_size,
         info.duration,
-        given_up,
+        tuple(getattr(report, "given_up", ())),
         folder,
         getattr(report, "fits", True),
     )
 
 
 @contextmanager
-def _maybe_directory(folder: Path | None) -> Iterator[Path | None]:
-    """An atomic temporary folder for `folder`, or None when there is nothing to put there."""
-    if folder is None:
-        yield None
-        return
-    from .sections import atomic_directory
-
-    with atomic_directory(folder) as temporary:
-        yield temporary
+def _aborting(encoder: EncoderProcess) -> Iterator[None]:
+    """Stop the encoder if the block fails, before the temporaries are removed: it may be
+    about to write one, which would then outlive the render."""
+    try:
+        yield
+    except BaseException:
+        encoder.abort()
+        raise
 
 
 def _page(settings: RenderSettings, experiment: Experiment, output: Path) -> RenderResult:
@@ -215,7 +263,7 @@ def _background(settings: RenderSettings) -> str:
 
 
 def _write_sidecar(
-    path: Path,
+    path: Path,  # a temporary: the staging renames it
     scene: OptirollScene,
     settings: RenderSettings,
     experiment: Experiment,
@@ -245,7 +293,7 @@ def _write_sidecar(
         "pixel_rect_format": "[left, top, right, bottom], pixels from the top-left corner",
         "panels": scene.sidecar_panels(scale),
         "trajectories": [
-            {**t.to_dict(), "color": color}
+            {**json_run(t), "color": color}
             for t, color in zip(trajectories, scene.run_colors(), strict=True)
         ],
     }
@@ -259,7 +307,4 @@ def _write_sidecar(
             "folder": folder.name,
             "clips": [asdict(c) for c in clips],
         }
-    from .output import atomic_output
-
-    with atomic_output(path) as temporary:
-        temporary.write_text(json.dumps(data, indent=1, default=str))
+    path.write_text(json.dumps(data, indent=1, default=str, allow_nan=False))

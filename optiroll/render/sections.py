@@ -2,17 +2,13 @@
 
 Our capture bypasses Manim's file writer, so Manim's `save_sections` cannot cut: the scene calls
 `next_section(name)` as in Manim, the render pipeline routes it to `SectionCutter.start`, and every
-following frame also goes to that section's clip. The folder appears only when every clip has been
-written and decoded back, replacing an older folder of the same name in one rename.
+following frame also goes to that section's clip. The clips are written into a temporary folder
+that the render pipeline renames into place with the video (see `writes.Staged`), only when every
+clip has been written and decoded back.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,32 +29,6 @@ class Clip:
     first_frame: int
     frames: int
     duration: float
-
-
-@contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a hidden temporary folder beside `target`; swap it into place only on success."""
-    target = Path(target)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield temporary
-        temporary.chmod(0o777 & ~_umask())
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, old / "previous")
-            os.replace(temporary, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temporary, target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # Formats whose clips can be joined into the whole video by copying packets, without encoding

@@ -1,4 +1,5 @@
-"""Frames to terminal bytes with rich: colour-system detection, styles and cursor control."""
+"""Frames to terminal bytes with rich: colour-system detection, styles and cursor control (or, for
+a terminal that has none, plain text)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ HIDE_CURSOR = Control.show_cursor(False).segment.text
 ENTER = Control.alt_screen(True).segment.text + HIDE_CURSOR
 # Reset attributes first: an interrupted write may have left a colour switched on.
 LEAVE = "\x1b[0m" + Control.show_cursor(True).segment.text + Control.alt_screen(False).segment.text
+
+
+# TERM values of terminals that cannot move the cursor (rich's list): they get plain frames.
+DUMB_TERMS = ("dumb", "unknown")
+
+
+def is_dumb(environ: Mapping[str, str]) -> bool:
+    """True when TERM says the terminal has no cursor movement or alternate screen."""
+    return environ.get("TERM", "").lower() in DUMB_TERMS
 
 
 def wants_color(color: bool, environ: Mapping[str, str]) -> bool:
@@ -34,15 +44,22 @@ def color_system_for(stream: TextIO, color: bool, environ: Mapping[str, str]) ->
 
 class FrameEncoder:
     """Turns frames into one write each: every row placed by absolute cursor moves, so a frame
-    overwrites the last one in place without clearing the screen (no flicker)."""
+    overwrites the last one in place without clearing the screen (no flicker).
 
-    def __init__(self, system: ColorSystem | None) -> None:
-        self.system = system
+    Without `cursor` (a dumb terminal) a frame is its plain text, printed after the last one, and
+    there is no alternate screen to enter or leave.
+    """
+
+    def __init__(self, system: ColorSystem | None, cursor: bool = True) -> None:
+        self.system, self.cursor = system, cursor
+        self.enter, self.leave = (ENTER, LEAVE) if cursor else ("", "")
         # Fresh Style objects: rich caches a style's codes for the first colour system it sees.
         self._styles: dict[Ink, Style] = {}
 
     def encode(self, frame: Frame) -> str:
         """The escape codes and text that draw `frame` from the top-left corner."""
+        if not self.cursor:
+            return frame.text() + "\n"  # a blank line between frames
         out = []
         for y, row in enumerate(frame.rows):
             out.append(Control.move_to(0, y).segment.text)

@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
-from ..errors import OptirollError
+from ..errors import OptirollError, failure
+from ..folders import check_name, check_target
+from ..writes import Staged, sweep
+
+SUFFIX = ".cast"
 
 
 def check_record_path(path: str | os.PathLike) -> Path:
-    """The path to record to, or an OptirollError naming what is wrong with it."""
-    target = Path(path)
-    parent = target.parent
+    """The path to record to, or an OptirollError naming what is wrong with it.
+
+    As `render --output` does: a name without a suffix gets `.cast`, another suffix is refused
+    (so a typo cannot replace a file that is not a recording), and the path must be a regular
+    file or new, in a folder that exists and can be written.
+    """
+    text = check_name(path, "--record")
+    target = Path(text)
     if target.is_dir():
-        raise OptirollError(f"--record {path}: is a directory")
-    if not parent.is_dir():
-        raise OptirollError(f"--record {path}: directory '{parent}' does not exist")
-    if not os.access(parent, os.W_OK):
-        raise OptirollError(f"--record {path}: directory '{parent}' is not writable")
-    return target
+        raise OptirollError(f"--record {text} is a directory")
+    if not target.suffix:
+        target = target.with_suffix(SUFFIX)
+    elif target.suffix.lower() != SUFFIX:
+        raise OptirollError(f"--record {text} does not end in {SUFFIX}")
+    return check_target(target, "--record")
 
 
 class CastWriter:
@@ -33,14 +41,13 @@ class CastWriter:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = check_record_path(path)
+        sweep(self.path.parent)  # what a killed recording left here
+        self.staging = Staged()
         try:
-            fd, temp = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
-            )
+            self.file = self.staging.file(self.path).open("w", encoding="utf-8")
         except OSError as err:
-            raise OptirollError(f"--record {path}: {err.strerror}") from None
-        self.temp = Path(temp)
-        self.file = os.fdopen(fd, "w", encoding="utf-8")
+            self.staging.discard()
+            raise failure(err, self.path) from None
         self.started = False
         self.last_time = -1.0
 
@@ -53,7 +60,7 @@ class CastWriter:
             "title": title,
             "idle_time_limit": idle_time_limit,
         }
-        self.file.write(json.dumps(header) + "\n")
+        self._write(json.dumps(header))
         self.started = True
 
     def output(self, time: float, text: str) -> None:
@@ -68,28 +75,40 @@ class CastWriter:
         # Players require strictly increasing times; writes within a microsecond are nudged apart.
         time = max(round(time, 6), round(self.last_time + 1e-6, 6))
         self.last_time = time
-        self.file.write(json.dumps([time, code, data], ensure_ascii=False) + "\n")
+        self._write(json.dumps([time, code, data], ensure_ascii=False))
+
+    def _write(self, line: str) -> None:
+        try:
+            self.file.write(line + "\n")
+        except OSError as err:
+            raise failure(err, self.path) from None
 
     def commit(self) -> Path:
         """Finish the file and move it to its name."""
-        self.file.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        # mkstemp made it private; a recording is an ordinary file.
-        os.chmod(self.temp, 0o666 & ~umask)
-        os.replace(self.temp, self.path)
+        try:
+            self.file.close()
+        except OSError as err:  # the last buffered events did not fit
+            raise failure(err, self.path) from None
+        self.staging.publish()
         return self.path
 
     def discard(self) -> None:
         """Delete the temporary file; `path` stays as it was."""
-        self.file.close()
-        self.temp.unlink(missing_ok=True)
+        try:
+            self.file.close()
+        except OSError:
+            pass  # it is deleted anyway
+        self.staging.discard()
 
     def __enter__(self) -> CastWriter:
         return self
 
     def __exit__(self, exc_type: type | None, *exc: object) -> None:
         if exc_type is None and self.started:
-            self.commit()
+            try:
+                self.commit()
+            except BaseException:
+                self.discard()
+                raise
         else:
             self.discard()

@@ -70,7 +70,10 @@ class TerminalKeys:
         import termios
 
         if self.saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+            try:
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+            except termios.error:
+                pass  # the terminal hung up: no mode left to restore
 
     def read(self, timeout: float) -> str | None:
         if not self.pending:

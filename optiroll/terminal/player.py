@@ -6,6 +6,7 @@ recording from `asciicast`; the clock, keys, output stream and terminal size are
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -17,11 +18,11 @@ from typing import TextIO
 
 from rich.color import ColorSystem
 
-from ..errors import OptirollError
+from ..errors import OptirollError, OptirollFailure
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
-from .ansi import ENTER, HIDE_CURSOR, LEAVE, FrameEncoder, color_system_for, wants_color
+from .ansi import HIDE_CURSOR, FrameEncoder, color_system_for, is_dumb, wants_color
 from .asciicast import CastWriter
 from .canvas import Canvas
 from .keys import KeySource, NoKeys, TerminalKeys
@@ -29,15 +30,29 @@ from .keys import KeySource, NoKeys, TerminalKeys
 # How often a paused or slow player looks at the keys and the terminal size.
 POLL = 0.1
 PIPE_SIZE = (80, 24)
+# A terminal redraws about 60 times a second at most, and so do web players of a recording.
+MAX_FPS = 60.0
+# Sizes from the environment or the terminal are clamped to this: a picture costs memory and
+# time in proportion to its cells (1000 x 400: about 150 MB and half a second per size).
+MAX_SIZE = (1000, 400)
 
 Size = tuple[int, int]
 
 
 def frame_interval(fps: float) -> float:
-    """Seconds per step for `fps`, which must be a positive, finite number."""
+    """Seconds per step for `fps`, which must be a positive number no larger than MAX_FPS."""
     if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
         raise OptirollError(f"--fps must be a positive finite number, got {fps}")
+    if fps > MAX_FPS:
+        raise OptirollError(
+            f"--fps must be at most {MAX_FPS:g} (what a terminal shows), got {fps:g}"
+        )
     return 1.0 / fps
+
+
+def clamp_size(columns: int, lines: int) -> Size:
+    """A terminal size within 1 x 1 and MAX_SIZE, whatever the environment claims."""
+    return (min(max(1, columns), MAX_SIZE[0]), min(max(1, lines), MAX_SIZE[1]))
 
 
 class Player:
@@ -68,12 +83,14 @@ class Player:
 
     def run(self) -> int:
         """Play until q (or, with no keyboard, the last step); the terminal is restored on any
-        exit, Ctrl-C included. Returns the step on screen at the end."""
+        exit, Ctrl-C and other stopping signals included. Returns the step on screen at the end."""
         try:
-            self._write(ENTER)
+            self._write(self.encoder.enter)
             return self._play()
         finally:
-            self._write(LEAVE)
+            # A terminal that hung up takes no more bytes: nothing left to restore there.
+            with contextlib.suppress(OSError, OptirollFailure):
+                self._write(self.encoder.leave)
 
     def canvas(self, size: Size) -> Canvas:
         """The picture for a terminal size, built once per size."""
@@ -128,8 +145,16 @@ class Player:
         self.shown = (step, status, size)
 
     def _write(self, text: str) -> None:
-        self.stream.write(text)
-        self.stream.flush()
+        write(self.stream, text)
+
+
+def write(stream: TextIO, text: str) -> None:
+    """Write and flush; a closed pipe or a full disk is an OptirollFailure (one line)."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except OSError as err:
+        raise OptirollFailure(f"cannot write to standard output: {err.strerror or err}") from None
 
 
 def _title(surface: Surface) -> str:
@@ -168,34 +193,47 @@ def play_in_terminal(
     environ: Mapping[str, str] | None = None,
 ) -> None:
     """Animate `experiment` on `stream` (stdout), or print its last frame there when it is not a
-    terminal; `record` names an asciicast v2 file to write as well."""
+    terminal; `record` names an asciicast v2 file to write as well.
+
+    A terminal that cannot move the cursor (TERM=dumb) gets each step as plain text after the
+    last one, and no alternate screen.
+    """
     frame_interval(fps)
     stream = sys.stdout if stream is None else stream
     environ = os.environ if environ is None else environ
     with CastWriter(record) if record is not None else nullcontext() as cast:
         trajectories = experiment.run()
-        if not stream.isatty():
-            fixed = size() if size is not None else _pipe_size(environ)
-            if cast is not None:
-                # No terminal to ask: web players show truecolor.
-                system = ColorSystem.TRUECOLOR if wants_color(color, environ) else None
-                record_offline(
-                    cast,
-                    experiment.surface,
-                    trajectories,
-                    fps=fps,
-                    size=fixed,
-                    encoder=FrameEncoder(system),
-                )
-            canvas = Canvas(experiment.surface, trajectories, *fixed, hints=False)
-            stream.write(canvas.frame(canvas.steps).text())
-            return
+        terminal = stream.isatty()
+        plain = not terminal or is_dumb(environ)
         if size is None:
-            size = functools.partial(_terminal_size, stream.fileno())
+            size = (
+                functools.partial(_terminal_size, stream.fileno())
+                if terminal
+                else functools.partial(_pipe_size, environ)
+            )
+        if cast is not None and plain:
+            # No screen to record: every step at its nominal time; web players show truecolor.
+            system = ColorSystem.TRUECOLOR if wants_color(color, environ) else None
+            record_offline(
+                cast,
+                experiment.surface,
+                trajectories,
+                fps=fps,
+                size=size(),
+                encoder=FrameEncoder(system),
+            )
+        if not terminal:
+            canvas = Canvas(experiment.surface, trajectories, *size(), hints=False)
+            write(stream, canvas.frame(canvas.steps).text())
+            return
         if keys is None:
             interactive = os.name == "posix" and sys.stdin.isatty()  # termios is POSIX-only
             keys = TerminalKeys(sys.stdin.fileno()) if interactive else NoKeys()
-        encoder = FrameEncoder(color_system_for(stream, color, environ))
+        encoder = (
+            FrameEncoder(None, cursor=False)
+            if plain
+            else FrameEncoder(color_system_for(stream, color, environ))
+        )
         with keys if isinstance(keys, TerminalKeys) else nullcontext():
             player = Player(
                 experiment.surface,
@@ -207,24 +245,24 @@ def play_in_terminal(
                 clock=clock,
                 size=size,
                 encoder=encoder,
-                cast=cast,
+                cast=None if plain else cast,
             )
             step = player.run()
-        if not keys.interactive:
+        if not keys.interactive and not plain:
             # Leaving the alternate screen took the picture away; leave the last one behind.
-            stream.write(player.canvas(size()).frame(step).text())
+            write(stream, player.canvas(size()).frame(step).text())
 
 
 def _terminal_size(fd: int) -> Size:
     columns, lines = os.get_terminal_size(fd)
-    return columns, lines
+    return clamp_size(columns, lines)
 
 
 def _pipe_size(environ: Mapping[str, str]) -> Size:
-    """COLUMNS x LINES when set, else 80 x 24."""
+    """COLUMNS x LINES when set, else 80 x 24; clamped to MAX_SIZE."""
 
     def number(name: str, default: int) -> int:
         value = environ.get(name, "")
         return int(value) if value.isdigit() and int(value) > 0 else default
 
-    return number("COLUMNS", PIPE_SIZE[0]), number("LINES", PIPE_SIZE[1])
+    return clamp_size(number("COLUMNS", PIPE_SIZE[0]), number("LINES", PIPE_SIZE[1]))

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from PIL import Image
+from processes import cli_env, start_cli, wait_for, wait_until_group_is_gone
 
 from optiroll.builder.figures_file import FIGURE_KEYS, FiguresFileError, load_figures
 from optiroll.builder.locate import SourceLines
@@ -183,6 +185,80 @@ def test_a_changed_or_deleted_file_is_rendered_again_and_only_that_one(built, tm
     # --force renders all, even what is up to date.
     result = build(changed, "--out", str(out), "--force")
     assert "5 rendered, 0 up to date" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"garbage, not JSON",
+        b"[1, 2, 3]",  # JSON of another type
+        b'{"tool": "optiroll", "output": {"file": "zig.gif"}}',  # keys missing
+        b'{"tool": "optiroll", "output": {"file": "zig.gif", "width": "wide", "height": 1}}',
+    ],
+)
+def test_a_damaged_sidecar_is_rendered_again_not_a_crash(built, tmp_path, damage):
+    figures, built_out, _ = built
+    out = tmp_path / "out"
+    shutil.copytree(built_out, out)
+    sidecar = out / "zig.gif.json"
+    stat = sidecar.stat()
+    sidecar.write_bytes(damage)
+    os.utime(sidecar, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even when the time says fresh
+    result = build(figures, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "1 rendered, 4 up to date" in result.output
+    assert json.loads(sidecar.read_text())["output"]["file"] == "zig.gif"
+    assert (out / "zig.md").read_text() == (built_out / "zig.md").read_text()
+
+
+def test_media_that_does_not_read_back_is_rendered_again(built, tmp_path):
+    figures, built_out, _ = built
+    out = tmp_path / "out"
+    shutil.copytree(built_out, out)
+    media = out / "race.webm"
+    stat = media.stat()
+    media.write_bytes(b"\0" * stat.st_size)  # same size and time, not a WebM any more
+    os.utime(media, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result = build(figures, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "1 rendered, 4 up to date" in result.output
+    assert media.read_bytes()[:4] == b"\x1a\x45\xdf\xa3"
+
+
+@pytest.mark.parametrize("manifest", [b"not json", b"[]", b'{"zig.gif": "a string"}'])
+def test_a_damaged_manifest_only_forgets(built, tmp_path, manifest):
+    figures, built_out, _ = built
+    out = tmp_path / "out"
+    shutil.copytree(built_out, out)
+    (out / ".optiroll-build.json").write_bytes(manifest)
+    result = build(figures, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "5 rendered, 0 up to date" in result.output
+
+
+def test_what_draws_the_picture_is_in_the_cache_key(monkeypatch):
+    from optiroll.builder import cache
+
+    figure_file = load_figures_text(TINY)
+    settings, experiment = figure_file.figures[0].resolve("gif")
+    here = cache.render_key(settings, experiment)
+    environment = cache.environment()
+    assert set(environment["packages"]) == {"manim", "av", "manimpango", "pycairo"}
+    for change in (
+        {"packages": {**environment["packages"], "manim": "0.99.0"}},
+        {"packages": {**environment["packages"], "av": "99.0.0"}},
+        {"tex": not environment["tex"]},
+        {"fonts": [*environment["fonts"], "A Font Installed Since"]},
+    ):
+        monkeypatch.setattr(cache, "environment", lambda change=change: {**environment, **change})
+        assert cache.render_key(settings, experiment) != here, change
+
+
+def load_figures_text(text: str):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return load_figures(write(Path(folder), text))
 
 
 def keeps_its_shape(attrs: dict, width: int, height: int) -> None:
@@ -385,6 +461,87 @@ def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_no_file_behind(tmp_pa
     left = {p.name for p in out.iterdir()} - {".optiroll-build.json"}
     finished = {name for name in left if name.endswith(".png")}
     assert left == finished | {f"{name}.json" for name in finished}, output
+
+
+LONG_FIGURES = """\
+    [defaults]
+    quality = "preview"
+    steps = 300
+    scene = "single"
+    [figures.one]
+    optimizers = ["sgd"]
+    alt = "long"
+    [figures.two]
+    optimizers = ["adam"]
+    alt = "long too"
+    [figures.three]
+    optimizers = ["momentum"]
+    alt = "never started"
+    """
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGKILL, -9)]
+)
+def test_a_build_stopped_any_way_takes_its_workers_with_it(tmp_path, signum, code):
+    pytest.importorskip("manim")
+    figures, out = write(tmp_path, LONG_FIGURES), tmp_path / "out"
+    build = start_cli("build", str(figures), "--out", str(out), "-j", "2")
+    wait_for(lambda: any(p.suffix == ".gif" for p in out.glob(".*")), build)
+    os.kill(build.pid, signum)  # the main process alone: its workers get no signal from us
+    output, _ = build.communicate(timeout=60)
+    assert build.returncode == code, output
+    assert wait_until_group_is_gone(build.pid) == []  # workers, encoders, resource tracker
+    assert "Traceback" not in output and "leaked" not in output, output
+    if signum != signal.SIGKILL:
+        words = {signal.SIGTERM: "terminated (SIGTERM)", signal.SIGHUP: "hung up (SIGHUP)"}
+        assert output.endswith(f"optiroll: {words[signum]}\n"), output
+    left = sorted(p.name for p in out.iterdir())
+    time.sleep(3)
+    assert sorted(p.name for p in out.iterdir()) == left  # nothing finishes later
+    assert not [name for name in left if re.search(r"\.optiroll-\d+-", name)]  # temporaries
+    assert not [name for name in left if name.endswith(".gif")]
+    finished = {name for name in left if name.endswith(".png")}
+    assert set(left) - {".optiroll-build.json"} == finished | {f"{n}.json" for n in finished}
+
+
+WATCHED = """
+import os, sys, time
+from optiroll.builder import runner
+sys.platform = "elsewhere"  # no parent-death signal: the watch alone must notice
+runner._end_with(os.getppid())
+print("ready", flush=True)
+time.sleep(60)
+"""
+MIDDLE = """
+import subprocess, sys
+worker = subprocess.Popen([sys.executable, "-c", sys.argv[1]], stdout=subprocess.PIPE, text=True)
+assert worker.stdout.readline() == "ready\\n"
+print(worker.pid, flush=True)
+worker.wait()
+"""
+
+
+def test_a_worker_whose_build_vanished_stops_even_without_a_parent_death_signal():
+    middle = subprocess.Popen(
+        [sys.executable, "-c", MIDDLE, WATCHED], env=cli_env(), stdout=subprocess.PIPE, text=True
+    )
+    worker = int(middle.stdout.readline())
+    middle.kill()  # the build, killed outright
+    middle.wait()
+    deadline = time.monotonic() + 10
+    while running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(worker)
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie waiting for its reaper does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 BROKEN = """\
@@ -617,7 +774,7 @@ class Rendered(Exception):
     ],
 )
 def test_render_and_a_figure_resolve_the_same_options_alike(tmp_path, monkeypatch, args, toml):
-    def render(settings, experiment, output, progress=None):
+    def render(settings, experiment, output, progress=None, **options):
         raise Rendered(settings, experiment.to_dict(), output.suffix[1:])
 
     monkeypatch.chdir(tmp_path)

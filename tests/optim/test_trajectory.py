@@ -83,12 +83,29 @@ def test_the_default_experiment_is_the_books_figure():
     ]
 
 
-def test_named_optimizers_take_tuned_values_and_overrides():
-    exp = build_experiment(optimizer_specs=["momentum:momentum=0.8", "RMSprop", "nesterov"])
+def test_a_bare_name_takes_tuned_values_and_a_given_value_leaves_the_rest_at_defaults():
+    exp = build_experiment(
+        optimizer_specs=["momentum:momentum=0.8", "RMSprop", "nesterov", "rmsprop:lr=0.1"]
+    )
     assert [o.hyperparameters() for o in exp.optimizers] == [
-        {"lr": 0.1, "momentum": 0.8, "rules": "book"},
+        {"lr": 0.01, "momentum": 0.8, "rules": "book"},  # lr: the documented default
         {"lr": 0.15, "decay_rate": 0.9, "eps": 1e-7, "rules": "book"},  # the rmsprop preset's
         {"lr": 0.1, "momentum": 0.9},
+        {"lr": 0.1, "decay_rate": 0.99, "eps": 1e-7, "rules": "book"},  # not the preset's 0.9
+    ]
+    assert [exp.sources(i) for i in range(4)] == [
+        {"momentum": "given"},
+        {"lr": "preset rmsprop", "decay_rate": "preset rmsprop"},
+        {"lr": "preset nesterov"},
+        {"lr": "given"},
+    ]
+
+
+def test_a_presets_own_runs_say_they_come_from_it():
+    exp = build_experiment("rmsprop")
+    assert [exp.sources(i) for i in range(2)] == [
+        {"lr": "preset rmsprop"},
+        {"lr": "preset rmsprop", "decay_rate": "preset rmsprop"},
     ]
 
 

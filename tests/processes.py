@@ -1,0 +1,96 @@
+"""Helpers for tests that run optiroll as a process: the CLI in a subprocess, its process group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for `python -m optiroll`: this checkout first on the path."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+def run_cli(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    """`optiroll ARGS` to completion, output captured as text."""
+    kwargs.setdefault("env", cli_env())
+    return subprocess.run(
+        [sys.executable, "-m", "optiroll", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )
+
+
+def start_cli(*args: str, **kwargs) -> subprocess.Popen:
+    """`optiroll ARGS` in a session of its own (its process group is its pid), stdout and
+    stderr together; SIGINT is not ignored even if the test runner's shell ignores it."""
+    kwargs.setdefault("env", cli_env())
+    return subprocess.Popen(
+        [sys.executable, "-m", "optiroll", *args],
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **kwargs,
+    )
+
+
+def wait_for(condition, process: subprocess.Popen, timeout: float = 90.0) -> None:
+    """Wait until `condition()` holds while `process` still runs."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert process.poll() is None, process.communicate()[0]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def group_members(pgid: int) -> list[str]:
+    """Command lines of the live (not zombie) processes of process group `pgid`."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            record = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        state, _, group = record[record.rindex(")") + 2 :].split()[:3]
+        if int(group) == pgid and state != "Z":
+            members.append(f"{entry.name}: {command}")
+    return members
+
+
+def wait_until_group_is_gone(pgid: int, timeout: float = 20.0) -> list[str]:
+    """The group's members still alive after `timeout` seconds (empty when all ended)."""
+    deadline = time.monotonic() + timeout
+    while (alive := group_members(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive
+
+
+def children(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the live children of process `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            record = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        state, parent = record[record.rindex(")") + 2 :].split()[:2]
+        if int(parent) == pid and state != "Z":
+            found.append((int(entry.name), command))
+    return found
