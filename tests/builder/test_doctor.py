@@ -31,6 +31,7 @@ PRESENT = Probes(
     encoder=lambda name: True,
     fonts=lambda: frozenset({"DejaVu Sans", "NanumGothic"}),
     free_bytes=lambda path: 10 * MIN_FREE_BYTES,
+    writable=lambda path: None,
 )
 
 
@@ -133,3 +134,20 @@ def test_this_machine_after_scripts_setup_has_everything_required():
     result = CliRunner().invoke(cli, ["doctor"])
     assert result.exit_code == 0, result.output
     assert "OK       Hangul font (--lang ko): Nanum" in result.output
+
+
+def test_a_cache_folder_that_cannot_be_made_or_written_is_a_warning():
+    findings = diagnose(replace(PRESENT, writable=lambda path: "Read-only file system"))
+    cache = by_item(findings)["cache folder"]
+    assert not cache.ok and not cache.required and healthy(findings)
+    assert cache.line().startswith("WARN ") and "Read-only file system" in cache.line()
+    assert "renders work, more slowly" in cache.line()
+
+
+def test_the_cache_probe_makes_the_folder_and_a_file_in_it(tmp_path):
+    folder = tmp_path / "a" / "b"
+    assert doctor._writable(folder) is None and folder.is_dir()
+    assert list(folder.iterdir()) == []  # its probe file is gone again
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would go")
+    assert doctor._writable(blocked / "optiroll") == "Not a directory"

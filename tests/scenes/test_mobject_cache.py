@@ -65,3 +65,37 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     blocked.write_text("a file where the cache folder would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert len(mobject_cache.text("x", "", "#000000")) == 1
+
+
+def test_nothing_is_loaded_or_stored_where_other_users_can_write(cache, monkeypatch):
+    mobject_cache.text("shared", "", "#000000")
+    (entry,) = cache.glob("text-*.pickle")
+    for mode in (0o777, 0o775):  # a folder others (or the group) can write in
+        cache.chmod(mode)
+        entry.write_bytes(b"whatever another user put here")
+        monkeypatch.setattr(mobject_cache.pickle, "load", lambda f: pytest.fail("unpickled"))
+        assert len(mobject_cache.text("shared", "", "#000000")) == 6
+        assert entry.read_bytes() == b"whatever another user put here"  # nor replaced
+        assert len(list(cache.glob("text-*"))) == 1
+
+
+def test_an_entry_others_can_write_or_a_link_is_not_loaded(cache, tmp_path, monkeypatch):
+    first = mobject_cache.text("mine", "", "#000000")
+    (entry,) = cache.glob("text-*.pickle")
+    loaded = []
+    real_load = mobject_cache.pickle.load
+    monkeypatch.setattr(mobject_cache.pickle, "load", lambda f: loaded.append(1) or real_load(f))
+    entry.chmod(0o666)
+    again = mobject_cache.text("mine", "", "#000000")
+    assert loaded == [] and np.array_equal(outline(first), outline(again))
+    assert entry.stat().st_mode & 0o022 == 0  # made again, private
+    elsewhere = tmp_path / "elsewhere.pickle"
+    entry.rename(elsewhere)
+    entry.symlink_to(elsewhere)
+    mobject_cache.text("mine", "", "#000000")
+    assert loaded == []
+
+
+def test_a_new_cache_folder_is_private(cache):
+    mobject_cache.text("new", "", "#000000")
+    assert cache.stat().st_mode & 0o777 == 0o700

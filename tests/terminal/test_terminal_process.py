@@ -5,6 +5,7 @@ import os
 import pty
 import select
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import termios
 import time
 
 import pytest
+
+from optiroll.terminal.player import MAX_SIZE
 
 # Runs the CLI, then reports whether Manim got imported: exit code 3 if it did.
 RUN_CLI = (
@@ -58,7 +61,7 @@ def test_bad_fps_and_record_path_are_one_line_errors_with_exit_2(tmp_path):
 class Pty:
     """`optiroll play` on a real pseudo-terminal of 90 x 28."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, term="xterm-256color"):
         self.master, self.slave = pty.openpty()
         fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 28, 90, 0, 0))
         self.before = termios.tcgetattr(self.slave)
@@ -69,7 +72,7 @@ class Pty:
             stdout=self.slave,
             stderr=self.slave,
             start_new_session=True,
-            env={**os.environ, "TERM": "xterm-256color"},
+            env={**os.environ, "TERM": term},
         )
         self.output = b""
 
@@ -105,8 +108,8 @@ class Pty:
 def terminal():
     made = []
 
-    def start(*args):
-        made.append(Pty(*args))
+    def start(*args, **kwargs):
+        made.append(Pty(*args, **kwargs))
         return made[-1]
 
     yield start
@@ -145,3 +148,70 @@ def test_ctrl_c_while_paused_restores_the_terminal_too(terminal):
     assert t.finish() == 130
     assert b"\x1b[?25h\x1b[?1049l" in t.output[-200:]
     assert termios.tcgetattr(t.slave) == t.before
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "words"),
+    [(signal.SIGTERM, 143, b"terminated (SIGTERM)"), (signal.SIGHUP, 129, b"hung up (SIGHUP)")],
+)
+def test_sigterm_and_sighup_restore_the_terminal_and_keep_no_partial_cast(
+    terminal, tmp_path, signum, code, words
+):
+    cast = tmp_path / "x.cast"
+    t = terminal("--fps", "20", "--record", str(cast))
+    t.read_until(b"step 2/30")
+    os.kill(t.process.pid, signum)
+    assert t.finish() == code
+    tail = t.output[t.output.rindex(b"\x1b[0m\x1b[?25h\x1b[?1049l") :]  # colours, cursor, screen
+    assert b"optiroll: " + words in tail and b"Traceback" not in t.output
+    assert termios.tcgetattr(t.slave) == t.before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dumb_terminal_gets_plain_frames_one_after_another(terminal):
+    t = terminal("--fps", "60", "-n", "3", term="dumb")
+    t.read_until(b"step 3/3")
+    os.write(t.master, b"q")
+    assert t.finish() == 0
+    assert b"\x1b" not in t.output  # no cursor movement, no alternate screen, no colour
+    text = t.output.decode().replace("\r\n", "\n")
+    steps = [line.split()[1] for line in text.splitlines() if line.startswith("step ")]
+    assert steps[:4] == ["0/3", "1/3", "2/3", "3/3"]
+    assert termios.tcgetattr(t.slave) == t.before
+
+
+def test_sizes_from_the_environment_are_clamped():
+    result = run_piped("-n", "2", COLUMNS="100000", LINES="100000")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == MAX_SIZE[1] and max(map(len, lines)) <= MAX_SIZE[0]
+
+
+def test_fps_is_bounded_by_what_a_terminal_shows():
+    result = run_piped("--fps", "61")
+    assert result.returncode == 2 and "--fps must be at most 60" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_a_recording_onto_what_is_not_a_regular_file_is_refused(tmp_path, kind):
+    target = tmp_path / "x.cast"
+    if kind == "symlink":
+        target.symlink_to(tmp_path / "elsewhere.cast")
+    else:
+        os.mkfifo(target)
+    result = run_piped("--record", str(target))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr
+    assert target.is_symlink() if kind == "symlink" else stat.S_ISFIFO(target.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["x.cast"]
+
+
+def test_a_recording_is_named_as_a_render_is(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a recording")
+    for path, words in [(notes, "does not end in .cast"), ("", "names no file")]:
+        result = run_piped("--record", str(path))
+        assert result.returncode == 2 and words in result.stderr
+    assert notes.read_text() == "not a recording"
+    assert run_piped("-n", "2", "--record", str(tmp_path / "plain")).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "plain.cast"]
