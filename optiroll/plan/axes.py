@@ -11,8 +11,11 @@ import math
 import numpy as np
 
 # The smallest text on a figure: 15 px of type at 480 px tall (8 units), scaled with the output.
+# A text's box is as tall as its glyphs reach: a title's from its capitals to its descenders
+# (about the type size), a number's only a digit's height (about 0.72 of it).
 MIN_TEXT = 0.25
-TICK_TEXT = MIN_TEXT  # tick labels: the smallest text there is
+DIGIT_SHARE = 0.72
+TICK_TEXT = MIN_TEXT * DIGIT_SHARE  # tick labels are digits: type as large as the titles'
 TICK_LENGTH = 0.08
 # Room outside a plot's box for its ticks and their labels: left of the box (a tick, a gap and a
 # label such as "−10", 0.64 wide) and below it (a tick, a gap and one row of labels, with room for

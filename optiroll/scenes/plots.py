@@ -207,14 +207,17 @@ def formula_and_key(
     """The surface's formula at the left of `box` and right of it, where there is room, the key
     to the landmarks the plots mark (`kinds`, see `landmarks.GLYPHS`)."""
     formula = surface_formula(surface, box, style=style)
-    key = landmark_key(kinds, text_height=TEXT, style=style)
-    if formula.width + KEY_GAP + key.width > box.width:
+    # Its words have no descenders ("start", "minimum"; Hangul sits on the line): a title's
+    # box would draw them larger than the titles.
+    key = landmark_key(kinds, text_height=KEY_TEXT, style=style)
+    if FORMULA_INSET + formula.width + KEY_GAP + key.width > box.width:
         return [formula]
     key.move_to([formula.get_right()[0] + KEY_GAP, box.center[1], 0], aligned_edge=LEFT)
     return [formula, key]
 
 
 KEY_GAP = 0.8  # between the formula and the landmarks' key
+KEY_TEXT = TEXT * 0.85
 
 
 def surface_formula(surface: Surface, box: Box, *, style: Style) -> Mobject:
@@ -227,10 +230,13 @@ def surface_formula(surface: Surface, box: Box, *, style: Style) -> Mobject:
     # Text, where the brackets reach about 1.25 digits.
     digit = TEX_DIGIT / formula.height if isinstance(formula, MathTex) else 1 / 1.25
     formula.scale(FORMULA_TEXT / (digit * formula.height))
-    if formula.width > box.width or formula.height > box.height:
-        formula.scale(min(box.width / formula.width, box.height / formula.height))
-    return formula.move_to([box.left, box.center[1], 0], aligned_edge=LEFT)
+    room = box.width - FORMULA_INSET
+    if formula.width > room or formula.height > box.height:
+        formula.scale(min(room / formula.width, box.height / formula.height))
+    # Inset a little: the italic f leans past its box, and the frame's margin is thin.
+    return formula.move_to([box.left + FORMULA_INSET, box.center[1], 0], aligned_edge=LEFT)
 
 
-FORMULA_TEXT = 0.27  # a digit of the formula: 16 px at 480 px tall
+FORMULA_TEXT = 0.22  # a digit of the formula: 13 px at 480 px tall, a little above the titles'
 TEX_DIGIT = 0.343
+FORMULA_INSET = 0.08
