@@ -45,6 +45,7 @@ class NAdamState(NamedTuple):
 class AdadeltaState(NamedTuple):
     h: Array
     u: Array
+    ratio: Array  # sqrt(u + eps) / sqrt(h + eps) of the last step, with u from before it
 
 
 class RMSPropMomentumState(NamedTuple):
@@ -221,7 +222,8 @@ class Adadelta(Optimizer):
 
     def init(self, params: Array) -> AdadeltaState:
         zeros = np.zeros_like(params, dtype=np.float64)
-        return AdadeltaState(h=zeros, u=zeros.copy())
+        # sqrt(0 + eps) / sqrt(0 + eps): the ratio of a step with nothing averaged yet
+        return AdadeltaState(h=zeros, u=zeros.copy(), ratio=np.ones_like(zeros))
 
     def update(
         self, grads: Array, state: AdadeltaState, params: Array
@@ -229,13 +231,15 @@ class Adadelta(Optimizer):
         rho = self.decay_rate
         # torch's arithmetic for both averages, not `ema`'s: see its docstring
         h = rho * state.h + (1 - rho) * grads * grads
-        dx = np.sqrt(state.u + self.eps) / np.sqrt(h + self.eps) * grads
+        ratio = np.sqrt(state.u + self.eps) / np.sqrt(h + self.eps)
+        dx = ratio * grads
         u = rho * state.u + (1 - rho) * dx * dx
-        return params - self.lr * dx, AdadeltaState(h=h, u=u)
+        return params - self.lr * dx, AdadeltaState(h=h, u=u, ratio=ratio)
 
     def quantities(self, state: AdadeltaState) -> dict[str, Array]:
-        ratio = np.sqrt(state.u + self.eps) / np.sqrt(state.h + self.eps)
-        return {SQUARES: state.h, STEP_SQUARES: state.u, STEP_SIZE: self.lr * ratio}
+        # The step size of the step just taken, which used u from before it: the state's u is
+        # already the next step's.
+        return {SQUARES: state.h, STEP_SQUARES: state.u, STEP_SIZE: self.lr * state.ratio}
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def run(
         if finite:
             points.append(params)
             grads_seen.append(gradient(params, k + 1))
-            states.append(at(k + 1).quantities(state))
+            states.append(at(k).quantities(state))  # the rate of the update that led here
         if not finite or not bound.contains(params) or not np.all(np.isfinite(grads_seen[-1])):
             diverged_at = k
             break
