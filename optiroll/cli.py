@@ -225,7 +225,7 @@ def play(
     default=None,
     type=click.Choice(["gif", "mp4", "webm", "png", "html"]),
     help="Output format (png: the final frame; html: an interactive page). "
-    "Default: from --output, else gif.",
+    "Default: from --output, else gif (lecture and surface3d: mp4).",
 )
 @click.option(
     "--output",

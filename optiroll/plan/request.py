@@ -13,11 +13,13 @@ from typing import Any
 from .settings import HOLD_SECONDS, RenderSettings, resolve_settings
 
 # What a scene uses for an option the user leaves out: an explain step needs time to be read (its
-# first steps take `seconds_per_step`, the later ones less: see plan/beats.py), and a lecture is a
-# video for a projector. Every other scene uses UNSAID.
+# first steps take `seconds_per_step`, the later ones less: see plan/beats.py), a lecture is a
+# video for a projector, and the 3D orbit is a video with its shading intact (as a GIF every frame
+# changes: several MB). Every other scene uses UNSAID.
 SCENE_DEFAULTS: dict[str, dict[str, object]] = {
     "explain": {"seconds_per_step": 4.0},
     "lecture": {"quality": "lecture", "format": "mp4", "seconds_per_step": 4.0},
+    "surface3d": {"format": "mp4"},
 }
 UNSAID: dict[str, object] = {"format": "gif", "quality": "blog", "seconds_per_step": 0.2}
 

@@ -36,6 +36,9 @@ Progress = Callable[[int, int], None]
 # the GIF 13% smaller; beyond the fixed colours the static plot needs about a dozen.
 GIF_COLORS = 32
 GIF_FREE_COLORS = 12
+# A scene that refreshes its palette (`gif_palette`) is shaded: 256 colours keep its shading
+# smooth (the 3D relief at 32 or 64 colours falls apart into patches).
+GIF_SHADED_COLORS = 256
 
 
 @dataclass(frozen=True)
@@ -172,9 +175,10 @@ def _render(
             total=total,
             sections=staging.folder(folder) if folder else None,
             progress=progress,
-            max_colors=_gif_colors(fixed),
+            max_colors=_gif_colors(fixed, cls.gif_palette),
             max_bytes=settings.max_bytes,
             fixed_colors=fixed,
+            palette=cls.gif_palette,
         )
 
         def build() -> OptirollScene:
@@ -253,8 +257,11 @@ def _page(settings: RenderSettings, experiment: Experiment, output: Path) -> Ren
     )
 
 
-def _gif_colors(fixed: list[str]) -> int:
-    """Palette size: the fixed colours plus room for the contours, at least GIF_COLORS."""
+def _gif_colors(fixed: list[str], palette: str = "fixed") -> int:
+    """Palette size: the fixed colours plus room for the contours, at least GIF_COLORS; a
+    refreshed palette has GIF_SHADED_COLORS."""
+    if palette == "refreshed":
+        return GIF_SHADED_COLORS
     return max(GIF_COLORS, len(fixed) + GIF_FREE_COLORS)
 
 

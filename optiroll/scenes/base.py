@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
@@ -20,6 +20,9 @@ from ..plan.settings import RenderSettings
 from ..plan.timeline import expected_frames
 from .style import Style
 
+if TYPE_CHECKING:
+    from ..render.encode import GifPalette
+
 SectionStart = Callable[[str], None]
 
 
@@ -27,6 +30,10 @@ class OptirollScene(ABC):
     """Mix in before a Manim Scene class; override only what the scene does differently."""
 
     sectioned: ClassVar[bool] = False  # calls `next_section`: the pipeline cuts a clip per section
+    # How a GIF of the scene picks its palette (render/encode.py): once ("fixed": small and exact
+    # while balls move over a still picture) or anew as it goes ("refreshed", with 256 colours: a
+    # scene whose every frame changes, such as an orbiting camera, keeps its shading smooth).
+    gif_palette: ClassVar[GifPalette] = "fixed"
 
     def __init__(
         self,

@@ -169,7 +169,7 @@ def _path_parts(points: np.ndarray, area: PlotArea) -> tuple[list[np.ndarray], n
     """The polyline through `points` clipped to the plot, and the points inside it, in scene
     coordinates."""
     window = area.window
-    pieces = [area.to_scene(p) for p in clip_polyline(points, window)]
+    pieces = [area.path_to_scene(p) for p in clip_polyline(points, window)]
     return pieces, area.to_scene(points[window.contains(points)])
 
 
@@ -269,7 +269,7 @@ class TrailedBall(VGroup):
             polyline(pieces, self.trail)
             dot_marks(inside, self.dots)
         head = clip_polyline(np.vstack([self.path[reached], here]), self.area.window)
-        polyline([self.area.to_scene(p) for p in head], self.head)
+        polyline([self.area.path_to_scene(p) for p in head], self.head)
         inside = bool(self.area.window.contains(here))
         centre = self.area.to_scene(here)
         if self.grid is not None:

@@ -1,109 +1,132 @@
-"""The `surface3d` scene: the loss surface as a shaded mesh, balls rolling on it, a slow orbit.
+"""The `surface3d` scene: the loss surface as a smoothly shaded relief, balls rolling on it, a slow
+orbit.
 
-Geometry (heights, camera, fit) comes from `relief.py`; the balls are the 2D scenes' `TrailedBall`
-drawn through a `Relief`, which lifts their trails onto the surface. Cairo sorts whole mobjects,
-so the mesh is faces (sorted by depth, Manim's `Surface`) and the balls, trails and labels are
-drawn after it: right because the relief's slope bound lets nothing on it be hidden.
+Geometry (heights, camera, fit, light) comes from `plan/relief.py` and the height colours from
+`plan/colormap.py`; the balls are the 2D scenes' `TrailedBall` drawn through a `Relief`, which
+lifts their trails onto the surface. The relief is one Cairo mesh gradient (`ShadedRelief`,
+painted by `ReliefCamera`): colours blend across each patch, so there are no faces, seams or
+grid to see. Cairo sorts whole mobjects, so contours, balls, trails and marks are drawn after the
+relief: right because the relief's slope bound lets nothing on it be hidden.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from functools import cached_property
 
+import cairo
 import numpy as np
 from manim import (
     RIGHT,
-    ManimColor,
-    Surface,
+    ThreeDCamera,
     ThreeDScene,
     ValueTracker,
-    interpolate_color,
+    VGroup,
+    VMobject,
     linear,
 )
 
+from ..plan.colormap import relief_colors
 from ..plan.layout import Box
-from ..plan.relief import Relief, Surface3DLayout, layout_surface3d, sidecar_panel
-from ..plan.theme import ColorScheme
+from ..plan.relief import LIFT, Relief, Surface3DLayout, layout_surface3d, sidecar_panel
 from .base import OptirollScene
+from .landmarks import Landmarks
 from .legend import legend
-from .mobjects import StepCounter, TrailedBall, label
+from .mobjects import StepCounter, TrailedBall, label, polyline
 from .style import Style
 
-# Faces in the mesh: each is a Cairo polygon redrawn every frame while the camera turns, so this
-# sets the time per frame (about 0.4 ms a face at 854x480).
-FACES = 560
-# Faces take one of HEIGHT_BANDS x LIGHT_BANDS colours, like a contour map's bands: a GIF's
-# palette (64 colours, taken from the frames) then keeps room for the balls' exact colours.
-HEIGHT_BANDS, LIGHT_BANDS = 7, 3
-SUN = np.array([-1.0, 1.0, 2.0]) / np.sqrt(6.0)  # where the light comes from, fixed in the scene
-BALL_SHARE = 0.03  # of the relief's short side: larger than on a flat plot, to read on the mesh
+BALL_SHARE = 0.03  # of the relief's short side: larger than on a flat plot, to read on the relief
+CONTOUR_OPACITY = 0.28  # contour lines are the text colour, this opaque: darker (or lighter) than
+# the relief under them, whatever its colour there, and quieter than any trail
+CASING = 0.7  # strokes of page colour each side of a trail, so it reads on any height
 
 
-def mesh_resolution(relief: Relief, faces: int = FACES) -> tuple[int, int]:
-    """(along x, along y) cells of about square shape, about `faces` in all."""
-    w = relief.window
-    aspect = (w.x_max - w.x_min) / (w.y_max - w.y_min)
-    along_x = max(4, round(math.sqrt(faces * aspect)))
-    return along_x, max(4, round(faces / along_x))
+class ShadedRelief(VMobject):
+    """A relief's surface: a grid of scene points, each with its colour, blended across every
+    patch between them (Gouraud shading); its own points are the outline, stroked.
 
-
-def relief_mesh(relief: Relief, style: Style) -> Surface:
-    """The surface over its window, each face coloured by its height and lit from a fixed sun.
-
-    The faces are drawn unsorted and unshaded by Manim: nothing on the relief hides anything
-    else (see `relief.py`), so their order does not matter, and Manim's shading adds up to 50%
-    white, which loses the surface's top against a white page.
+    Only a `ReliefCamera` paints the mesh; Manim's other cameras draw just the outline. The grid
+    is painted where it was given: the mobject is made to stay put, not to be moved.
     """
-    w = relief.window
-    mesh = Surface(
-        lambda u, v: relief.on_surface(np.array([u, v])),
-        u_range=(w.x_min, w.x_max),
-        v_range=(w.y_min, w.y_max),
-        resolution=mesh_resolution(relief),
-        checkerboard_colors=False,
-        stroke_color=style.scheme.frame,
-        stroke_width=style.stroke * 0.2,
+
+    def __init__(self, points: np.ndarray, colors: np.ndarray, **kwargs) -> None:
+        """`points` (nx, ny, 3) in scene space, `colors` (nx, ny, 3) sRGB in 0..1."""
+        super().__init__(fill_opacity=0.0, **kwargs)
+        self.grid_points = np.asarray(points, dtype=np.float64)
+        self.grid_colors = np.asarray(colors, dtype=np.float64)
+        # Manim's Cairo buffer is read as RGBA, so Cairo is handed (b, g, r), as Manim does.
+        self._cairo_colors = self.grid_colors[..., ::-1].tolist()
+        p = self.grid_points
+        ring = np.concatenate([p[:, 0], p[-1, 1:], p[-2::-1, -1], p[0, -2::-1]])
+        self.set_points_as_corners(ring)
+
+    def mesh_pattern(self, project: Callable[[np.ndarray], np.ndarray]) -> cairo.MeshPattern:
+        """A Cairo mesh of the grid's patches as `project` ((n, 3) -> (n, 3)) shows them."""
+        nx, ny = self.grid_points.shape[:2]
+        shown = project(self.grid_points.reshape(-1, 3))[:, :2].reshape(nx, ny, 2).tolist()
+        colors = self._cairo_colors
+        mesh = cairo.MeshPattern()
+        for i in range(nx - 1):
+            here, there, tint, next_tint = shown[i], shown[i + 1], colors[i], colors[i + 1]
+            for j in range(ny - 1):
+                mesh.begin_patch()
+                mesh.move_to(*here[j])
+                mesh.line_to(*there[j])
+                mesh.line_to(*there[j + 1])
+                mesh.line_to(*here[j + 1])
+                mesh.set_corner_color_rgb(0, *tint[j])
+                mesh.set_corner_color_rgb(1, *next_tint[j])
+                mesh.set_corner_color_rgb(2, *next_tint[j + 1])
+                mesh.set_corner_color_rgb(3, *tint[j + 1])
+                mesh.end_patch()
+        return mesh
+
+
+class ReliefCamera(ThreeDCamera):
+    """Manim's 3D camera, which also paints a `ShadedRelief`'s mesh before drawing its outline."""
+
+    def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context) -> ReliefCamera:
+        if isinstance(vmobject, ShadedRelief):
+            ctx.set_source(vmobject.mesh_pattern(self.project_points))
+            ctx.paint()
+        return super().display_vectorized(vmobject, ctx)
+
+
+def shaded_relief(relief: Relief, style: Style) -> ShadedRelief:
+    """The relief coloured by height on the style's page, lit by the scene's fixed sun."""
+    mesh = relief.mesh()
+    colors = relief_colors(mesh.levels, mesh.sunlight, style.scheme.background)
+    return ShadedRelief(
+        mesh.points, colors, stroke_color=style.scheme.frame, stroke_width=style.stroke * 0.6
     )
-    low, high = surface_colors(style.scheme)
-    bottom, top = relief.height_of(relief.f_min), relief.height_of(relief.f_max)
-    for face in mesh:
-        corners = relief.on_surface(
-            np.array(
-                [[face.u1, face.v1], [face.u2, face.v1], [face.u2, face.v2], [face.u1, face.v2]]
-            )
+
+
+def relief_contours(relief: Relief, style: Style) -> VGroup:
+    """One line per contour level (equal steps of the relief's height), lying on the surface."""
+    group = VGroup()
+    for lines in relief.contour_lines():
+        mob = VMobject(
+            stroke_color=style.scheme.text,
+            stroke_width=style.stroke * 0.4,
+            stroke_opacity=CONTOUR_OPACITY,
         )
-        level = (
-            float(np.clip((corners[:, 2].mean() - bottom) / (top - bottom), 0, 1))
-            if top > bottom
-            else 0.0
-        )
-        color = interpolate_color(low, high, band(level, HEIGHT_BANDS))
-        face.shade_in_3d = False
-        face.set_fill(ManimColor.from_rgb(color.to_rgb() * light(corners)), opacity=1)
-    return mesh
+        group.add(polyline([relief.on_surface(line, LIFT) for line in lines], mob))
+    return group
 
 
-def surface_colors(scheme: ColorScheme) -> tuple[ManimColor, ManimColor]:
-    """(valley, rim) colours from the theme's contour colour, both apart from the background."""
-    base = ManimColor(scheme.contour_low)
-    return base, interpolate_color(base, ManimColor(scheme.background), 0.6)
-
-
-def band(value: float, bands: int) -> float:
-    """`value` (0..1) rounded to one of `bands` evenly spaced levels."""
-    return round(value * (bands - 1)) / (bands - 1)
-
-
-def light(corners: np.ndarray) -> float:
-    """Brightness 0.75..1 of a face (4 corners, (4, 3)) lit from above on the left, in bands."""
-    normal = np.cross(corners[2] - corners[0], corners[3] - corners[1])
-    normal = normal / (np.linalg.norm(normal) or 1.0) * np.sign(normal[2] or 1.0)
-    return 0.75 + 0.25 * band(max(0.0, float(normal @ SUN)), LIGHT_BANDS)
+def case(mob: VMobject, style: Style) -> None:
+    """Give `mob`'s stroke a casing of page colour, CASING strokes wide each side."""
+    width = mob.get_stroke_width() + 2 * CASING * style.stroke
+    mob.set_stroke(style.scheme.background, width=width, background=True)
 
 
 class SurfaceFigure(OptirollScene, ThreeDScene):
     """Balls rolling on the 3D surface along precomputed trajectories while the camera orbits."""
+
+    gif_palette = "refreshed"  # the camera moves: every frame changes
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, camera_class=ReliefCamera, **kwargs)
 
     @cached_property
     def layout(self) -> Surface3DLayout:
@@ -117,14 +140,22 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
         s, layout = self.settings, self.layout
         style = self.style
         relief = layout.relief
+        camera = self.renderer.camera
         start = layout.start_camera
         self.set_camera_orientation(
-            phi=start.phi, theta=start.theta, focal_distance=start.focal_distance
+            phi=start.phi, theta=start.theta, focal_distance=start.focal_distance, zoom=start.zoom
         )
         tracker = ValueTracker(0.0)
         steps = max(len(t.points) - 1 for t in self.trajectories)
 
-        self.add(relief_mesh(relief, style))
+        def orbit(theta: ValueTracker) -> None:
+            view = layout.camera_at(tracker.get_value() / max(steps, 1))
+            theta.set_value(view.theta)
+            camera.set_zoom(view.zoom)
+
+        camera.theta_tracker.add_updater(orbit)
+        self.add(camera.theta_tracker)
+        self.add(shaded_relief(relief, style), relief_contours(relief, style))
         radius = style.ball_radius(relief.box, share=BALL_SHARE)
         for i, trajectory in enumerate(self.trajectories):
             ball = TrailedBall(
@@ -135,16 +166,19 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
                 color=style.run_color(i),
                 radius=radius,
             )
+            for line in (ball.trail, ball.head):
+                case(line, style)
             self.add(ball)
             # Discs facing the camera, not flattened onto the floor.
-            self.renderer.camera.add_fixed_orientation_mobjects(ball.ball)
+            camera.add_fixed_orientation_mobjects(ball.ball)
             for part in ball.diverged_mark or ():  # the cross and the text, each at its place
-                self.renderer.camera.add_fixed_orientation_mobjects(part)
+                camera.add_fixed_orientation_mobjects(part)
+        # Above the balls, lying on the surface like its contours.
+        self.add(Landmarks(relief.surface, relief, style=style))
         self.add_fixed_in_frame_mobjects(*self._labels(style, tracker))
 
         self.play(
             tracker.animate.set_value(float(steps)),
-            self.renderer.camera.theta_tracker.animate.set_value(layout.end_camera.theta),
             run_time=steps * s.seconds_per_step,
             rate_func=linear,
         )
