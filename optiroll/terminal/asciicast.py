@@ -1,7 +1,8 @@
 """Recording what the player draws as an asciicast v2 file, written atomically.
 
 Format: https://docs.asciinema.org/manual/asciicast/v2/ -- a JSON header line, then one JSON
-array per event: [seconds since start, "o", text written] or [seconds, "r", "COLSxROWS"].
+array per event: [seconds since start, "o", text written], [seconds, "r", "COLSxROWS"] or
+[seconds, "m", label] (a marker players can jump to).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from ..errors import OptirollError, failure
 from ..folders import check_name, check_target
 from ..writes import Staged, sweep
+from .canvas import Frame
+from .recording import SUFFIXES, Recorder
 
 SUFFIX = ".cast"
 
@@ -20,8 +23,9 @@ SUFFIX = ".cast"
 def check_record_path(path: str | os.PathLike) -> Path:
     """The path to record to, or an OptirollError naming what is wrong with it.
 
-    As `render --output` does: a name without a suffix gets `.cast`, another suffix is refused
-    (so a typo cannot replace a file that is not a recording), and the path must be a regular
+    As `render --output` does: a name without a suffix gets `.cast`, a suffix other than `.cast`
+    or `.svg` is refused (so a typo cannot replace a file that is not a recording), and the path
+    must be a regular
     file or new, in a folder that exists and can be written.
     """
     text = check_name(path, "--record")
@@ -30,12 +34,12 @@ def check_record_path(path: str | os.PathLike) -> Path:
         raise OptirollError(f"--record {text} is a directory")
     if not target.suffix:
         target = target.with_suffix(SUFFIX)
-    elif target.suffix.lower() != SUFFIX:
-        raise OptirollError(f"--record {text} does not end in {SUFFIX}")
+    elif target.suffix.lower() not in SUFFIXES:
+        raise OptirollError(f"--record {text} does not end in {' or '.join(SUFFIXES)}")
     return check_target(target, "--record")
 
 
-class CastWriter:
+class CastWriter(Recorder):
     """Streams events to a new temporary file beside `path`; `commit` renames it to `path`,
     `discard` deletes it, so `path` is either untouched or a complete recording."""
 
@@ -63,13 +67,17 @@ class CastWriter:
         self._write(json.dumps(header))
         self.started = True
 
-    def output(self, time: float, text: str) -> None:
-        """Text written to the terminal `time` seconds after the start."""
+    def output(self, time: float, text: str, frame: Frame | None = None) -> None:
+        """Text written to the terminal `time` seconds after the start (the cast keeps the
+        bytes, not the frame)."""
         self._event(time, "o", text)
 
     def resize(self, time: float, width: int, height: int) -> None:
         """The terminal became width x height."""
         self._event(time, "r", f"{width}x{height}")
+
+    def marker(self, time: float, label: str) -> None:
+        self._event(time, "m", label)
 
     def _event(self, time: float, code: str, data: str) -> None:
         # Players require strictly increasing times; writes within a microsecond are nudged apart.
@@ -99,16 +107,3 @@ class CastWriter:
         except OSError:
             pass  # it is deleted anyway
         self.staging.discard()
-
-    def __enter__(self) -> CastWriter:
-        return self
-
-    def __exit__(self, exc_type: type | None, *exc: object) -> None:
-        if exc_type is None and self.started:
-            try:
-                self.commit()
-            except BaseException:
-                self.discard()
-                raise
-        else:
-            self.discard()

@@ -1,7 +1,7 @@
 """`optiroll play`: the loop that reads keys, waits on a clock, fits the terminal and draws.
 
 The picture comes from `canvas`, the bytes from `term_ansi`, the keys from `term_keys` and the
-recording from `asciicast`; the clock, keys, output stream and terminal size are all injected.
+recording from `asciicast` or `svg` (by the file's suffix); the clock, keys, output stream and terminal size are all injected.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from .ansi import HIDE_CURSOR, FrameEncoder, color_system_for, is_dumb, wants_co
 from .asciicast import CastWriter
 from .canvas import Canvas
 from .keys import KeySource, NoKeys, TerminalKeys
+from .recording import Recorder
+from .svg import SvgWriter
 
 # How often a paused or slow player looks at the keys and the terminal size.
 POLL = 0.1
@@ -70,7 +72,7 @@ class Player:
         clock: Callable[[], float],
         size: Callable[[], Size],
         encoder: FrameEncoder,
-        cast: CastWriter | None = None,
+        cast: Recorder | None = None,
     ) -> None:
         self.surface, self.trajectories = surface, list(trajectories)
         self.interval, self.loop = frame_interval(fps), loop
@@ -141,7 +143,7 @@ class Player:
                 text = HIDE_CURSOR + text
             elif size != self.shown[2]:
                 self.cast.resize(now, *size)
-            self.cast.output(now, text)
+            self.cast.output(now, text, frame)
         self.shown = (step, status, size)
 
     def _write(self, text: str) -> None:
@@ -161,22 +163,32 @@ def _title(surface: Surface) -> str:
     return f"optiroll play: {surface.formula}"
 
 
+def open_recording(path: str | os.PathLike) -> Recorder:
+    """The recorder for `path`'s suffix: an animated SVG for .svg, else an asciicast."""
+    return SvgWriter(path) if os.fspath(path).lower().endswith(".svg") else CastWriter(path)
+
+
 def record_offline(
-    cast: CastWriter,
+    cast: Recorder,
     surface: Surface,
     trajectories: Sequence[Trajectory],
     *,
     fps: float,
     size: Size,
     encoder: FrameEncoder,
+    markers: bool = False,
 ) -> None:
-    """Every step at its nominal time, without waiting: the recording a pipe or CI can make."""
+    """Every step at its nominal time, without waiting: the recording a pipe or CI can make;
+    with `markers`, a marker named after each step just before it."""
     interval = frame_interval(fps)
     canvas = Canvas(surface, trajectories, *size, hints=False)
     cast.start(*size, title=_title(surface), idle_time_limit=max(2.0, 2 * interval))
     for step in range(canvas.steps + 1):
-        text = encoder.encode(canvas.frame(step))
-        cast.output(step * interval, HIDE_CURSOR + text if step == 0 else text)
+        frame = canvas.frame(step)
+        text = encoder.encode(frame)
+        if markers:
+            cast.marker(step * interval, f"step {step}")
+        cast.output(step * interval, HIDE_CURSOR + text if step == 0 else text, frame)
 
 
 def play_in_terminal(
@@ -193,7 +205,8 @@ def play_in_terminal(
     environ: Mapping[str, str] | None = None,
 ) -> None:
     """Animate `experiment` on `stream` (stdout), or print its last frame there when it is not a
-    terminal; `record` names an asciicast v2 file to write as well.
+    terminal; `record` names a file to write as well: an asciicast v2 (.cast) or an animated
+    SVG (.svg).
 
     A terminal that cannot move the cursor (TERM=dumb) gets each step as plain text after the
     last one, and no alternate screen.
@@ -201,7 +214,7 @@ def play_in_terminal(
     frame_interval(fps)
     stream = sys.stdout if stream is None else stream
     environ = os.environ if environ is None else environ
-    with CastWriter(record) if record is not None else nullcontext() as cast:
+    with open_recording(record) if record is not None else nullcontext() as cast:
         trajectories = experiment.run()
         terminal = stream.isatty()
         plain = not terminal or is_dumb(environ)
