@@ -199,8 +199,8 @@ def trace(experiment: Experiment, as_json: bool, as_csv: bool) -> None:
     "--record",
     type=click.Path(dir_okay=False),
     default=None,
-    metavar="FILE.cast",
-    help="Also write the animation as an asciicast v2 file.",
+    metavar="FILE.cast|FILE.svg",
+    help="Also write the animation: .cast an asciicast v2 file, .svg an animated SVG for an <img>.",
 )
 @click.option("--no-color", is_flag=True, help="No colours (the NO_COLOR variable does the same).")
 def play(

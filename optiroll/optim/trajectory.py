@@ -31,7 +31,9 @@ class Trajectory:
     `points`, `losses` and `gradients` have one row per recorded point; `quantities[name]` holds the
     optimizer's state a picture needs (see `Optimizer.quantities`) with the same row indexing.
     When the run diverged at update k, the arrays stop there: they keep every finite point, the
-    first point outside the bound included, and `diverged_at` is k.
+    first point outside the bound included, and `diverged_at` is k. So every array has
+    len(points) rows: steps + 1 without divergence; k + 1 when point k left the bound or its
+    gradient is not finite (that gradient is row k); k when update k gave a non-finite point.
 
     With a schedule, `learning_rates` row k is the rate of update k + 1 (the update that starts
     from point k, as `gradients` row k is the gradient it uses); with noise, the gradients are
