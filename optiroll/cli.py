@@ -200,7 +200,7 @@ def trace(experiment: Experiment, as_json: bool, as_csv: bool) -> None:
     type=click.Path(dir_okay=False),
     default=None,
     metavar="FILE.cast|FILE.svg",
-    help="Also write the animation: .cast an asciicast v2 file, .svg an animated SVG for an <img>.",
+    help="Also write the animation: .cast an asciicast v2, .svg an animated SVG.",
 )
 @click.option("--no-color", is_flag=True, help="No colours (the NO_COLOR variable does the same).")
 def play(
