@@ -1,22 +1,24 @@
 """`optiroll render` (default figure, GIF) against the same animation made with matplotlib.
 
-Measures wall time from process start (imports and Manim start-up included), peak resident memory
-(the child's own ru_maxrss, from `os.wait4`) and file size for three pipelines, each run in its own
-process, best time of `--repeats` runs:
+Pipelines, each run in its own process (imports and start-up included):
 
-- optiroll: `optiroll render --output FILE`, the book's four panels at 854x480, 20 fps.
-- mpl-naive: what most users do, `FuncAnimation` + `PillowWriter`, every frame redrawn in full.
-- mpl-blit: hand-tuned matplotlib, static parts drawn once and only the moving artists redrawn
-  over a saved background (`copy_from_bbox`/`restore_region`), frames taken from the Agg buffer and
-  written by optiroll's own GIF encoder (`encode_gif`), so the comparison isolates the drawing.
+- optiroll: `optiroll render --output FILE`, the default figure at 854x480, 20 fps.
+- peer: benchmarks/peer_matplotlib.py, written independently the way a matplotlib expert would
+  (it does not import optiroll): bare Figure on Agg, blitting, per-step content drawn once a step,
+  held frames not redrawn, frames streamed into one encoder process, `gifsicle -O2`. It gets
+  optiroll's colour count, so the files are compared at the same number of colours.
+- mpl-naive: the peer's figure done the way most users do, `FuncAnimation` + `PillowWriter`, every
+  frame redrawn in full (run once, for scale).
 
-The matplotlib figures reuse optiroll's layout, contour levels, colours, labels and frame schedule
-(from the side-car of the optiroll run when there is one), so all three show the same picture.
+The machine is shared and loaded, so optiroll and the peer run in alternating pairs (the order
+swapped every pair) and what is reported is the median of each pair's ratio optiroll/peer, with
+the median times and their spread. "Same picture" is checked on the last frame: at every step's
+position of the side-car's trajectories, both files show the run's colour.
 
-Targets: optiroll no slower than mpl-blit (time ratio optiroll/mpl-blit <= 1.0) and a smaller file.
+Targets: optiroll/peer time <= 0.8 and optiroll's file no larger than the peer's.
 
-    .venv/bin/python benchmarks/render.py             # the table
-    .venv/bin/python benchmarks/render.py --profile   # where optiroll's time goes (cProfile)
+    .venv/bin/python benchmarks/render.py --pairs 5     # the table
+    .venv/bin/python benchmarks/render.py --profile     # where optiroll's time goes (cProfile)
 """
 
 from __future__ import annotations
@@ -31,212 +33,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 import numpy as np
 
-from optiroll.optim.experiment import Experiment, build_experiment
-from optiroll.optim.trajectory import Trajectory
-from optiroll.plan.contours import contour_levels
-from optiroll.plan.layout import Box, layout_figure, scene_box_to_pixels
-from optiroll.plan.settings import RenderSettings, resolve_settings, sidecar_path
+from optiroll.plan.settings import sidecar_path
 from optiroll.plan.theme import theme
-from optiroll.plan.timeline import expected_frames
-from optiroll.plan.words import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
-PIPELINES = ("optiroll", "mpl-naive", "mpl-blit")
-TARGET = "mpl-blit"
-DPI = 100
-LINE_PX = 1.5  # Manim's stroke width 2.5 at 480 px high
-TAIL_STEPS = 3  # as optiroll's TrailedBall: the bright part of the trail covers the last 3 steps
-GRID = 200  # contour grid points along x
-# Manim scales a text's glyph extents to the asked height: titles have capitals, no descenders;
-# the counter's "p" descends.
-CAPS, CAPS_AND_DESCENDERS = 0.72, 0.93  # in ems, DejaVu Sans
-
-Update = Callable[[float], list]
-
-
-@dataclass(frozen=True)
-class Run:
-    """One measured process: wall seconds, peak resident memory in bytes, output size in bytes."""
-
-    seconds: float
-    peak: int
-    size: int
-
-
-def load_settings(like: Path | None) -> RenderSettings:
-    """The settings of the optiroll render at `like` (its side-car), else optiroll's defaults."""
-    if like is not None and sidecar_path(like).exists():
-        return RenderSettings(**json.loads(sidecar_path(like).read_text())["settings"])
-    return resolve_settings()
-
-
-def frame_steps(settings: RenderSettings, steps: int) -> list[float]:
-    """The fractional step shown in each frame, as Manim samples it, then the held last frame."""
-    per_step = settings.seconds_per_step * settings.fps
-    return [min(i / per_step, float(steps)) for i in range(expected_frames(settings, steps))]
-
-
-def trail(path: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(faded history, bright tail, ball) at fractional step t, as optiroll's TrailedBall."""
-    last = len(path) - 1
-    k = min(int(np.floor(t)), last - 1)
-    here = (1 - (t - k)) * path[k] + (t - k) * path[k + 1]
-    done = path[: int(np.floor(t)) + 1]
-    points = np.vstack([done, here])
-    split = max(0, len(done) - TAIL_STEPS)
-    return points[: split + 1], points[split:], here
-
-
-def build_figure(
-    settings: RenderSettings, experiment: Experiment, trajectories: list[Trajectory], animated: bool
-):
-    """A matplotlib figure laid out like optiroll's, and a function showing fractional step t.
-
-    `animated` marks the moving artists so a full draw skips them (for blitting).
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import to_rgb
-
-    scheme, words = theme(settings.theme), LANGUAGES[settings.lang]
-    width, height = settings.width, settings.height
-    px_per_unit = height / settings.frame_height
-    points_per_px = 72 / DPI
-    fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor=scheme.background)
-
-    def pixels(box: Box) -> tuple[float, float, float, float]:
-        left, top, right, bottom = scene_box_to_pixels(
-            box, settings.frame_width, settings.frame_height, width, height
-        )
-        return left, top, right, bottom
-
-    def text_at(box: Box, content: str, size: float, em: float, anchor: str, **kw):
-        """Text whose glyphs span `size` scene units, `em` of the font size, in the box."""
-        left, top, right, bottom = pixels(box)
-        x = right if anchor == "right" else (left + right) / 2
-        fontsize = size * px_per_unit / em * points_per_px
-        return fig.text(
-            x / width,
-            1 - (top + bottom) / 2 / height,
-            content,
-            ha=anchor,
-            va="center",
-            fontsize=fontsize,
-            color=scheme.text,
-            **kw,
-        )
-
-    surface, window = experiment.surface, experiment.surface.window
-    levels = contour_levels(surface, window)
-    x = np.linspace(window.x_min, window.x_max, GRID)
-    y = np.linspace(window.y_min, window.y_max, GRID // 2)
-    z = surface.value(np.stack(np.meshgrid(x, y), axis=-1))
-    low, high = np.array(to_rgb(scheme.contour_low)), np.array(to_rgb(scheme.contour_high))
-    colors = [tuple(low + (high - low) * i / (len(levels) - 1)) for i in range(len(levels))]
-    line = LINE_PX * points_per_px
-
-    layout = layout_figure(settings, experiment)
-    balls: list[tuple[np.ndarray, tuple]] = []
-    for panel in layout.panels:
-        left, top, right, bottom = pixels(panel.area.box)
-        ax = fig.add_axes(
-            (left / width, 1 - bottom / height, (right - left) / width, (bottom - top) / height)
-        )
-        ax.contour(x, y, z, levels=levels, colors=colors, linewidths=line)
-        ax.set(
-            xlim=(window.x_min, window.x_max),
-            ylim=(window.y_min, window.y_max),
-            xticks=[],
-            yticks=[],
-            facecolor=scheme.background,
-        )
-        for spine in ax.spines.values():
-            spine.set(color=scheme.frame, linewidth=line)
-        for minimum in surface.minima:
-            ax.plot(*minimum, "+", color=scheme.minimum, ms=12 * points_per_px, mew=line * 1.5)
-        if panel.title_box is not None:
-            label = words.label(trajectories[panel.runs[0]].optimizer)
-            text_at(panel.title_box, label, panel.title_box.height * 0.6, CAPS, "center")
-        radius = min(panel.area.box.width, panel.area.box.height) * 0.022 * px_per_unit
-        for i in panel.runs:
-            color = scheme.ball(i)
-            artists = (
-                ax.plot([], [], color=color, lw=line, alpha=0.45, animated=animated)[0],
-                ax.plot([], [], color=color, lw=line * 1.8, animated=animated)[0],
-                ax.plot(
-                    [],
-                    [],
-                    "o",
-                    color=color,
-                    ms=2 * radius * points_per_px,
-                    mec=scheme.background,
-                    mew=line * 0.8,
-                    animated=animated,
-                )[0],
-            )
-            balls.append((trajectories[i].points, artists))
-    counter = text_at(
-        layout.header,
-        "",
-        layout.header.height * 0.6,
-        CAPS_AND_DESCENDERS,
-        "right",
-        animated=animated,
-    )
-
-    def update(t: float) -> list:
-        for path, (history, tail, ball) in balls:
-            old, new, here = trail(path, t)
-            history.set_data(old[:, 0], old[:, 1])
-            tail.set_data(new[:, 0], new[:, 1])
-            ball.set_data([here[0]], [here[1]])
-        counter.set_text(words.counter(int(np.floor(t + 1e-9)), experiment.steps))
-        return [artist for _, artists in balls for artist in artists] + [counter]
-
-    return fig, update
-
-
-def mpl_naive(settings: RenderSettings, out: Path) -> None:
-    """FuncAnimation + PillowWriter: every frame is a full redraw, Pillow picks the palettes."""
-    from matplotlib.animation import FuncAnimation, PillowWriter
-
-    experiment = build_experiment()
-    trajectories = experiment.run()
-    fig, update = build_figure(settings, experiment, trajectories, animated=False)
-    steps = frame_steps(settings, experiment.steps)
-    animation = FuncAnimation(fig, update, frames=steps, blit=False, repeat=False)
-    animation.save(out, writer=PillowWriter(fps=settings.fps))
-
-
-def mpl_blit(settings: RenderSettings, out: Path) -> None:
-    """Static parts drawn once; each frame restores them and draws only the moving artists."""
-    from optiroll.render.encode import encode_gif
-
-    experiment = build_experiment()
-    trajectories = experiment.run()
-    fig, update = build_figure(settings, experiment, trajectories, animated=True)
-    canvas = fig.canvas
-    canvas.draw()
-    background = canvas.copy_from_bbox(fig.bbox)
-    frames: list[np.ndarray] = []
-    shown = None
-    for t in frame_steps(settings, experiment.steps):
-        if t != shown:  # held frames repeat the last array instead of drawing it again
-            canvas.restore_region(background)
-            for artist in update(t):
-                fig.draw_artist(artist)
-            frame = np.asarray(canvas.buffer_rgba())[..., :3].copy()
-            shown = t
-        frames.append(frame)
-    encode_gif(frames, out, settings.fps)
+PEER = Path(__file__).with_name("peer_matplotlib.py")
+TARGET = 0.8  # optiroll/peer time
 
 
 def measure(command: list[str]) -> tuple[float, int]:
@@ -254,49 +61,79 @@ def measure(command: list[str]) -> tuple[float, int]:
     return seconds, usage.ru_maxrss * 1024  # Linux reports KiB
 
 
-def command_for(name: str, out: Path, like: Path) -> list[str]:
-    if name == "optiroll":
-        return [str(Path(sys.executable).with_name("optiroll")), "render", "--output", str(out)]
-    return [sys.executable, __file__, "--pipeline", name, "--out", str(out), "--like", str(like)]
+def optiroll_command(out: Path) -> list[str]:
+    return [str(Path(sys.executable).with_name("optiroll")), "render", "--output", str(out)]
 
 
-def benchmark(repeats: int, out_dir: Path) -> None:
-    """Run every pipeline `repeats` times, interleaved, and print the table and the targets."""
+def last_frame(path: Path) -> np.ndarray:
+    import av
+
+    with av.open(str(path)) as container:
+        *_, frame = container.decode(video=0)
+        return frame.to_ndarray(format="rgb24")
+
+
+def trail_match(path: Path, sidecar: dict) -> float:
+    """The share of the side-car's step positions where the last frame shows the run's colour."""
+    from matplotlib.colors import to_rgb
+
+    from optiroll.plan.palette import run_colors
+
+    image = last_frame(path).astype(int)
+    colors = run_colors(
+        [run["optimizer"] for run in sidecar["trajectories"]],
+        theme(sidecar["settings"]["theme"]).background,
+    )
+    hits = total = 0
+    for panel in sidecar["panels"]:
+        left, top, right, bottom = panel["pixel_rect"]
+        x0, x1, y0, y1 = panel["data_window"]
+        for run in panel["runs"]:
+            want = np.array(to_rgb(colors[run])) * 255
+            for x, y in sidecar["trajectories"][run]["points"]:
+                col = round(left + (x - x0) / (x1 - x0) * (right - left))
+                row = round(bottom - (y - y0) / (y1 - y0) * (bottom - top))
+                near = image[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
+                hits += np.abs(near - want).sum(axis=1).min() < 60
+                total += 1
+    return hits / total
+
+
+def benchmark(pairs: int, out_dir: Path) -> None:
+    """Alternating pairs optiroll/peer, one naive run; print the table and the targets."""
     from optiroll.render.output import probe
 
-    runs: dict[str, list[Run]] = {name: [] for name in PIPELINES}
-    outputs: dict[str, Path] = {}
-    for r in range(repeats):
-        like = out_dir / f"optiroll-{r}.gif"
-        for name in PIPELINES:
-            out = out_dir / f"{name}-{r}.gif"
-            seconds, peak = measure(command_for(name, out, like))
-            runs[name].append(Run(seconds, peak, out.stat().st_size))
-            outputs[name] = out
-    best = {name: min(rs, key=lambda run: run.seconds) for name, rs in runs.items()}
-    mine = best["optiroll"]
-    print(
-        f"best of {repeats}; peak = max resident memory of the process; "
-        "ratios are optiroll / pipeline"
-    )
-    print(
-        f"{'pipeline':<10} {'wall s':>7} {'peak MB':>8} {'bytes':>9} {'pixels':>8} {'frames':>6} "
-        f"{'dur s':>6} {'time x':>7} {'size x':>7} {'mem x':>6}"
-    )
-    for name in PIPELINES:
-        run, info = best[name], probe(outputs[name])
-        peak = max(r.peak for r in runs[name])
+    mine, peer, ratios = [], [], []
+    first = out_dir / "optiroll-first.gif"
+    measure(optiroll_command(first))  # warms the caches; gives the colour count
+    sidecar = json.loads(sidecar_path(first).read_text())
+    colors = sidecar["output"]["colors"]
+    ours, theirs = out_dir / "optiroll.gif", out_dir / "peer.gif"
+    peer_command = [sys.executable, str(PEER), str(theirs), "--colors", str(colors)]
+    for r in range(pairs):
+        order = [("optiroll", optiroll_command(ours)), ("peer", peer_command)]
+        times = {name: measure(command)[0] for name, command in order[:: 1 if r % 2 == 0 else -1]}
+        mine.append(times["optiroll"])
+        peer.append(times["peer"])
+        ratios.append(times["optiroll"] / times["peer"])
+    naive = out_dir / "mpl-naive.gif"
+    naive_seconds, _ = measure([sys.executable, str(PEER), str(naive), "--naive"])
+    print(f"{pairs} alternating pairs; median [min-max]; load {os.getloadavg()[0]:.1f}")
+    print(f"{'pipeline':<10} {'wall s':>18} {'bytes':>9} {'frames':>6} {'dur s':>6} {'trail':>6}")
+    rows = (("optiroll", mine, ours), ("peer", peer, theirs), ("mpl-naive", [naive_seconds], naive))
+    for name, seconds, path in rows:
+        info = probe(path)
         print(
-            f"{name:<10} {run.seconds:>7.2f} {peak / 1e6:>8.0f} {run.size:>9,} "
-            f"{info.width}x{info.height:<4} {info.frames:>6} {info.duration:>6.2f} "
-            f"{mine.seconds / run.seconds:>7.2f} {mine.size / run.size:>7.2f} "
-            f"{max(r.peak for r in runs['optiroll']) / peak:>6.2f}"
+            f"{name:<10} {median(seconds):>6.2f} [{min(seconds):.2f}-{max(seconds):.2f}] "
+            f"{path.stat().st_size:>9,} {info.frames:>6} {info.duration:>6.2f} "
+            f"{trail_match(path, sidecar):>6.0%}"
         )
-    time_ratio, size_ratio = mine.seconds / best[TARGET].seconds, mine.size / best[TARGET].size
+    ratio, size = median(ratios), ours.stat().st_size / theirs.stat().st_size
+    print(f"ratios optiroll/peer per pair: {' '.join(f'{x:.2f}' for x in ratios)}")
     print(
-        f"target: optiroll/{TARGET} time <= 1.0: {time_ratio:.2f} "
-        f"({'met' if time_ratio <= 1.0 else 'missed'}); "
-        f"smaller file: {size_ratio:.2f} ({'met' if size_ratio < 1.0 else 'missed'})"
+        f"target: optiroll/peer time <= {TARGET}: {ratio:.2f} [{min(ratios):.2f}-{max(ratios):.2f}]"
+        f" ({'met' if ratio <= TARGET else 'missed'}); file size at {colors} colours: {size:.2f}"
+        f" ({'met' if size <= 1.0 else 'missed'})"
     )
 
 
@@ -356,18 +193,12 @@ def profile(out_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2, help="runs per pipeline (best time)")
+    parser.add_argument("--pairs", type=int, default=3, help="alternating optiroll/peer pairs")
+    parser.add_argument("--repeats", type=int, default=1, help="runs per scene (--scenes)")
     parser.add_argument("--profile", action="store_true", help="profile optiroll render instead")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the GIFs in DIR")
     parser.add_argument("--scenes", action="store_true", help="only the per-scene frame times")
-    parser.add_argument("--pipeline", choices=("mpl-naive", "mpl-blit"), help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--like", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.pipeline:  # a child: one pipeline, measured by the parent
-        pipeline = mpl_naive if args.pipeline == "mpl-naive" else mpl_blit
-        pipeline(load_settings(args.like), args.out)
-        return
     with tempfile.TemporaryDirectory(prefix="optiroll-bench-") as scratch:
         out_dir = args.keep or Path(scratch)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -376,8 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         elif args.scenes:
             per_frame(args.repeats, out_dir)
         else:
-            benchmark(args.repeats, out_dir)
-            per_frame(args.repeats, out_dir)
+            benchmark(args.pairs, out_dir)
 
 
 if __name__ == "__main__":
