@@ -139,6 +139,25 @@ HOSTILE = [
     ("-" * 40 + "x", "nested deeper than 32"),
     ("sin(" * 40 + "x" + ")" * 40, "nested deeper than 32"),
     ("x\x00", "not a formula"),
+    # an allowed function behind an attribute, a subscript or a call must not read as itself
+    ("np.sin(x)", "calling 'np.sin' is not allowed"),
+    ("math.exp(y)", "calling 'math.exp' is not allowed"),
+    ("numpy.log(x**2 + 1)", "calling 'numpy.log' is not allowed"),
+    ("x.sin(y)", "calling 'x.sin' is not allowed"),
+    ("sin.sin(x)", "calling 'sin.sin' is not allowed"),
+    ("np.sin", "attribute access not allowed"),
+    ("x + math.pi", "attribute access not allowed"),
+    ("sin(x).real", "attribute access not allowed"),
+    ("funcs['sin'](x)", "calling 'funcs['sin']' is not allowed"),
+    ("sin[0](x)", "calling 'sin[0]' is not allowed"),
+    ("sin(x)[0]", "indexing not allowed"),
+    ("x[sin(y)]", "indexing not allowed"),
+    ("sin(x)(y)", "calling 'sin(x)' is not allowed"),
+    ("exp(x)(y)(x)", "calling 'exp(x)(y)' is not allowed"),
+    ("(lambda t: t)(x)", "calling 'lambda t: t' is not allowed"),
+    ("(sin if x else cos)(y)", "is not allowed"),
+    ("getattr(np, 'sin')(x)", "is not allowed"),
+    ("sin(np.cos(x))", "calling 'np.cos' is not allowed"),
 ]
 
 
