@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 from processes import cli_env
@@ -231,3 +232,51 @@ def test_a_closed_pipe_is_one_line_and_exit_code_1(command):
         os.close(writing)
     assert result.returncode == 1
     assert result.stderr == "optiroll: error: cannot write to standard output: Broken pipe\n"
+
+
+def _usage_errors() -> list[list[str]]:
+    """One of each of Click's own usage errors, for every command and option that can make it:
+    an unknown command or option, a required argument or an option's value missing, a value
+    that is not a choice or not a number."""
+    cases = [["no-such-command"], ["--no-such-option"]]
+    for name, command in sorted(cli.commands.items()):
+        cases.append([name, "--no-such-option"])
+        for param in command.params:
+            if isinstance(param, click.Argument) and param.required:
+                cases.append([name])
+            if not isinstance(param, click.Option) or param.is_flag or param.count:
+                continue
+            option = param.opts[0]
+            cases.append([name, option])  # its value missing
+            if isinstance(param.type, click.Choice):
+                cases.append([name, option, "no-such-choice"])
+            if isinstance(param.type, click.types.IntParamType | click.types.FloatParamType):
+                cases.append([name, option, "not-a-number"])
+    return cases
+
+
+USAGE_ERRORS = _usage_errors()
+
+
+@pytest.mark.parametrize("args", USAGE_ERRORS, ids=[" ".join(a) or "(none)" for a in USAGE_ERRORS])
+def test_every_usage_error_leaves_stdout_empty_and_says_one_line_on_stderr(args):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("optiroll: error: "), result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["no-such-command"], ["trace", "--steps"], ["render", "--format", "bmp"]]
+)
+def test_usage_errors_keep_stdout_empty_in_a_real_process(args):
+    result = subprocess.run(
+        [sys.executable, "-m", "optiroll", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("optiroll: error: ")
