@@ -9,12 +9,15 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import av
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from PIL import Image
 from processes import cli_env, start_cli, wait_for, wait_until_group_is_gone
@@ -854,3 +857,59 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
     assert (
         result.output.strip().splitlines()[-1].startswith("optiroll: error: cannot make the folder")
     )
+
+
+# Any text a figures file can hold, with the characters that end or open an HTML attribute.
+FIGURE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("\"'&<>={}/ \t\n`"),
+        st.characters(exclude_categories=("Cs", "Cc")),
+    ),
+    min_size=1,
+    max_size=40,
+).filter(lambda text: text.strip())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    alt=FIGURE_TEXT,
+    caption=FIGURE_TEXT,
+    formats=st.sampled_from([["gif"], ["webm", "mp4"], ["png"], ["gif", "html"], ["webm", "html"]]),
+)
+def test_alt_caption_and_title_round_trip_through_an_html_parser(
+    tmp_path_factory, alt, caption, formats
+):
+    """Each attribute that carries the alt text (alt, aria-label, the page's iframe title) and the
+    caption come back whole, quotes and apostrophes included, and nothing else gains a tag or an
+    attribute from them."""
+    tmp_path = tmp_path_factory.mktemp("snippet")
+    figures_file = load_figures(
+        write(
+            tmp_path,
+            f"""\
+            [figures.fig]
+            format = {json.dumps(formats)}
+            alt = {json.dumps(alt, ensure_ascii=False)}
+            caption = {json.dumps(caption, ensure_ascii=False)}
+            """,
+        )
+    )
+    (figure,) = figures_file.figures
+    for fmt in figure.outputs:
+        (tmp_path / f"fig.{fmt}.json").write_text('{"output": {"width": 854, "height": 480}}')
+    tags = Tags(snippet(figure, tmp_path))
+    one_line = " ".join(alt.split())
+    carried = [
+        (name, key, value)
+        for name, attrs in tags.tags
+        for key, value in attrs.items()
+        if key in ("alt", "aria-label", "title")
+    ]
+    assert carried and all(value == one_line for _, _, value in carried), carried
+    if "html" in formats:
+        assert ("iframe", "title", one_line) in carried
+    assert tags.caption == " ".join(caption.split())
+    plain = Tags(snippet(replace(figure, alt="alt", caption="caption"), tmp_path))
+    assert [(name, sorted(attrs)) for name, attrs in tags.tags] == [
+        (name, sorted(attrs)) for name, attrs in plain.tags
+    ]
