@@ -6,6 +6,7 @@ scene's own colours, not Manim's 3-3-2 one); `output` makes the write atomic and
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -25,6 +26,7 @@ from ..plan.theme import theme
 from ..tables import json_run
 from ..writes import staged, sweep
 from .capture import MANIM_FOLDER
+from .lean_imports import import_manim_lean
 
 if TYPE_CHECKING:
     from ..scenes.base import OptirollScene
@@ -69,9 +71,15 @@ def require_render_extra() -> None:
 
 
 def import_manim() -> None:
-    """Import Manim, turning a missing extra or system library into a one-line error."""
+    """Import Manim, turning a missing extra or system library into a one-line error.
+
+    The packages Manim imports but a figure never uses are deferred (`lean_imports`), and what is
+    loaded is then frozen out of the garbage collector: tens of thousands of module objects,
+    no cycles worth collecting, that every collection during the render would walk again.
+    """
     try:
-        import manim  # noqa: F401
+        import_manim_lean()
+        gc.freeze()
     except ModuleNotFoundError as err:
         if err.name and err.name.split(".")[0] in _RENDER_MODULES:
             raise OptirollError(_MISSING_EXTRA) from None

@@ -1,0 +1,61 @@
+"""Manim imported without scipy.spatial, networkx and bs4; code that needs them still gets them.
+
+Each check runs in a fresh interpreter: this one may have imported the real packages already.
+"""
+
+import json
+import subprocess
+import sys
+
+from tests.media import assert_ball_at, gif_frames
+
+REAL = "import sys; real = [m for m in ('scipy.spatial._qhull', 'networkx.classes', 'bs4.element') if m in sys.modules]"
+
+
+def run(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_manim_imports_without_the_deferred_packages():
+    out = run(
+        "from optiroll.render.pipeline import import_manim; import_manim(); import manim; "
+        f"{REAL}; print(real, manim.Circle().radius)"
+    )
+    assert out == "[] 1.0"
+
+
+def test_code_using_a_deferred_package_gets_the_real_one():
+    out = run(
+        "from optiroll.render.pipeline import import_manim; import_manim()\n"
+        "import numpy as np, manim\n"
+        "from manim.utils.space_ops import rotation_matrix\n"
+        "from manim.mobject.text.code_mobject import BeautifulSoup, Tag\n"
+        "turn = rotation_matrix(np.pi / 2, [0, 0, 1]).round(6).tolist()\n"
+        "graph = manim.Graph([1, 2, 3], [(1, 2), (2, 3)], layout='circular')\n"
+        "tag = BeautifulSoup('<b>x</b>', 'html.parser').b\n"
+        f"{REAL}\n"
+        "print(turn[0], len(graph.vertices), isinstance(tag, Tag), real)"
+    )
+    assert out == (
+        "[0.0, -1.0, 0.0] 3 True ['scipy.spatial._qhull', 'networkx.classes', 'bs4.element']"
+    )
+
+
+def test_a_render_needs_none_of_them_and_draws_the_figure(tmp_path):
+    out = tmp_path / "lean.gif"
+    loaded = run(
+        "from optiroll.cli import main\n"
+        "try:\n"
+        f"    main(['render', '-n', '3', '--quality', 'preview', '-O', {str(out)!r}])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        f"{REAL}; print(real)"
+    ).splitlines()[-1]
+    assert loaded == "[]"
+    sidecar = json.loads(out.with_name("lean.gif.json").read_text())
+    last = gif_frames(out)[-1]
+    for panel in sidecar["panels"]:
+        run_ = sidecar["trajectories"][panel["runs"][0]]
+        assert_ball_at(last, run_["points"][-1], panel, run_["color"])
