@@ -21,6 +21,7 @@ from ..errors import OptirollError, did_you_mean
 from ..optim.experiment import Experiment, build_experiment
 from ..plan.request import REQUEST_KINDS, RenderRequest
 from ..plan.settings import RenderSettings, check_scene_runs
+from . import terminal_figure
 from .locate import SourceLines
 
 if sys.version_info >= (3, 11):
@@ -72,10 +73,23 @@ class Figure:
         return self.request.lang
 
     @property
+    def terminal(self) -> bool:
+        """Whether this is a terminal figure (see `terminal_figure`), drawn without Manim."""
+        return self.request.scene == terminal_figure.SCENE
+
+    @property
+    def poster(self) -> str:
+        """The format of the still a reader who asks for reduced motion sees."""
+        return terminal_figure.POSTER if self.terminal else POSTER_FORMAT
+
+    @property
     def outputs(self) -> tuple[str, ...]:
         """Every format rendered: the ones asked for; for a video, every video format (browsers
         play different ones); and for anything that moves a PNG poster, the still a video shows
-        before it plays and a reader who asks for reduced motion sees instead."""
+        before it plays and a reader who asks for reduced motion sees instead. A terminal
+        figure's are its SVG, asciicast and poster."""
+        if self.terminal:
+            return terminal_figure.OUTPUTS
         added: list[str] = []
         if any(f in VIDEO_FORMATS for f in self.formats):
             added.extend(VIDEO_FORMATS)
@@ -325,10 +339,16 @@ class _Checker:
             self.report(self.lines.key(origin, key) or line, where, f"{key}: {message}")
 
         experiment_args = self._experiment_args(merged, blame)
-        request = self._request(merged, experiment_args, blame)
+        if merged.get("scene") == terminal_figure.SCENE:
+            request = self._terminal_request(merged, values, blame)
+        else:
+            request = self._request(merged, experiment_args, blame)
         if experiment_args is None or request is None or len(self.problems) > problems:
             return None
-        formats = tuple(dict.fromkeys(_formats(merged)))
+        terminal = request.scene == terminal_figure.SCENE
+        formats = (
+            (terminal_figure.ANIMATION,) if terminal else tuple(dict.fromkeys(_formats(merged)))
+        )
         if not formats:
             blame("format", "name at least one format")
             return None
@@ -365,6 +385,21 @@ class _Checker:
                 blame(key, str(err))
                 return None
         return args
+
+    def _terminal_request(self, merged: dict, own: dict, blame) -> RenderRequest | None:
+        """A terminal figure's request: its fps, checked as `play --fps`; a render option in the
+        figure's own table is a mistake ([defaults] may hold them for the other figures)."""
+        for key in REQUEST_KINDS:
+            if key in own and key not in terminal_figure.KEYS:
+                blame(key, f"a terminal figure takes {' and '.join(terminal_figure.KEYS)} only")
+                return None
+        request = RenderRequest(scene=terminal_figure.SCENE, fps=merged.get("fps"))
+        try:
+            terminal_figure.fps_of(request)
+        except OptirollError as err:
+            blame("fps", str(err))
+            return None
+        return request
 
     def _request(self, merged: dict, experiment_args: dict | None, blame) -> RenderRequest | None:
         """The request (format apart), checked for every format the figure asks, one key at a

@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..folders import make_folder
-from ..optim.experiment import Experiment
+from ..optim.experiment import Experiment, build_experiment
 from ..plan.settings import RenderSettings
 from ..plan.timeline import PACED_SCENES, expected_frames, figure_timeline
 from ..writes import sweep
 from .cache import BuildCache, readable, render_key
 from .figures_file import FiguresFile
-from .runner import Job, Outcome, Progress, run_jobs
+from .runner import Job, Outcome, Progress, run_here, run_jobs
 from .snippets import INDEX, index, snippet
+from .terminal_figure import SCENE as TERMINAL
+from .terminal_figure import terminal_key
 
 
 @dataclass
@@ -38,14 +40,18 @@ def plan(
     jobs, fresh = [], []
     for figure in figures_file.figures:
         for fmt in figure.outputs:
-            settings, experiment = figure.resolve(fmt)
-            key = render_key(settings, experiment)
+            request = figure.request_for(fmt)
+            if figure.terminal:
+                experiment = build_experiment(**figure.experiment_args)
+                key = terminal_key(request, experiment)
+            else:
+                settings, experiment = figure.resolve(fmt)
+                key = render_key(settings, experiment)
             name = figure.file_name(fmt)
             if not force and cache.is_fresh(out_dir, name, key):
                 fresh.append(name)
                 continue
-            frames = _frames(settings, experiment)
-            request = figure.request_for(fmt)
+            frames = experiment.steps + 1 if figure.terminal else _frames(settings, experiment)
             jobs.append(Job(figure.name, name, request, figure.experiment_args, key, frames))
     return jobs, fresh
 
@@ -82,8 +88,13 @@ def build(
         if on_done:
             on_done(outcome)
 
-    if jobs:
-        run_jobs(jobs, out_dir, workers, progress, finished)
+    # A terminal figure takes milliseconds and no Manim: written here, not by a render process.
+    for job in jobs:
+        if job.request.scene == TERMINAL:
+            finished(run_here(job, out_dir))
+    rendered = [job for job in jobs if job.request.scene != TERMINAL]
+    if rendered:
+        run_jobs(rendered, out_dir, workers, progress, finished)
     snippets = {}
     for figure in figures_file.figures:
         files = [out_dir / figure.file_name(fmt) for fmt in figure.outputs]

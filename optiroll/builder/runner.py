@@ -147,6 +147,18 @@ def _render_job(job: Job, out_dir: Path) -> float:
     return time.perf_counter() - started
 
 
+def run_here(job: Job, out_dir: Path) -> Outcome:
+    """A terminal figure's output, written in this process (it needs no Manim)."""
+    from .terminal_figure import write_output
+
+    started = time.perf_counter()
+    try:
+        write_output(job.request, job.experiment_args, out_dir / job.file_name)
+    except OptirollError as err:
+        return Outcome(job, 0.0, _describe(err))
+    return Outcome(job, time.perf_counter() - started)
+
+
 def _describe(err: BaseException) -> str:
     if isinstance(err, BrokenProcessPool):
         return "its render process died (killed, or out of memory)"

@@ -121,15 +121,15 @@ def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
             f'  <img class="{STILL}" src="{src(POSTER_FORMAT)}" alt="{alt}" {box} hidden>',
         ]
     else:
-        shown = next((f for f in figure.formats if f != PAGE_FORMAT), POSTER_FORMAT)
+        shown = next((f for f in figure.formats if f != PAGE_FORMAT), figure.poster)
         box = _box(*_size(out_dir / figure.file_name(shown)))
         image = f'<img src="{src(shown)}" alt="{alt}" {box} loading="lazy">'
-        if shown == POSTER_FORMAT:
+        if shown == figure.poster:
             lines.append(f"  {image}")
         else:
             lines += [
                 "  <picture>",
-                f'    <source media="{REDUCED_MOTION}" srcset="{src(POSTER_FORMAT)}">',
+                f'    <source media="{REDUCED_MOTION}" srcset="{src(figure.poster)}">',
                 f"    {image}",
                 "  </picture>",
             ]

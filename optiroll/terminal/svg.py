@@ -23,10 +23,10 @@ from .asciicast import check_record_path
 from .canvas import Frame, Ink
 from .recording import Recorder
 
-FONT_SIZE = 14.0  # px
-CELL = (0.6 * FONT_SIZE, 1.2 * FONT_SIZE)  # a monospace cell: 0.6 em wide, 1.2 em tall
-BASELINE = 0.9 * FONT_SIZE  # from a row's top
-PAD = 8.0  # px around the screen
+FONT_SIZE = 15  # px: a whole number of pixels per cell, so the picture's size is too
+CELL = (9, 18)  # a monospace cell: 0.6 em wide, 1.2 em tall
+BASELINE = 13.5  # from a row's top: 0.9 em
+PAD = 9  # px around the screen
 FONTS = 'ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,"Liberation Mono",monospace'
 
 Row = tuple[tuple[str, Ink], ...]
@@ -92,18 +92,31 @@ class SvgWriter(Recorder):
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
         return [min(gap, self.hold) for gap in gaps] + [self.hold]
 
+    def size(self) -> tuple[int, int]:
+        """The picture's width and height in pixels: the largest screen recorded."""
+        cols = max(frame.width for _, frame in self.frames)
+        rows = max(len(frame.rows) for _, frame in self.frames)
+        return 2 * PAD + cols * CELL[0], 2 * PAD + rows * CELL[1]
+
+    def still(self) -> str:
+        """The last frame alone, as a static SVG: a poster."""
+        return SvgWriter._document(self.frames[-1:], [self.hold], self.title, self.size())
+
     def document(self) -> str:
         """The SVG text."""
-        frames = [frame for _, frame in self.frames]
-        cols = max(frame.width for frame in frames)
-        rows = max(len(frame.rows) for frame in frames)
-        width, height = 2 * PAD + cols * CELL[0], 2 * PAD + rows * CELL[1]
+        return SvgWriter._document(self.frames, self.durations(), self.title, self.size())
+
+    @staticmethod
+    def _document(
+        timed: list[tuple[float, Frame]], durations: list[float], title: str, size: tuple[int, int]
+    ) -> str:
+        frames = [frame for _, frame in timed]
+        width, height = size
         inks = sorted(
             {ink for frame in frames for row in frame.rows for _, ink in row},
             key=lambda ink: (ink.color or "", ink.bold),
         )
         classes = {ink: f"i{k}" for k, ink in enumerate(inks)}
-        durations = self.durations()
         total = sum(durations)
         starts = [sum(durations[:k]) for k in range(len(durations))]
 
@@ -126,8 +139,8 @@ class SvgWriter(Recorder):
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
             f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" '
-            f'aria-label={quoteattr(self.title)} xml:space="preserve">',
-            f"<title>{escape(self.title)}</title>",
+            f'aria-label={quoteattr(title)} xml:space="preserve">',
+            f"<title>{escape(title)}</title>",
             f"<style>{''.join(style)}</style>",
             f'<rect class="b" width="{_n(width)}" height="{_n(height)}"/>',
         ]
@@ -141,7 +154,7 @@ class SvgWriter(Recorder):
             )
             for y, row in enumerate(frame.rows):
                 if redraw or row != shown[y]:
-                    out.append(self._row(y, row, classes, band=k > 0))
+                    out.append(SvgWriter._row(y, row, classes, band=k > 0))
             out.append("</g>")
             shown = list(frame.rows)
         out.append("</svg>")
