@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from .optim.base import HyperDoc, format_value
+from .optim.noise import DOCS as NOISE_DOCS
 from .optim.presets import PRESETS
 from .optim.registry import OPTIMIZER_CLASSES
+from .optim.schedules import DOCS as SCHEDULE_DOCS
 from .optim.surfaces import SURFACES
 
 
@@ -20,6 +22,8 @@ def describe_all() -> str:
     for cls in OPTIMIZER_CLASSES.values():
         defaults = ", ".join(_default(k, doc) for k, doc in cls.parameter_docs().items())
         lines += [f"  {cls.name:<16} {cls.formula}", f"  {'':<16} {defaults}"]
+    lines.append("Every optimizer also takes a learning-rate schedule and gradient noise:")
+    lines += [f"  {key + '=':<16} {doc}" for key, doc in {**SCHEDULE_DOCS, **NOISE_DOCS}.items()]
     lines.append("\nSurfaces (--surface NAME, or NAME:key=value for rotated):")
     width = max(len(name) for name in [*SURFACES, *PRESETS]) + 1
     for s in SURFACES.values():

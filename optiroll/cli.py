@@ -88,8 +88,11 @@ class OneLineErrors(click.Group):
             raise failure(err) from None
 
 
-def experiment_options(command: Callable) -> Callable:
-    """The options every command that runs optimizers shares; passes `experiment` on."""
+def experiment_options(command: Callable | None = None, *, objective: bool = False) -> Callable:
+    """The options every command that runs optimizers shares; passes `experiment` on, tuned
+    when --tune asks (the search's lines on stderr), and with `objective` the Objective too."""
+    if command is None:
+        return functools.partial(experiment_options, objective=objective)
 
     @click.option(
         "--preset",
@@ -136,14 +139,129 @@ def experiment_options(command: Callable) -> Callable:
         metavar="X_MIN X_MAX Y_MIN Y_MAX",
         help="The view window; default: the surface's (expr: -10 10 -5 5, the book's).",
     )
+    @click.option(
+        "--seed",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Seeds gradient noise (noise=SIGMA in a spec) and random starts: the same seed, "
+        "the same figure.",
+    )
+    @click.option(
+        "--tune",
+        is_flag=True,
+        help="A fair race: each optimizer's learning rate and second value (momentum, decay "
+        "rate, beta1) chosen on a grid, the same number of trials and steps for all.",
+    )
+    @click.option(
+        "--budget", type=int, default=None, help="--tune: settings tried per optimizer (48)."
+    )
+    @click.option(
+        "--objective",
+        type=click.Choice(["loss", "steps"]),
+        default=None,
+        help="What --tune (and sweep) minimize: the final loss (default), or the steps until "
+        "the loss is within --threshold of the surface's lowest minimum.",
+    )
+    @click.option(
+        "--threshold", type=float, default=None, help="--objective steps: how close (0.001)."
+    )
     @functools.wraps(command)
-    def wrapper(preset, optimizers, surface, start, steps, window, **kwargs):
+    def wrapper(
+        preset, optimizers, surface, start, steps, window, seed, tune, budget, threshold, **kwargs
+    ):
         if start is not None:
             start = (parse_number(start[0], "start x"), parse_number(start[1], "start y"))
         if window is not None:
             names = ("window x_min", "window x_max", "window y_min", "window y_max")
             window = tuple(parse_number(v, name) for v, name in zip(window, names, strict=True))
-        kwargs["experiment"] = build_experiment(preset, optimizers, surface, start, steps, window)
+        experiment = build_experiment(preset, optimizers, surface, start, steps, window, seed)
+        goal = _objective(kwargs.pop("objective"), threshold)
+        if tune:
+            experiment = _tuned(experiment, goal, budget)
+        elif budget is not None or (goal is not None and not objective):
+            raise OptirollError("--budget, --objective and --threshold go with --tune")
+        if objective:
+            kwargs["objective"] = goal
+        kwargs["experiment"] = experiment
+        return command(**kwargs)
+
+    return wrapper
+
+
+def _objective(kind: str | None, threshold: float | None) -> Any:
+    """The Objective --objective and --threshold give, or None when neither is given."""
+    if kind is None and threshold is None:
+        return None
+    from .optim.sweep import DEFAULT_THRESHOLD, Objective
+
+    if threshold is not None and kind != "steps":
+        raise OptirollError("--threshold goes with --objective steps")
+    return Objective(kind or "loss", DEFAULT_THRESHOLD if threshold is None else threshold)
+
+
+def _tuned(experiment: Experiment, goal: Any, budget: int | None) -> Experiment:
+    """`experiment` with each optimizer the best of its grid; what was searched and what won
+    on stderr."""
+    from .optim.sweep import FINAL_LOSS
+    from .optim.tune import DEFAULT_BUDGET, tune
+    from .reports import tuning_lines
+
+    tuned = tune(experiment, goal or FINAL_LOSS, DEFAULT_BUDGET if budget is None else budget)
+    for line in tuning_lines(tuned):
+        _err(line)
+    return tuned
+
+
+def cloud_options(command: Callable) -> Callable:
+    """--starts and --balls, passed on as `cloud` (a CloudSpec, None when neither is given)."""
+
+    @click.option(
+        "--starts",
+        default=None,
+        type=click.Choice(["grid", "random", "point"]),
+        help="Where the balls of a cloud start: a grid over the window (default), seeded "
+        "random points, or all at --start (the spread of noisy runs).",
+    )
+    @click.option("--balls", type=int, default=None, help="How many balls (400; at most 20000).")
+    @functools.wraps(command)
+    def wrapper(starts: str | None, balls: int | None, **kwargs):
+        from .optim.cloud import DEFAULT_BALLS, CloudSpec
+
+        given = starts is not None or balls is not None
+        count = DEFAULT_BALLS if balls is None else balls
+        kwargs["cloud"] = CloudSpec(starts or "grid", count) if given else None
+        return command(**kwargs)
+
+    return wrapper
+
+
+def sweep_options(command: Callable) -> Callable:
+    """--x, --y and --cells, passed on as `sweep_axes` (Axis objects; none when not given)."""
+
+    @click.option(
+        "--x",
+        "x_axis",
+        default=None,
+        metavar="NAME=LOW:HIGH[:log]",
+        help="A map's x axis: a hyper-parameter and its range (default lr=0.001:3, in log).",
+    )
+    @click.option(
+        "--y",
+        "y_axis",
+        default=None,
+        metavar="NAME=LOW:HIGH[:log]",
+        help="A map's y axis, for the optimizers that have it (default: momentum, decay_rate or "
+        "beta1 over its useful range; SGD and AdaGrad get one row).",
+    )
+    @click.option("--cells", type=int, default=None, help="Cells along each axis (64).")
+    @functools.wraps(command)
+    def wrapper(x_axis: str | None, y_axis: str | None, cells: int | None, **kwargs):
+        from .optim.sweep import DEFAULT_CELLS, parse_axis
+
+        size = DEFAULT_CELLS if cells is None else cells
+        texts = [x_axis or ("lr" if y_axis or cells is not None else None), y_axis]
+        kwargs["sweep_axes"] = tuple(parse_axis(t, size) for t in texts if t is not None)
         return command(**kwargs)
 
     return wrapper
@@ -193,6 +311,105 @@ def trace(experiment: Experiment, as_json: bool, as_csv: bool) -> None:
 
 @cli.command()
 @experiment_options
+@cloud_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: every ball.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per optimizer and ball).")
+def cloud(experiment: Experiment, cloud: Any, as_json: bool, as_csv: bool) -> None:
+    """Roll many balls at once from a grid over the window (or random points, or one point)
+    and tell where each ends: which minimum, not converged, or diverged.
+
+    \b
+    Examples:
+      optiroll cloud -p himmelblau -o sgd:lr=0.01 -o adam:lr=0.1 --steps 200
+      optiroll cloud -o sgd:lr=0.1,noise=1 --starts point --balls 1000 --seed 3 --json
+    """
+    from . import reports
+    from .optim.cloud import CloudSpec, roll_cloud
+
+    if as_json and as_csv:
+        raise OptirollError("choose one of --json and --csv")
+    rolled = roll_cloud(experiment, cloud or CloudSpec())
+    fmt = reports.cloud_json if as_json else reports.cloud_csv if as_csv else reports.cloud_table
+    _out(fmt(rolled), nl=not as_csv)
+
+
+@cli.command()
+@experiment_options(objective=True)
+@sweep_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: every cell.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per optimizer and cell).")
+@click.option(
+    "--output",
+    "-O",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE.svg",
+    help="Also draw the maps as an SVG (for PNG, GIF or video: optiroll render sweep).",
+)
+@click.option("--theme", default="light", show_default=True, type=click.Choice(["light", "dark"]))
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "ko"]))
+def sweep(
+    experiment: Experiment,
+    objective: Any,
+    sweep_axes: tuple,
+    as_json: bool,
+    as_csv: bool,
+    output: str | None,
+    theme: str,
+    lang: str,
+) -> None:
+    """Map each optimizer's outcome over two hyper-parameters (learning rate x momentum,
+    decay rate or beta1): the final loss, or the steps to a threshold; divergence apart.
+
+    \b
+    Examples:
+      optiroll sweep -o sgd -o momentum -o adam           # tables of the maps
+      optiroll sweep -o momentum --x lr=0.01:2 --y momentum=0:0.99 --cells 32 --csv
+      optiroll sweep -o sgd -o adam --objective steps -O maps.svg
+      optiroll render sweep -o sgd -o adam -f png         # the still, drawn by Manim
+    """
+    from . import reports
+    from .optim.sweep import FINAL_LOSS
+    from .optim.sweep import sweep as sweep_maps
+
+    if as_json and as_csv:
+        raise OptirollError("choose one of --json and --csv")
+    target = _svg_target(output)
+    maps = sweep_maps(experiment, sweep_axes, objective or FINAL_LOSS)
+    fmt = reports.sweep_json if as_json else reports.sweep_csv if as_csv else reports.sweep_table
+    _out(fmt(maps), nl=not as_csv)
+    if target is not None:
+        from dataclasses import replace
+
+        from .optim.sweep import SweepSpec
+        from .plan.request import RenderRequest
+        from .web.sweep_svg import write_svg
+
+        settings = RenderRequest(scene="sweep", theme=theme, lang=lang).resolve()
+        write_svg(maps, target, replace(settings, sweep=SweepSpec(sweep_axes, maps.objective)))
+        _err(f"wrote {printable(str(target))}")
+
+
+def _svg_target(output: str | None) -> Any:
+    """The checked path of sweep's --output, which must end in .svg."""
+    if output is None:
+        return None
+    from pathlib import Path
+
+    from .folders import check_name, check_target
+
+    check_name(output, "--output")
+    target = Path(output)
+    if target.suffix.lower() != ".svg":
+        raise OptirollError(
+            f"sweep writes an SVG (--output {output}); for PNG, GIF or video use "
+            "optiroll render sweep"
+        )
+    return check_target(target, "--output")
+
+
+@cli.command()
+@experiment_options
 @click.option("--fps", type=float, default=10.0, show_default=True, help="Frames per second.")
 @click.option("--loop", is_flag=True, help="Start again after the last step.")
 @click.option(
@@ -217,7 +434,9 @@ def play(
 
 @cli.command()
 @click.argument("scene", required=False, default="compare", type=click.Choice(list(SCENES)))
-@experiment_options
+@experiment_options(objective=True)
+@cloud_options
+@sweep_options
 @click.option(
     "--format",
     "-f",
@@ -304,6 +523,9 @@ def play(
 )
 def render(
     experiment: Experiment,
+    objective: Any,
+    cloud: Any,
+    sweep_axes: tuple,
     scene: str,
     fmt: str | None,
     output: str | None,
@@ -366,7 +588,8 @@ def render(
             )
         target = check_output(target, "--output")
     check_scene_runs(scene, len(experiment.optimizers))
-    settings = request.resolve()
+    tuned = any(o.tuned is not None for o in experiment.optimizers)
+    settings = _study_settings(request.resolve(), cloud, sweep_axes, None if tuned else objective)
     if lr_grid is not None and settings.format != "html":
         raise OptirollError("--lr-grid applies to --format html only")
     if target is None:
@@ -392,6 +615,26 @@ def render(
     if result.sections is not None:
         _out(f"one clip per section: {printable(str(result.sections))}")
     _out(f"data and parameters: {printable(str(result.sidecar))}")
+
+
+def _study_settings(settings: Any, cloud: Any, axes: tuple, objective: Any) -> Any:
+    """`settings` with the cloud's starts (cloud) or the maps' axes and `objective` (sweep;
+    None when --tune used it); those options are refused for other scenes."""
+    from dataclasses import replace
+
+    if settings.scene == "cloud":
+        return replace(settings, cloud=cloud)
+    if settings.scene == "sweep":
+        from .optim.sweep import FINAL_LOSS, SweepSpec
+
+        return replace(settings, sweep=SweepSpec(axes, objective or FINAL_LOSS))
+    if cloud is not None:
+        raise OptirollError("--starts and --balls go with render cloud")
+    if axes:
+        raise OptirollError("--x, --y and --cells go with render sweep")
+    if objective is not None:
+        raise OptirollError("--objective and --threshold go with --tune or render sweep")
+    return settings
 
 
 def _progress_printer() -> Callable[[int, int], None]:

@@ -17,13 +17,16 @@ from .optim.trajectory import Trajectory
 
 
 def _columns(traj: Trajectory) -> list[tuple[str, np.ndarray]]:
-    """(header, values per row) for step, x, y, loss and each state quantity per axis."""
+    """(header, values per row) for step, x, y, loss, a schedule's rate (`lr`: the next
+    update's) and each state quantity per axis."""
     cols = [
         ("step", np.arange(len(traj.points))),
         ("x", traj.points[:, 0]),
         ("y", traj.points[:, 1]),
         ("loss", traj.losses),
     ]
+    if traj.learning_rates is not None:
+        cols.append(("lr", traj.learning_rates))
     for name, values in traj.quantities.items():
         cols += [(f"{name}_x", values[:, 0]), (f"{name}_y", values[:, 1])]
     return cols

@@ -20,6 +20,7 @@ from .rule import Rule
 if TYPE_CHECKING:
     from .noise import Noise
     from .schedules import Schedule
+    from .tune import Tuning
 
 Value = float | str | bool
 """A hyper-parameter's value: a number, a choice among strings, or a switch."""
@@ -244,6 +245,9 @@ class Optimizer:
     latex: ClassVar[str] = ""
     schedule: Schedule = run_setting(_constant_schedule)
     noise: Noise = run_setting(_no_noise)
+    # Where the values came from when they were chosen by a search (tune.py): the label says
+    # of how many settings they were the best.
+    tuned: Tuning | None = field(default=None, kw_only=True, metadata={"run": True})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -286,9 +290,11 @@ class Optimizer:
         return {**shown, **self.schedule.shown(), **self.noise.shown()}
 
     def label(self) -> str:
-        """The display label, generated from the values: 'Adam lr=0.3 rules=pytorch'."""
+        """The display label, generated from the values: 'Adam lr=0.3 rules=pytorch'; a tuned
+        optimizer's ends in '(best of 48)'."""
         shown = " ".join(f"{k}={format_value(v)}" for k, v in self.shown_hyperparameters().items())
-        return f"{self.display_name} {shown}".strip()
+        best = f" (best of {self.tuned.trials})" if self.tuned is not None else ""
+        return f"{self.display_name} {shown}".strip() + best
 
     @classmethod
     def parameter_docs(cls) -> dict[str, HyperDoc]:

@@ -70,12 +70,14 @@ class Experiment:
 
 
 def optimizer_entry(optimizer: Optimizer) -> dict:
-    """An optimizer's name and values; its schedule and noise too when it has them."""
+    """An optimizer's name and values; its schedule, noise and tuning too when it has them."""
     entry = {"optimizer": optimizer.name, "hyperparameters": optimizer.hyperparameters()}
     if not optimizer.schedule.constant:
         entry["schedule"] = optimizer.schedule.to_dict()
     if optimizer.noise.sigma > 0:
         entry["noise"] = optimizer.noise.to_dict()
+    if optimizer.tuned is not None:
+        entry["tuned"] = optimizer.tuned.to_dict()
     return entry
 
 

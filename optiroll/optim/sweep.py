@@ -152,6 +152,14 @@ FINAL_LOSS = Objective()
 
 
 @dataclass(frozen=True)
+class SweepSpec:
+    """What a map figure sweeps: the axes asked for (see `axes_for`) and the objective."""
+
+    axes: tuple[Axis, ...] = ()
+    objective: Objective = FINAL_LOSS
+
+
+@dataclass(frozen=True)
 class SweepMap:
     """One optimizer's map: rows along `y` (one row when None), columns along `x`.
 
@@ -219,6 +227,27 @@ class Sweep:
     experiment: Experiment
     objective: Objective
     maps: tuple[SweepMap, ...]
+
+    def walk(self, index: int, row: int) -> np.ndarray:
+        """(steps + 1, columns, 2): every point of the cells of `row` of map `index`, as the map
+        rolled them (a cell that diverged stays where it left). With gradient noise the whole
+        map rolls again, so each cell sees the same draws as in the map."""
+        m, exp = self.maps[index], self.experiment
+        rows = range(row, row + 1) if m.optimizer.noise.sigma == 0 else range(m.shape[0])
+        grid = {m.x.name: np.broadcast_to(m.x.values, (len(rows), m.x.cells))[..., None]}
+        if m.y is not None:
+            ys = m.y.values[list(rows)][:, None]
+            grid[m.y.name] = np.broadcast_to(ys, (len(rows), m.x.cells))[..., None]
+        starts = np.broadcast_to(np.asarray(exp.start), (len(rows), m.x.cells, 2))
+        rolled = roll(
+            with_values(m.optimizer, **grid),
+            exp.surface,
+            starts,
+            exp.steps,
+            seed=exp.seed,
+            record=True,
+        )
+        return rolled.path[:, rows.index(row)]
 
     def to_dict(self) -> dict[str, Any]:
         return {

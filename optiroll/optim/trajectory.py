@@ -37,7 +37,7 @@ class Trajectory:
 
     With a schedule, `learning_rates` row k is the rate of update k + 1 (the update that starts
     from point k, as `gradients` row k is the gradient it uses); with noise, the gradients are
-    the noisy ones the updates used, and `seed` says which draws.
+    the noisy ones the updates used; `seed` (every run's) chooses the draws.
     """
 
     optimizer: Optimizer
@@ -50,7 +50,7 @@ class Trajectory:
     quantities: dict[str, np.ndarray] = field(default_factory=dict)
     diverged_at: int | None = None
     learning_rates: np.ndarray | None = None
-    seed: int | None = None
+    seed: int = DEFAULT_SEED
 
     @property
     def label(self) -> str:
@@ -71,14 +71,17 @@ class Trajectory:
         }
 
     def _run_settings(self) -> dict[str, Any]:
-        """The schedule and the noise, for a run that has them (others' JSON is unchanged)."""
+        """The schedule, the noise and the tuning, for a run that has them (others' JSON is
+        unchanged)."""
         found: dict[str, Any] = {}
         if self.learning_rates is not None:
             found["schedule"] = self.optimizer.schedule.to_dict()
             found["learning_rates"] = self.learning_rates.tolist()
-        if self.seed is not None:
+        if self.optimizer.noise.sigma > 0:
             found["noise"] = self.optimizer.noise.to_dict()
             found["seed"] = self.seed
+        if self.optimizer.tuned is not None:
+            found["tuned"] = self.optimizer.tuned.to_dict()
         return found
 
 
@@ -121,7 +124,7 @@ def run(
         quantities={name: np.array([s[name] for s in states]) for name in states[0]},
         diverged_at=diverged_at,
         learning_rates=_rates(optimizer, steps)[: len(stacked)] if scheduled else None,
-        seed=seed if optimizer.noise.sigma > 0 else None,
+        seed=seed,
     )
 
 

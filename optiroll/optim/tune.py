@@ -27,6 +27,7 @@ from .trajectory import roll, with_values
 DEFAULT_BUDGET = 48
 MAX_BUDGET = 4096
 LR_RANGE = (1e-3, 3.0)
+TUNED = "tuned"  # where a tuned optimizer's values came from (`Experiment.origins`)
 SECOND_VALUES = {
     "momentum": (0.5, 0.8, 0.9, 0.95),
     "decay_rate": (0.9, 0.99, 0.999),
@@ -77,45 +78,55 @@ class Grid:
 
 def default_grid(optimizer: Optimizer, budget: int = DEFAULT_BUDGET) -> Grid:
     """Learning rates over LR_RANGE times the optimizer's second value (SECOND_VALUES), with
-    as many learning rates as `budget` trials allow (at least two)."""
+    as many learning rates as `budget` trials allow; learning rates alone when that is fewer
+    than two."""
     second = DEFAULT_Y.get(optimizer.name)
     axes: list[tuple[str, tuple[float, ...]]] = []
     rates = budget
     if second in SECOND_VALUES and second in optimizer.hyperparameters():
-        rates = max(2, budget // len(SECOND_VALUES[second]))
-        axes.append((second, SECOND_VALUES[second]))
+        if budget // len(SECOND_VALUES[second]) >= 2:  # else the budget is the lr's alone
+            rates = budget // len(SECOND_VALUES[second])
+            axes.append((second, SECOND_VALUES[second]))
     lr = tuple(float(f"{v:.3g}") for v in np.geomspace(*LR_RANGE, rates))
     return Grid((("lr", lr), *axes))
 
 
 @dataclass(frozen=True)
 class Tuning:
-    """How one optimizer was tuned: its grid, every trial's score, and the winner."""
+    """How an optimizer's values were chosen: the grid, the objective, the steps every trial
+    ran, each trial's score (in `grid.settings()` order; inf where it failed) and the winner's
+    index. A tuned optimizer carries it (`Optimizer.tuned`)."""
 
     grid: Grid
     objective: Objective
     steps: int
-    scores: np.ndarray  # one per trial, in `grid.settings()` order; inf for a failed trial
-    winner: Optimizer
+    scores: tuple[float, ...]
+    best: int
 
     @property
-    def best(self) -> int:
-        return int(np.argmin(self.scores))
+    def trials(self) -> int:
+        return self.grid.trials
+
+    @property
+    def won(self) -> dict[str, float]:
+        return self.grid.settings()[self.best]
+
+    def describe(self) -> str:
+        """'12 lr in [0.001, 3] (log) x 4 momentum in {...}, by final loss after 30 steps'."""
+        return f"{self.grid.describe()}, by {self.objective.describe(self.steps)}"
 
     def to_dict(self) -> dict[str, Any]:
-        settings = self.grid.settings()
         return {
-            "optimizer": self.winner.name,
             "grid": self.grid.to_dict(),
             "searched": self.grid.describe(),
-            "trials": self.grid.trials,
+            "trials": self.trials,
             "steps": self.steps,
-            "objective": self.objective.to_dict(),
-            "won": settings[self.best],
+            "objective": {**self.objective.to_dict(), "text": self.objective.describe(self.steps)},
+            "won": self.won,
             "score": _finite(self.scores[self.best]),
             "scores": [
                 {"values": s, "score": _finite(v)}
-                for s, v in zip(settings, self.scores.tolist(), strict=True)
+                for s, v in zip(self.grid.settings(), self.scores, strict=True)
             ],
         }
 
@@ -128,10 +139,10 @@ def tune(
     experiment: Experiment,
     objective: Objective = FINAL_LOSS,
     budget: int = DEFAULT_BUDGET,
-) -> tuple[Experiment, tuple[Tuning, ...]]:
+) -> Experiment:
     """The experiment with each optimizer replaced by the best of its grid (its other values,
-    schedule and noise kept), and how each was chosen."""
-    Whole(1).check(budget, "--budget")
+    schedule and noise kept), which carries how it was chosen (`Optimizer.tuned`)."""
+    Whole(2).check(budget, "--budget")
     if budget > MAX_BUDGET:
         raise OptirollError(f"--budget must be at most {MAX_BUDGET}, got {budget}")
     f_star = lowest_minimum(experiment)
@@ -140,11 +151,11 @@ def tune(
             f"the {experiment.surface.name} surface has no minimum: tune by --objective loss"
         )
     threshold = None if objective.kind == "loss" else f_star + objective.threshold
-    tunings = tuple(
+    tuned = tuple(
         _tune_one(experiment, o, default_grid(o, budget), objective, threshold)
         for o in experiment.optimizers
     )
-    return replace(experiment, optimizers=tuple(t.winner for t in tunings)), tunings
+    return replace(experiment, optimizers=tuned, origins=(TUNED,) * len(tuned))
 
 
 def _tune_one(
@@ -153,9 +164,11 @@ def _tune_one(
     grid: Grid,
     objective: Objective,
     threshold: float | None,
-) -> Tuning:
+) -> Optimizer:
     settings = grid.settings()
-    checked = [replace(optimizer, **s) for s in settings]  # each trial as a single run takes it
+    for name, values in grid.axes:  # each value checked as a single run checks it
+        for value in (min(values), max(values)):
+            replace(optimizer, **{name: value})
     arrays = {name: np.array([s[name] for s in settings])[:, None] for name, _ in grid.axes}
     starts = np.broadcast_to(np.asarray(experiment.start), (len(settings), 2))
     rolled = roll(
@@ -172,5 +185,6 @@ def _tune_one(
     else:
         scores = np.where(rolled.reached_at >= 0, rolled.reached_at, np.inf).astype(float)
     # When every trial failed the first setting stands, its score inf says so.
-    winner = checked[int(np.argmin(scores))]
-    return Tuning(grid, objective, experiment.steps, scores, winner)
+    best = int(np.argmin(scores))
+    tuning = Tuning(grid, objective, experiment.steps, tuple(scores.tolist()), best)
+    return replace(optimizer, **settings[best], tuned=tuning)

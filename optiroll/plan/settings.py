@@ -10,8 +10,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import OptirollError
+from ..optim.cloud import CloudSpec
 from ..optim.experiment import Experiment
 from ..optim.registry import unknown_name
+from ..optim.sweep import SweepSpec
 from .theme import THEMES
 from .words import LANGUAGES
 
@@ -24,6 +26,8 @@ SCENES = {
     "surface3d": "surface3d:SurfaceFigure",
     "explain": "explain:ExplainScene",
     "lecture": "lecture:LectureScene",
+    "cloud": "cloud:CloudScene",
+    "sweep": "sweep:SweepScene",
 }
 LOSS_CURVE_SCENES = ("compare", "race")
 FORMATS = ("gif", "mp4", "webm", "png", "html")
@@ -67,6 +71,8 @@ class RenderSettings:
     loss_curve: bool = False  # a loss-against-step panel beside the plots
     axes: bool = True  # 2D plots have axes: ticks, their labels and the axis names
     lr_grid: tuple[float, ...] = ()  # html: the learning-rate factors the page switches between
+    cloud: CloudSpec | None = None  # cloud: where the balls start (None: CloudSpec's defaults)
+    sweep: SweepSpec | None = None  # sweep: the axes and objective (None: the defaults)
 
     @property
     def frame_height(self) -> float:

@@ -183,7 +183,11 @@ def adaptive_timeline(
     settings: RenderSettings, panels: Sequence[Panel], trajectories: Sequence[Trajectory]
 ) -> Timeline:
     """A figure's timeline: the start still, its steps with the quiet stretches sped up, the hold."""
-    moves = step_moves(settings, panels, trajectories)
+    return paced_timeline(settings, step_moves(settings, panels, trajectories))
+
+
+def paced_timeline(settings: RenderSettings, moves: np.ndarray) -> Timeline:
+    """The timeline of steps whose largest moves (output pixels, one per step) are `moves`."""
     for pixels, speedup in PACES:
         quiet = quiet_stretches(moves, pixels)
         quiet_steps = sum(last - first for first, last in quiet)

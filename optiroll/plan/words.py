@@ -148,6 +148,8 @@ PARAMETER_SYMBOLS = {
     "gamma": "γ",  # a learning-rate schedule's factor (optim/schedules.py)
     "noise": "σ",  # the gradient noise's standard deviation (optim/noise.py)
 }
+# A tuned optimizer's label ends in how many settings its values were the best of.
+BEST_OF = {"en": "(best of {trials})", "ko": "({trials}개 중 최선)"}
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ class Words:
             for k, v in optimizer.shown_hyperparameters().items()
             if not short or v != optimizer.default(k)
         ]
+        if optimizer.tuned is not None:  # chosen by a search (optim/tune.py)
+            values.append(BEST_OF[self.lang].format(trials=optimizer.tuned.trials))
         return " ".join([name, *values])
 
     def counter(self, step: int | str, steps: int) -> str:

@@ -317,6 +317,7 @@ def _write_sidecar(
     timeline = scene.sidecar_timeline()
     if timeline is not None:  # frame numbers at the timeline's own fps
         data["timeline"] = timeline
+    data.update(scene.sidecar_extra())
     if clips is not None:
         data["sections"] = {
             "folder": folder.name,

@@ -111,6 +111,11 @@ class OptirollScene(ABC):
         plays one."""
         return None
 
+    def sidecar_extra(self) -> dict:
+        """More for the side-car, from a scene that draws more than its runs (a cloud's balls,
+        a sweep's maps): keys beside the others."""
+        return {}
+
 
 def flat_panel_entry(panel: Panel, settings: RenderSettings, scale: float) -> dict:
     """One flat plot in the side-car: its pixel rectangle, data window and runs."""
