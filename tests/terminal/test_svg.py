@@ -165,3 +165,16 @@ def test_chromium_plays_the_svg_as_an_image_and_keeps_its_aspect_at_360_px(brows
     later = image.screenshot()
     assert first != later  # it animates
     page.close()
+
+
+def test_play_refuses_a_record_suffix_it_does_not_know_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from optiroll.cli import cli
+
+    result = CliRunner().invoke(cli, ["play", "--record", str(tmp_path / "race.gif")])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"optiroll: error: --record {tmp_path / 'race.gif'} does not end in .cast or .svg"
+    ]
+    assert list(tmp_path.iterdir()) == []
