@@ -137,6 +137,65 @@ def benchmark(pairs: int, out_dir: Path) -> None:
     )
 
 
+# Where one render's wall time goes, timed inside the process (the child below): Python's own
+# start-up is the process's wall time minus what the child saw from its first line.
+PHASES_CHILD = """
+import time; start = time.perf_counter()
+import gc, json, os, sys
+collected = [0.0]
+def timed(phase, info, since=[0.0]):
+    if phase == "start": since[0] = time.perf_counter()
+    else: collected[0] += time.perf_counter() - since[0]
+gc.callbacks.append(timed)
+marks = {}
+import optiroll.cli
+marks["import optiroll.cli"] = time.perf_counter()
+from optiroll.render import pipeline
+pipeline.import_manim()
+marks["import manim"] = time.perf_counter()
+try:
+    optiroll.cli.main(["render", "--output", sys.argv[1]])
+except SystemExit:
+    pass
+marks["render (scene, frames, encoder, verify, side-car)"] = time.perf_counter()
+print(json.dumps({"start": start, "marks": marks, "gc": collected[0]}), file=sys.stderr)
+if sys.argv[2] == "exit": os._exit(0)
+"""
+
+
+def phases(repeats: int, out_dir: Path, tree: Path) -> None:
+    """The median of each phase of `repeats` renders, with the code in `tree`."""
+    import statistics
+
+    rows: dict[str, list[float]] = {}
+    for r in range(repeats):
+        out = out_dir / f"phases-{r}.gif"
+        exit_mode = "exit" if (tree / "optiroll" / "render" / "lean_imports.py").exists() else "-"
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", PHASES_CHILD, str(out), exit_mode],
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": str(tree)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall = time.perf_counter() - start
+        report = json.loads(done.stderr.strip().splitlines()[-1])
+        last, times = 0.0, {}
+        for name, at in report["marks"].items():
+            times[name] = at - report["start"] - last
+            last = at - report["start"]
+        times["garbage collection within the above"] = report["gc"]
+        times["interpreter start-up and exit"] = wall - last
+        times["total (process wall)"] = wall
+        for name, seconds in times.items():
+            rows.setdefault(name, []).append(seconds)
+    print(f"phases, median of {repeats} ({tree}); load {os.getloadavg()[0]:.1f}")
+    for name, values in rows.items():
+        print(f"  {name:<52} {statistics.median(values):>6.2f} s")
+
+
 # Other scenes, timed per frame beside the default figure at the same quality and format (the
 # baseline). A scene that takes its own quality or options adds a row here. The lecture is an MP4
 # (its default) with a clip per section; best of the repeats means its Text and LaTeX are cached.
@@ -198,12 +257,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true", help="profile optiroll render instead")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the GIFs in DIR")
     parser.add_argument("--scenes", action="store_true", help="only the per-scene frame times")
+    parser.add_argument("--phases", type=Path, metavar="TREE", help="phase table of TREE's code")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="optiroll-bench-") as scratch:
         out_dir = args.keep or Path(scratch)
         out_dir.mkdir(parents=True, exist_ok=True)
         if args.profile:
             profile(out_dir)
+        elif args.phases:
+            phases(args.repeats, out_dir, args.phases.resolve())
         elif args.scenes:
             per_frame(args.repeats, out_dir)
         else:

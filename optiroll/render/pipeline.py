@@ -73,10 +73,12 @@ def require_render_extra() -> None:
 def import_manim() -> None:
     """Import Manim, turning a missing extra or system library into a one-line error.
 
-    The packages Manim imports but a figure never uses are deferred (`lean_imports`), and what is
-    loaded is then frozen out of the garbage collector: tens of thousands of module objects,
-    no cycles worth collecting, that every collection during the render would walk again.
+    The packages Manim imports but a figure never uses are deferred (`lean_imports`). Importing
+    makes tens of thousands of objects and no cycles worth collecting: the collector is off
+    meanwhile, and what was loaded is then frozen out of it, so no collection during the render
+    walks it again.
     """
+    gc.disable()
     try:
         import_manim_lean()
         gc.freeze()
@@ -89,6 +91,8 @@ def import_manim() -> None:
             f"a system library Manim needs is missing ({err}); on Debian/Ubuntu: "
             "sudo apt-get install libcairo2 libpango-1.0-0 libpangocairo-1.0-0"
         ) from None
+    finally:
+        gc.enable()
 
 
 def scene_class(name: str) -> type[OptirollScene]:
