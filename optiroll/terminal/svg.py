@@ -144,19 +144,23 @@ class SvgWriter(Recorder):
             f"<style>{''.join(style)}</style>",
             f'<rect class="b" width="{_n(width)}" height="{_n(height)}"/>',
         ]
-        shown: list[Row] = []
+        shown: Frame | None = None
         for k, frame in enumerate(frames):
-            redraw = frame.width != (frames[k - 1].width if k else -1) or len(frame.rows) != len(
-                shown
+            # A new size (the first frame's too) redraws the whole screen on a clean background.
+            redraw = shown is None or (frame.width, len(frame.rows)) != (
+                shown.width,
+                len(shown.rows),
             )
             out.append(
                 f'<g class="f f{k}" data-start="{_n(starts[k])}" data-duration="{_n(durations[k])}">'
             )
+            if redraw and k > 0:
+                out.append('<rect class="b" width="100%" height="100%"/>')
             for y, row in enumerate(frame.rows):
-                if redraw or row != shown[y]:
-                    out.append(SvgWriter._row(y, row, classes, band=k > 0))
+                if redraw or row != shown.rows[y]:
+                    out.append(SvgWriter._row(y, row, classes, band=not redraw))
             out.append("</g>")
-            shown = list(frame.rows)
+            shown = frame
         out.append("</svg>")
         return "\n".join(out) + "\n"
 

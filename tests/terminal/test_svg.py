@@ -31,6 +31,8 @@ def screens(path, cols, rows):
     grid = [" " * cols] * rows
     shown = []
     for group in groups:
+        if any(r.get("height") == "100%" for r in group.iter(f"{SVG}rect")):
+            grid = [" " * cols] * rows  # a new size: a clean background
         for text in group.iter(f"{SVG}text"):
             y = round((float(text.get("y")) - PAD - BASELINE) / CELL[1])
             line = [" "] * cols
@@ -94,8 +96,9 @@ def test_each_optimizer_keeps_its_colour_and_later_frames_hold_only_changed_rows
     assert rows_drawn[0] == 24 and max(rows_drawn[1:]) < 24
 
 
-def test_an_interactive_recording_keeps_pauses_short_and_its_resizes(tmp_path):
-    sizes = iter([(80, 24)] * 5 + [(100, 30)] * 1000)
+@pytest.mark.parametrize("first, then", [((80, 24), (100, 30)), ((100, 30), (80, 24))])
+def test_an_interactive_recording_keeps_pauses_short_and_its_resizes(tmp_path, first, then):
+    sizes = iter([first] * 5 + [then] * 1000)
     path = tmp_path / "live.svg"
     with SvgWriter(path) as recording:
         player, _, _ = make_player(
@@ -105,7 +108,8 @@ def test_an_interactive_recording_keeps_pauses_short_and_its_resizes(tmp_path):
     root, groups = frames_of(path)
     assert float(root.get("width")) == pytest.approx(2 * PAD + 100 * CELL[0])
     last = screens(path, 100, 30)[-1]
-    assert last == [line.rstrip() for line in player.canvas((100, 30)).frame(30, "end").lines()]
+    final = [line.rstrip() for line in player.canvas(then).frame(30, "end").lines()]
+    assert last == final + [""] * (30 - then[1])
     assert all(float(g.get("data-duration")) <= recording.hold for g in groups)
 
 
