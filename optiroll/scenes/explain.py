@@ -53,6 +53,7 @@ COLUMN_GAP = 0.8  # ems between the readout's symbols and their values
 # Two arrows closer in direction than PARALLEL are drawn side by side, ARROW_GAP strokes apart
 # when they point the same way (less as they part), so neither hides the other.
 PARALLEL = math.radians(25)
+NO_STEP = "–"  # what the readout and caption show for a run that stopped at its start
 ARROW_GAP = 2.2
 
 
@@ -66,7 +67,9 @@ def gradient_scale(trajectory: Trajectory, layout: ExplainLayout) -> float:
     """Data units per gradient unit, so the longest -grad arrow spans a fixed share of the plot."""
     box, w = layout.plot.box, layout.plot.window
     per_unit = np.array([box.width / (w.x_max - w.x_min), box.height / (w.y_max - w.y_min)])
-    longest = float(np.max(np.linalg.norm(trajectory.gradients[:-1] * per_unit, axis=1)))
+    # A run that stopped at its start has no step, so no arrow: any scale will do.
+    arrows = trajectory.gradients[:-1] * per_unit
+    longest = float(np.max(np.linalg.norm(arrows, axis=1), initial=0.0))
     if longest == 0.0:
         return 1.0
     return nice_below(GRADIENT_ARROW_SHARE * min(box.width, box.height) / longest)
@@ -157,7 +160,8 @@ def step_size_bars(
     run reaches), and their title."""
     bars = AxisBars(
         layout.bars,
-        scale=float(np.max(trajectory.quantities[STEP_SIZE][1:])),
+        # A run that stopped at its start took no step: any scale will do.
+        scale=float(np.max(trajectory.quantities[STEP_SIZE][1:], initial=0.0)) or 1.0,
         colors=(color, color),
         style=style,
     )
@@ -269,7 +273,7 @@ class ExplainBoard:
         colors = symbol_colors(trajectory, aids)
         self.equation = board_equation(trajectory, layout, style, aids)
         self.ball_clock = ValueTracker(0.0)
-        self.counter_clock = ValueTracker(1.0)
+        self.counter_clock = ValueTracker(1.0 if self.n else 0.0)  # no step taken: step 0
         self.ball = TrailedBall(
             trajectory, layout.plot, tracker=self.ball_clock, style=style, color=color
         )
@@ -295,15 +299,20 @@ class ExplainBoard:
             self.bars, bars_title = step_size_bars(trajectory, layout, style, aids.step_size)
             self.static += [bars_title, self.bars.frame]
             readout_box = layout.readout
+        labels = readout_labels(style.words, trajectory)
+        # A run that stopped at its start took no step: a dash where a step's numbers would be.
         symbols, self.readout = readout(
-            readout_labels(style.words, trajectory),
-            [readout_values(trajectory, k) for k in range(self.n)],
+            labels,
+            [readout_values(trajectory, k) for k in range(self.n)] or [[NO_STEP] * len(labels)],
             readout_box,
             style,
             colors,
         )
         self.caption = caption_switch(
-            captions(style.words, trajectory, narrated(self.n)), layout.caption, style, colors
+            captions(style.words, trajectory, narrated(self.n)) or [NO_STEP],
+            layout.caption,
+            style,
+            colors,
         )
         self.counter = StepCounter(
             steps, tracker=self.counter_clock, header=layout.header, style=style
@@ -330,7 +339,8 @@ class ExplainBoard:
             Landmarks(surface, layout.plot, style=style),
         ]
         self.k = 0
-        self.show_step(0)
+        if self.n:
+            self.show_step(0)
 
     def show_step(self, k: int) -> None:
         """Everything for step k (from point k to k + 1), the ball still at point k."""
@@ -352,7 +362,8 @@ class ExplainBoard:
         traj, area, k = self.trajectory, self.layout.plot, self.k
         here = self.ball.position(t)
         start = area.to_scene(here)
-        if not area.window.contains(here):  # the ball left the plot: so do its arrows
+        # The ball left the plot, or never moved: no arrows.
+        if k >= self.n or not area.window.contains(here):
             for arrow in self.arrows:
                 arrow.point_from(start, start)
             return

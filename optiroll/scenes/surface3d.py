@@ -149,11 +149,12 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
         steps = max(len(t.points) - 1 for t in self.trajectories)
 
         def orbit(theta: ValueTracker) -> None:
-            view = layout.camera_at(tracker.get_value() / max(steps, 1))
+            # A run that stopped at its start is seen from where the orbit ends, as the side-car says.
+            view = layout.camera_at(tracker.get_value() / steps if steps else 1.0)
             theta.set_value(view.theta)
             camera.set_zoom(view.zoom)
 
-        camera.theta_tracker.add_updater(orbit)
+        camera.theta_tracker.add_updater(orbit, call_updater=True)  # also when nothing plays
         self.add(camera.theta_tracker)
         self.add(shaded_relief(relief, style), relief_contours(relief, style))
         radius = style.ball_radius(relief.box, share=BALL_SHARE)
@@ -177,11 +178,12 @@ class SurfaceFigure(OptirollScene, ThreeDScene):
         self.add(Landmarks(relief.surface, relief, style=style))
         self.add_fixed_in_frame_mobjects(*self._labels(style, tracker))
 
-        self.play(
-            tracker.animate.set_value(float(steps)),
-            run_time=steps * s.seconds_per_step,
-            rate_func=linear,
-        )
+        if steps:  # a run that stopped at its start has nothing to play, only the hold
+            self.play(
+                tracker.animate.set_value(float(steps)),
+                run_time=steps * s.seconds_per_step,
+                rate_func=linear,
+            )
         self.wait(s.hold_seconds)
 
     def _labels(self, style: Style, tracker: ValueTracker) -> list:
