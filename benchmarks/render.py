@@ -46,11 +46,13 @@ PEER = Path(__file__).with_name("peer_matplotlib.py")
 TARGET = 0.8  # optiroll/peer time
 
 
-def measure(command: list[str]) -> tuple[float, int]:
-    """Run `command` from the repo root: (wall seconds, the child's peak resident bytes)."""
+def measure(command: list[str], tree: Path = ROOT) -> tuple[float, int]:
+    """Run `command` in `tree` (its code first on the path): (wall seconds, the child's peak
+    resident bytes)."""
     start = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     with subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     ) as child:
         stderr = child.stderr.read() if child.stderr else b""
         _, status, usage = os.wait4(child.pid, 0)
@@ -62,7 +64,7 @@ def measure(command: list[str]) -> tuple[float, int]:
 
 
 def optiroll_command(out: Path) -> list[str]:
-    return [str(Path(sys.executable).with_name("optiroll")), "render", "--output", str(out)]
+    return [sys.executable, "-m", "optiroll", "render", "--output", str(out)]
 
 
 def last_frame(path: Path) -> np.ndarray:
@@ -99,20 +101,23 @@ def trail_match(path: Path, sidecar: dict) -> float:
     return hits / total
 
 
-def benchmark(pairs: int, out_dir: Path) -> None:
-    """Alternating pairs optiroll/peer, one naive run; print the table and the targets."""
+def benchmark(pairs: int, out_dir: Path, tree: Path = ROOT) -> None:
+    """Alternating pairs optiroll (the code in `tree`)/peer, one naive run; print the table and
+    the targets."""
     from optiroll.render.output import probe
 
     mine, peer, ratios = [], [], []
     first = out_dir / "optiroll-first.gif"
-    measure(optiroll_command(first))  # warms the caches; gives the colour count
+    measure(optiroll_command(first), tree)  # warms the caches; gives the colour count
     sidecar = json.loads(sidecar_path(first).read_text())
     colors = sidecar["output"]["colors"]
     ours, theirs = out_dir / "optiroll.gif", out_dir / "peer.gif"
     peer_command = [sys.executable, str(PEER), str(theirs), "--colors", str(colors)]
     for r in range(pairs):
         order = [("optiroll", optiroll_command(ours)), ("peer", peer_command)]
-        times = {name: measure(command)[0] for name, command in order[:: 1 if r % 2 == 0 else -1]}
+        times = {
+            name: measure(command, tree)[0] for name, command in order[:: 1 if r % 2 == 0 else -1]
+        }
         mine.append(times["optiroll"])
         peer.append(times["peer"])
         ratios.append(times["optiroll"] / times["peer"])
@@ -257,7 +262,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true", help="profile optiroll render instead")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the GIFs in DIR")
     parser.add_argument("--scenes", action="store_true", help="only the per-scene frame times")
-    parser.add_argument("--phases", type=Path, metavar="TREE", help="phase table of TREE's code")
+    parser.add_argument("--phases", action="store_true", help="the phase table of one render")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="optiroll's code from TREE")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="optiroll-bench-") as scratch:
         out_dir = args.keep or Path(scratch)
@@ -265,11 +271,11 @@ def main(argv: list[str] | None = None) -> None:
         if args.profile:
             profile(out_dir)
         elif args.phases:
-            phases(args.repeats, out_dir, args.phases.resolve())
+            phases(args.repeats, out_dir, args.tree.resolve())
         elif args.scenes:
             per_frame(args.repeats, out_dir)
         else:
-            benchmark(args.pairs, out_dir)
+            benchmark(args.pairs, out_dir, args.tree.resolve())
 
 
 if __name__ == "__main__":
