@@ -29,6 +29,7 @@ from .trajectory import roll
 LAYOUTS = Choice(("grid", "random", "point"))
 DEFAULT_BALLS = 400
 MAX_BALLS = 20_000
+MAX_RECORDED = 20_000_000  # points of paths a drawn cloud keeps (320 MB)
 REACH = 0.02  # a ball this close to a minimum (share of the window's shorter side) reached it
 MAX_MINIMA = 6  # minima told apart; the rest, rarer, are "another minimum" together
 RANDOM_STREAM = 0  # random starts draw from [seed, 0]; the gradient noise of update t, [seed, t]
@@ -163,6 +164,13 @@ def roll_cloud(experiment: Experiment, spec: CloudSpec, *, record: bool = False)
     seed), and tell each ball's outcome. `record` keeps every ball's path (for drawing)."""
     surface = experiment.surface
     starts = spec.starts(surface.window, experiment.start, experiment.seed)
+    points = len(starts) * (experiment.steps + 1) * len(experiment.optimizers)
+    if record and points > MAX_RECORDED:
+        raise OptirollError(
+            f"a cloud drawn keeps every ball's path: {len(starts)} balls x {experiment.steps + 1}"
+            f" points x {len(experiment.optimizers)} optimizers is over {MAX_RECORDED:,}; use "
+            "fewer --balls or --steps"
+        )
     rolled = [
         roll(o, surface, starts, experiment.steps, seed=experiment.seed, record=record)
         for o in experiment.optimizers

@@ -177,10 +177,15 @@ class CloudFigure:
 BASIN_TINT = 0.55  # of its outcome's colour in a start's dot on the basin map, the rest the page's
 
 
-@lru_cache(maxsize=4)
 def cloud_figure(settings: RenderSettings, experiment: Experiment) -> CloudFigure:
     """The cloud figure of `experiment` for `settings` (its `cloud` spec, else the defaults);
-    cached, as the render pipeline asks for the frame count before the scene draws."""
+    cached, as the render pipeline asks for the frame count (from the runs, which do not say
+    where their values came from) before the scene draws."""
+    return _cloud_figure(settings, replace(experiment, origins=()))
+
+
+@lru_cache(maxsize=4)
+def _cloud_figure(settings: RenderSettings, experiment: Experiment) -> CloudFigure:
     cloud = roll_cloud(experiment, settings.cloud or CloudSpec(), record=True)
     scheme = theme(settings.theme)
     colors = outcome_colors(cloud.outcomes, scheme.background, scheme.text)

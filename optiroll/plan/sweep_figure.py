@@ -15,7 +15,7 @@ within the threshold (objective steps) is a light grey. Neither is on the ramp.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -344,10 +344,15 @@ class SweepFigure:
     walk: Walk
 
 
-@lru_cache(maxsize=4)
 def sweep_figure(settings: RenderSettings, experiment: Experiment) -> SweepFigure:
     """The sweep figure of `experiment` for `settings` (its `sweep` spec, else the defaults);
-    cached, as the render pipeline asks for the frame count before the scene draws."""
+    cached, as the render pipeline asks for the frame count (from the runs, which do not say
+    where their values came from) before the scene draws."""
+    return _sweep_figure(settings, replace(experiment, origins=()))
+
+
+@lru_cache(maxsize=4)
+def _sweep_figure(settings: RenderSettings, experiment: Experiment) -> SweepFigure:
     spec = settings.sweep
     return figure_of(
         settings,

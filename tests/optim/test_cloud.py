@@ -160,3 +160,10 @@ def test_a_bad_cloud_is_one_line(layout, balls, message):
     with pytest.raises(OptirollError) as err:
         CloudSpec(layout, balls)
     assert str(err.value) == message or str(err.value).startswith(message)
+
+
+def test_a_cloud_too_large_to_draw_is_refused_before_rolling():
+    exp = build_experiment(optimizer_specs=["sgd", "adam"], steps=1000)
+    with pytest.raises(OptirollError, match="a cloud drawn keeps every ball's path: 20000 balls"):
+        roll_cloud(exp, CloudSpec("grid", 20_000), record=True)
+    assert len(roll_cloud(exp, CloudSpec("random", 20_000)).runs[1].outcome) == 20_000

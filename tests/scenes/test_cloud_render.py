@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from optiroll.cli import cli
 from optiroll.optim.cloud import CloudSpec, roll_cloud
 from optiroll.optim.experiment import build_experiment
+from optiroll.plan.cloud_figure import _cloud_figure
 from tests.media import gif_frames, pixel_of, rgb
 
 pytest.importorskip("manim")
@@ -26,7 +27,11 @@ def render(tmp_path: Path, *args: str, name: str = "cloud.gif") -> tuple[Path, d
 
 @pytest.fixture(scope="module")
 def cloud_gif(tmp_path_factory):
-    return render(tmp_path_factory.mktemp("cloud"), *ARGS, "--balls", "49")
+    _cloud_figure.cache_clear()
+    rendered = render(tmp_path_factory.mktemp("cloud"), *ARGS, "--balls", "49")
+    # The frame count planned and the scene drawn come from one roll of the balls.
+    assert _cloud_figure.cache_info().misses == 1
+    return rendered
 
 
 def near(frame: np.ndarray, row: int, col: int, color: str, reach: int = 1) -> bool:
