@@ -151,3 +151,16 @@ class TextSwitch(VGroup):
         if index != self.shown:
             self.shown = index
             self.submobjects = [self.variants[index]]
+
+    def __deepcopy__(self, memo: dict) -> TextSwitch:
+        """A copy of what is shown; the variants are shared, not copied. An animation copies what
+        it fades or moves, and a board's switches hold a text for every step (thousands of
+        glyphs): a full copy took most of a lecture's render."""
+        variants = self.variants
+        self.variants = []
+        try:
+            clone = super().__deepcopy__(memo)
+        finally:
+            self.variants = variants
+        clone.variants = variants
+        return clone

@@ -84,13 +84,15 @@ def math_line(
     if tex_available():
         template = minimal_template()
         parts = colored_parts(latex, colors)
-        key = [parts, color, template.documentclass, template.preamble]
+        key = [2, parts, color, template.documentclass, template.preamble]
 
         def build() -> MathTex:
             tex = MathTex(*(p for p, _ in parts), tex_template=template, color=color)
             for part, (_, part_color) in zip(tex, parts, strict=True):
                 if part_color is not None:
                     part.set_color(part_color)
+            for glyph in tex.family_members_with_points():
+                glyph.path_obj = None  # the parsed SVG: only slows every copy (see math_text.py)
             return tex
 
         try:
@@ -150,17 +152,20 @@ class EquationPanel(VGroup):
         self.lit = -1
         self.light(0)
 
-    def light(self, index: int) -> None:
-        """Put the band behind statement `index`, as wide as the widest statement."""
-        if index == self.lit:
-            return
-        self.lit = index
+    def band_behind(self, index: int) -> RoundedRectangle:
+        """The band's shape behind statement `index`, as wide as the widest statement."""
         row = self.rows[index]
         width = self.rows.width + 2 * BAND_BUFF
         height = row.height + 2 * BAND_BUFF
-        target = RoundedRectangle(corner_radius=0.06, width=width, height=height)
-        target.move_to([self.rows.get_left()[0] - BAND_BUFF, row.get_center()[1], 0], LEFT)
-        self.band.become(target)
+        band = RoundedRectangle(corner_radius=0.06, width=width, height=height)
+        return band.move_to([self.rows.get_left()[0] - BAND_BUFF, row.get_center()[1], 0], LEFT)
+
+    def light(self, index: int) -> None:
+        """Put the band behind statement `index`: the same mobject, new points."""
+        if index == self.lit:
+            return
+        self.lit = index
+        self.band.set_points(self.band_behind(index).points)
         self.band.set_fill(self.now_fill, opacity=1).set_stroke(self.now, width=2.0)
 
     def unlit(self) -> None:

@@ -40,7 +40,7 @@ from .equations import EquationPanel, math_line
 from .explain import LessonScene, gradient_scale, lesson_panels, symbol_colors
 from .loss_curve import LossCursor, LossCurveFrame
 from .math_text import TextBlock, paragraph, top_left
-from .mobjects import ContourMap, TrailedBall, label
+from .mobjects import ContourMap, TrailedBall
 
 # Of the plot's short side: the comparison's balls, smaller than a board's, for several at once.
 COMPARISON_BALL_SHARE = 0.02
@@ -94,8 +94,8 @@ class LectureScene(LessonScene, Scene):
 
     def _title(self, beats: tuple[int, ...]) -> None:
         w, fw = self.style.words.lesson, self.settings.frame_width
-        title = self._text(w.title, 0.8, fw * 0.85)
-        subtitle = self._text(w.subtitle, 0.42, fw * 0.85, muted=True)
+        title = self._text(w.title, 0.95, fw * 0.85)
+        subtitle = self._text(w.subtitle, 0.5, fw * 0.85, muted=True)
         VGroup(title, subtitle).arrange(DOWN, buff=0.5).move_to([0, 0, 0])
         self.add(title)  # on screen from the first frame: the video never opens blank
         self.play(FadeIn(subtitle), run_time=self._seconds(beats[0]))
@@ -105,7 +105,7 @@ class LectureScene(LessonScene, Scene):
     def _surface(self, beats: tuple[int, ...]) -> None:
         layout, surface, style = self.layout, self.experiment.surface, self.style
         w = style.words.lesson
-        heading = self._text(w.surface_heading, layout.header.height * 0.6, layout.header.width)
+        heading = self._text(w.surface_heading, layout.header.height * 0.62, layout.header.width)
         heading.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
         formula = math_line(surface.latex, surface.formula, style.scheme.text, style=style)
         formula.scale_to_fit_width(min(layout.equation.width, formula.width))
@@ -172,10 +172,8 @@ class LectureScene(LessonScene, Scene):
         w = style.words
         opt = trajectory.optimizer
         name = w.lesson.long_names.get(opt.name, w.optimizer_names.get(opt.name, opt.display_name))
-        title = self._text(name, 0.75, fw * 0.85)
-        values = TextBlock(
-            [label_notation(w.label(opt))], em=CARD_EM, style=style, color=style.scheme.muted_text
-        ).fit_width(fw * 0.85)
+        title = self._text(name, 0.9, fw * 0.85)
+        values = self._text(label_notation(w.label(opt)), CARD_EM, fw * 0.85, muted=True)
         aids = self.aids[index]
         rule = EquationPanel(
             opt,
@@ -202,7 +200,7 @@ class LectureScene(LessonScene, Scene):
         layout, fps, style = self.layout, self.settings.fps, self.style
         tracker = ValueTracker(0.0)
         heading = self._text(
-            style.words.lesson.closing, layout.header.height * 0.6, layout.header.width
+            style.words.lesson.closing, layout.header.height * 0.62, layout.header.width
         )
         heading.move_to([layout.header.left, layout.header.center[1], 0], aligned_edge=LEFT)
         panel = Box(
@@ -250,7 +248,8 @@ class LectureScene(LessonScene, Scene):
             rows.scale_to_fit_height(box.height)
         return rows.move_to([box.left, box.top, 0], aligned_edge=LEFT + UP)
 
-    def _text(self, text: str, height: float, max_width: float, muted: bool = False):
+    def _text(self, text: str, height: float, max_width: float, muted: bool = False) -> TextBlock:
+        """One line of words (and $mathematics$), `height` to the em, narrowed to `max_width`."""
         scheme = self.style.scheme
         color = scheme.muted_text if muted else scheme.text
-        return label(text, height=height, max_width=max_width, style=self.style, color=color)
+        return TextBlock([text], em=height, style=self.style, color=color).fit_width(max_width)

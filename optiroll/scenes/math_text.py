@@ -27,6 +27,7 @@ LATEX_MATH_FONT = "Latin Modern Math"  # the OpenType Computer Modern: math as L
 RADICAL_FONTS = ("DejaVu Serif", "DejaVu Sans")  # a √ that sits on the baseline, bar-high
 ANCHOR = "H"
 ANCHOR_COLOR = "#010203"
+LINES_FORMAT = 2  # bump when what `set_lines` stores changes
 RADICAL_RISE = 1024  # Pango units: a tenth of an em at the 10 pt Manim's MarkupText sets
 EM = 48 / 72  # scene units per em of a MarkupText at Manim's default size (48 pt at 72 per unit)
 
@@ -93,6 +94,10 @@ def set_lines(lines: Sequence[str], color: str, font: str) -> list[VGroup]:
                 groups[-1].baseline = baseline
             else:
                 groups[-1].add(glyph)
+        for glyph in text.submobjects:
+            # The parsed SVG path each glyph keeps: thousands of small objects, which every copy
+            # an animation makes would copy again. The points are all a glyph needs once drawn.
+            glyph.path_obj = None
         for group in groups:
             left = group.get_left()[0] if group.submobjects else 0.0
             group.shift([-left, -group.baseline, 0]).scale(1 / EM, about_point=np.zeros(3))
@@ -101,7 +106,7 @@ def set_lines(lines: Sequence[str], color: str, font: str) -> list[VGroup]:
 
     if len(lines) == 0:
         return []
-    return cached("lines", [list(lines), color, font], build)
+    return cached("lines", [LINES_FORMAT, list(lines), color, font], build)
 
 
 class TextBlock(VGroup):
