@@ -254,7 +254,7 @@ def _page(settings: RenderSettings, experiment: Experiment, output: Path) -> Ren
     """An interactive page (see `web/`): its "frames" are the steps it shows, at its ×1 speed."""
     from ..web.page import write_page
 
-    page = write_page(settings, experiment, output)
+    page = write_page(settings, experiment, check_output(output))
     steps = experiment.steps
     return RenderResult(
         page.path,
