@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cached_property
 
 import numpy as np
-from manim import LEFT, Scene, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, linear
+from manim import Scene, UpdateFromAlphaFunc, ValueTracker, VGroup, VMobject, linear
 
 from ..optim.cloud import MINIMUM
 from ..optim.experiment import Experiment
@@ -34,8 +34,8 @@ from .axes import PlotAxes
 from .base import OptirollScene
 from .landmarks import HALO_STROKE, MARK_STROKE, Landmarks, StartMarker, minimum_glyph
 from .legend import legend
-from .mobjects import ContourMap, StepCounter, dot_marks, dots, labels
-from .plots import surface_formula
+from .mobjects import ContourMap, StepCounter, dot_marks, dots
+from .plots import panel_titles, surface_formula
 from .style import Style
 
 BALL_SHARE = 0.32  # a ball's radius as a share of the starts' spacing, at most the style's ball
@@ -122,7 +122,7 @@ class CloudScene(OptirollScene, Scene):
             moving.append(balls)
             # Above the balls, so none hides a minimum.
             marks += [Landmarks(surface, area, style=style), self._found_minima(area, style)]
-        static += self._titles(style)
+        static += panel_titles(self.panels(), style=style)
         entries = [(figure.key_texts[k], figure.colors[i]) for k, i in enumerate(figure.shown)]
         key = legend(entries, layout.key, style=style, text_height=TEXT)
         static.append(key.align_to([0, layout.key.top - LINE / 2, 0], direction=[0, 1, 0]))
@@ -176,25 +176,6 @@ class CloudScene(OptirollScene, Scene):
                 marks.append_points(glyph.points)
         halo = marks.copy().set_stroke(style.scheme.background, width=HALO_STROKE)
         return VGroup(halo, marks) if len(marks.points) else VGroup()
-
-    def _titles(self, style: Style) -> list:
-        """Each panel's title lines, left-aligned in its title box, at one size."""
-        titled = [p for p in self.panels() if p.title_box is not None]
-        if not titled:
-            return []
-        lines = labels(
-            [line for p in titled for line in p.title],
-            height=TEXT,
-            max_width=min(p.title_box.width for p in titled),
-            style=style,
-        )
-        drawn, texts = [], iter(lines)
-        for panel in titled:
-            box = panel.title_box
-            for k, _ in enumerate(panel.title):
-                y = box.bottom + (len(panel.title) - k - 0.5) * LINE
-                drawn.append(next(texts).move_to([box.left, y, 0], aligned_edge=LEFT))
-        return drawn
 
 
 class Balls(VGroup):

@@ -173,32 +173,38 @@ class OptimizerFigure(OptirollScene, Scene):
             self.wait(timeline.hold_seconds, frozen_frame=True)
 
     def _titles(self, style: Style) -> list[Mobject]:
-        """Each panel's title, its lines left-aligned in its title box, all at one size; with
-        `title_dots`, led by a dot in its run's colour (the loss curve's key)."""
-        titled = [panel for panel in self.layout.panels if panel.title_box is not None]
-        if not titled:
-            return []
-        lines = labels(
-            [line for panel in titled for line in panel.title],
-            height=TEXT,
-            max_width=min(panel.title_box.width for panel in titled),
-            style=style,
-        )
-        drawn, lines_left = [], iter(lines)
-        for panel in titled:
-            box = panel.title_box
-            left = box.left
-            # The lines fill the box from its bottom: a one-line title sits on its plot.
-            first = box.bottom + (len(panel.title) - 0.5) * LINE
-            if self.layout.title_dots:
-                radius = TEXT * 0.36
-                dot = Dot(radius=radius, color=style.run_color(panel.runs[0]))
-                drawn.append(dot.move_to([left + radius, first, 0]))
-                left += 2 * radius + LEGEND_SPACE
-            for k, _ in enumerate(panel.title):
-                line = next(lines_left)
-                drawn.append(line.move_to([left, first - k * LINE, 0], aligned_edge=LEFT))
-        return drawn
+        """Each panel's title; with `title_dots`, led by a dot in its run's colour (the loss
+        curve's key)."""
+        return panel_titles(self.layout.panels, style=style, dots=self.layout.title_dots)
+
+
+def panel_titles(panels: Sequence[Panel], *, style: Style, dots: bool = False) -> list[Mobject]:
+    """Each titled panel's title, its lines left-aligned in its title box, all at one size; with
+    `dots`, led by a dot in the colour of the panel's first run."""
+    titled = [panel for panel in panels if panel.title_box is not None]
+    if not titled:
+        return []
+    lines = labels(
+        [line for panel in titled for line in panel.title],
+        height=TEXT,
+        max_width=min(panel.title_box.width for panel in titled),
+        style=style,
+    )
+    drawn, lines_left = [], iter(lines)
+    for panel in titled:
+        box = panel.title_box
+        left = box.left
+        # The lines fill the box from its bottom: a one-line title sits on its plot.
+        first = box.bottom + (len(panel.title) - 0.5) * LINE
+        if dots:
+            radius = TEXT * 0.36
+            dot = Dot(radius=radius, color=style.run_color(panel.runs[0]))
+            drawn.append(dot.move_to([left + radius, first, 0]))
+            left += 2 * radius + LEGEND_SPACE
+        for k, _ in enumerate(panel.title):
+            line = next(lines_left)
+            drawn.append(line.move_to([left, first - k * LINE, 0], aligned_edge=LEFT))
+    return drawn
 
 
 def formula_and_key(

@@ -424,24 +424,7 @@ def test_a_failing_figure_does_not_stop_the_others(tmp_path):
 
 def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_no_file_behind(tmp_path):
     pytest.importorskip("manim")
-    figures = write(
-        tmp_path,
-        """\
-        [defaults]
-        quality = "preview"
-        steps = 300
-        scene = "single"
-        [figures.one]
-        optimizers = ["sgd"]
-        alt = "long"
-        [figures.two]
-        optimizers = ["adam"]
-        alt = "long too"
-        [figures.three]
-        optimizers = ["momentum"]
-        alt = "never started"
-        """,
-    )
+    figures = write(tmp_path, LONG_FIGURES)
     out = tmp_path / "out"
     build = subprocess.Popen(
         [sys.executable, "-m", "optiroll", "build", str(figures), "--out", str(out), "-j", "2"],
