@@ -80,12 +80,13 @@ def _beside(body: Box, window: Window, equal_scale: bool) -> tuple:
 
 
 def _below(body: Box, window: Window, equal_scale: bool) -> tuple:
-    """The plot on top; below it the rule over the readout, and the bars beside them."""
+    """The plot on top; below it the rule on the left, and on the right the bars over the readout
+    (or the readout alone)."""
     top, panel = body.split_top(body.height * BELOW_PLOT_SHARE)
     plot, legend = _plot(top, window, equal_scale)
-    left_column, right_column = panel.split_right(panel.width * 0.45)
-    equation, readout = left_column.split_top(left_column.height * 0.45)
-    equation = equation.shrink(LIT_FRAME)
-    bars_title, rest = right_column.shrink(0.1).split_top(0.45)
-    bars = rest.split_top(min(1.1, rest.height * 0.6))[0]
-    return plot, legend, equation, bars_title, bars, readout.shrink(0.05), right_column.shrink(0.05)
+    left, right = panel.split_right(panel.width * 0.45)
+    equation = left.shrink(LIT_FRAME)
+    bars_title, rest = right.split_top(0.4)
+    bars, readout = rest.split_top(min(0.6, rest.height * 0.35))
+    readout = Box(readout.left, readout.bottom, readout.right, readout.top - GAP)
+    return plot, legend, equation, bars_title, bars, readout.shrink(0.05), right.shrink(0.05)

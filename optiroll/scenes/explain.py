@@ -184,6 +184,8 @@ def readout(
     symbols = TextBlock(labels, em=1.0, style=style, colors=colors)
     first = TextBlock(values[0], em=1.0, style=style)
     room = box.width / TEXT_EM - COLUMN_GAP - 1.2 * first.ink_width
+    widths = sorted(line.width for line in symbols.lines)
+    room = max(room, 3 * widths[len(widths) // 2])  # a narrow box shrinks the table instead
     alone = {i for i, line in enumerate(symbols.lines) if line.width > room}
     if alone:
         labels = [part for i, label in enumerate(labels) for part in _split(label, i in alone)]
