@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,9 +55,9 @@ def wait_for(condition, process: subprocess.Popen, timeout: float = 90.0) -> Non
         time.sleep(0.05)
 
 
-def group_members(pgid: int) -> list[str]:
-    """Command lines of the live (not zombie) processes of process group `pgid`."""
-    members = []
+def live_processes() -> Iterator[tuple[int, list[str], str]]:
+    """(pid, the fields of /proc/PID/stat after the command name, command line) of every live
+    (not zombie) process."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -65,10 +66,16 @@ def group_members(pgid: int) -> list[str]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        state, _, group = record[record.rindex(")") + 2 :].split()[:3]
-        if int(group) == pgid and state != "Z":
-            members.append(f"{entry.name}: {command}")
-    return members
+        fields = record[record.rindex(")") + 2 :].split()
+        if fields[0] != "Z":
+            yield int(entry.name), fields, command
+
+
+def group_members(pgid: int) -> list[str]:
+    """Command lines of the live (not zombie) processes of process group `pgid`."""
+    return [
+        f"{pid}: {command}" for pid, fields, command in live_processes() if int(fields[2]) == pgid
+    ]
 
 
 def wait_until_group_is_gone(pgid: int, timeout: float = 20.0) -> list[str]:
@@ -81,16 +88,6 @@ def wait_until_group_is_gone(pgid: int, timeout: float = 20.0) -> list[str]:
 
 def children(pid: int) -> list[tuple[int, str]]:
     """(pid, command line) of the live children of process `pid`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            record = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        state, parent = record[record.rindex(")") + 2 :].split()[:2]
-        if int(parent) == pid and state != "Z":
-            found.append((int(entry.name), command))
-    return found
+    return [
+        (child, command) for child, fields, command in live_processes() if int(fields[1]) == pid
+    ]

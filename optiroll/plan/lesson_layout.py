@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..optim.surfaces import Window
+from ..optim.trajectory import Trajectory
 from .layout import Box, PlotArea
 
 PANEL_SHARE = 0.4  # of the width, for the rule, bars and readout beside the plot
@@ -90,3 +94,24 @@ def _below(body: Box, window: Window, equal_scale: bool) -> tuple:
     bars, readout = rest.split_top(min(0.6, rest.height * 0.35))
     readout = Box(readout.left, readout.bottom, readout.right, readout.top - GAP)
     return plot, legend, equation, bars_title, bars, readout.shrink(0.05), right.shrink(0.05)
+
+
+GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
+
+
+def nice_below(x: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above x (x > 0)."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= x * (1 + 1e-12))
+
+
+def gradient_scale(trajectory: Trajectory, layout: ExplainLayout) -> float:
+    """Data units per gradient unit, so the longest -grad arrow spans a fixed share of the plot."""
+    box, w = layout.plot.box, layout.plot.window
+    per_unit = np.array([box.width / (w.x_max - w.x_min), box.height / (w.y_max - w.y_min)])
+    # A run that stopped at its start has no step, so no arrow: any scale will do.
+    arrows = trajectory.gradients[:-1] * per_unit
+    longest = float(np.max(np.linalg.norm(arrows, axis=1), initial=0.0))
+    if longest == 0.0:
+        return 1.0
+    return nice_below(GRADIENT_ARROW_SHARE * min(box.width, box.height) / longest)

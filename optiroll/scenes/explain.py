@@ -26,7 +26,7 @@ from ..optim.trajectory import Trajectory
 from ..plan.aid_colors import AidColors, aid_colors
 from ..plan.beats import explain_beats, narrated, path_beats, play_seconds, wait_seconds
 from ..plan.layout import Box, Panel
-from ..plan.lesson_layout import TEXT_EM, ExplainLayout, layout_explain
+from ..plan.lesson_layout import TEXT_EM, ExplainLayout, gradient_scale, layout_explain
 from ..plan.narration import (
     captions,
     gradient_symbol,
@@ -47,7 +47,6 @@ from .math_text import TextBlock, top_left, wrap
 from .mobjects import ContourMap, StepCounter, TrailedBall
 from .style import Style
 
-GRADIENT_ARROW_SHARE = 0.3  # the longest gradient arrow spans this share of the plot's short side
 READOUT_LINE_HEIGHT = 1.35  # ems between the readout's rows: a table, tighter than prose
 COLUMN_GAP = 0.8  # ems between the readout's symbols and their values
 # Two arrows closer in direction than PARALLEL are drawn side by side, ARROW_GAP strokes apart
@@ -55,24 +54,6 @@ COLUMN_GAP = 0.8  # ems between the readout's symbols and their values
 PARALLEL = math.radians(25)
 NO_STEP = "–"  # what the readout and caption show for a run that stopped at its start
 ARROW_GAP = 2.2
-
-
-def nice_below(x: float) -> float:
-    """The largest 1, 2 or 5 times a power of ten not above x (x > 0)."""
-    power = 10.0 ** math.floor(math.log10(x))
-    return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= x * (1 + 1e-12))
-
-
-def gradient_scale(trajectory: Trajectory, layout: ExplainLayout) -> float:
-    """Data units per gradient unit, so the longest -grad arrow spans a fixed share of the plot."""
-    box, w = layout.plot.box, layout.plot.window
-    per_unit = np.array([box.width / (w.x_max - w.x_min), box.height / (w.y_max - w.y_min)])
-    # A run that stopped at its start has no step, so no arrow: any scale will do.
-    arrows = trajectory.gradients[:-1] * per_unit
-    longest = float(np.max(np.linalg.norm(arrows, axis=1), initial=0.0))
-    if longest == 0.0:
-        return 1.0
-    return nice_below(GRADIENT_ARROW_SHARE * min(box.width, box.height) / longest)
 
 
 def symbol_colors(trajectory: Trajectory, aids: AidColors) -> dict[str, str]:

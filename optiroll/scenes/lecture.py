@@ -31,13 +31,13 @@ from manim import (
 from ..optim.trajectory import Trajectory
 from ..plan.beats import lecture_sections, play_seconds, wait_seconds
 from ..plan.layout import Box, Panel
-from ..plan.lesson_layout import SAFE_MARGIN, TEXT_EM
+from ..plan.lesson_layout import SAFE_MARGIN, TEXT_EM, gradient_scale
 from ..plan.loss_axes import loss_axes
 from ..plan.notation import label_notation
 from ..plan.settings import RenderSettings
 from .aids import ArrowAtBall
 from .equations import EquationPanel, math_line
-from .explain import LessonScene, gradient_scale, lesson_panels, symbol_colors
+from .explain import LessonScene, lesson_panels, symbol_colors
 from .loss_curve import LossCursor, LossCurveFrame
 from .math_text import TextBlock, paragraph, top_left
 from .mobjects import ContourMap, TrailedBall

@@ -139,10 +139,6 @@ class TextBlock(VGroup):
         self.origin = np.zeros(3)
 
     @property
-    def line_pitch(self) -> float:
-        return self.em * self.line_height
-
-    @property
     def ink_width(self) -> float:
         return max((line.width for line in self.lines if line.submobjects), default=0.0)
 

@@ -21,7 +21,10 @@ from optiroll.optim.experiment import build_experiment  # noqa: E402
 from optiroll.plan.aid_colors import aid_colors  # noqa: E402
 from optiroll.plan.beats import explain_beats, path_beats, step_beats  # noqa: E402
 from optiroll.plan.layout import scene_box_to_pixels  # noqa: E402
-from optiroll.plan.lesson_layout import layout_explain  # noqa: E402
+from optiroll.plan.lesson_layout import (
+    layout_explain,  # noqa: E402
+    nice_below,  # noqa: E402
+)
 from optiroll.plan.narration import (  # noqa: E402
     fmt,
     readout_labels,
@@ -35,7 +38,7 @@ from optiroll.plan.settings import resolve_settings  # noqa: E402
 from optiroll.plan.theme import LIGHT  # noqa: E402
 from optiroll.plan.typography import is_math  # noqa: E402
 from optiroll.plan.words import ENGLISH, KOREAN  # noqa: E402
-from optiroll.scenes.explain import ExplainBoard, board_aids, nice_below  # noqa: E402
+from optiroll.scenes.explain import ExplainBoard, board_aids  # noqa: E402
 from optiroll.scenes.style import Style  # noqa: E402
 
 FPS = 15  # preview video: 640x360 at 15 fps
