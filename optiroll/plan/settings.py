@@ -229,7 +229,9 @@ def default_output(settings: RenderSettings, experiment: Experiment, media_dir: 
     stem = f"{settings.scene}-{experiment.surface.name}-{names}-{fingerprint(settings, experiment)}"
     candidate = media_dir / f"{stem}.{settings.format}"
     n = 2
-    while any(p.exists() for p in (candidate, sidecar_path(candidate), sections_path(candidate))):
+    while any(
+        p.exists() for p in (candidate, *companion_files(candidate), sections_path(candidate))
+    ):
         candidate = media_dir / f"{stem}-{n}.{settings.format}"
         n += 1
     return candidate
@@ -243,3 +245,20 @@ def sidecar_path(output: Path) -> Path:
 def sections_path(output: Path) -> Path:
     """The folder of a video's section clips: beside it, named after the whole file name."""
     return output.with_name(output.name + ".sections")
+
+
+def captions_path(output: Path, lang: str) -> Path:
+    """A video's WebVTT captions in `lang`: beside it, named after the whole file name."""
+    return output.with_name(f"{output.name}.{lang}.vtt")
+
+
+def chapters_path(output: Path) -> Path:
+    """A video's WebVTT chapters track: beside it, named after the whole file name."""
+    return output.with_name(output.name + ".chapters.vtt")
+
+
+def companion_files(output: Path) -> list[Path]:
+    """The files a render may write beside `output`: its side-car, its captions in every
+    language and its chapters (its sections folder is `sections_path`)."""
+    captions = [captions_path(output, lang) for lang in LANGUAGES]
+    return [sidecar_path(output), *captions, chapters_path(output)]

@@ -171,6 +171,11 @@ class Words:
         """'Momentum' (모멘텀 in Korean)."""
         return self.optimizer_names.get(optimizer.name, optimizer.display_name)
 
+    def long_name(self, optimizer: Optimizer) -> str:
+        """The name a lecture's card and chapter give: 'Stochastic gradient descent (SGD)', or
+        `name` where the lesson has no longer one."""
+        return self.lesson.long_names.get(optimizer.name, self.name(optimizer))
+
     def label(self, optimizer: Optimizer, *, short: bool = False) -> str:
         """'Momentum η=0.1 α=0.9' from the optimizer's own values, in the post's symbols; `short`
         leaves out the values at their defaults ('Adam η=0.3'), for a title with little room."""

@@ -21,12 +21,19 @@ from .. import __version__
 from ..errors import OptirollError, failure
 from ..folders import check_target
 from ..optim.experiment import Experiment
-from ..plan.settings import SCENES, RenderSettings, sections_path, sidecar_path
+from ..plan.settings import (
+    SCENES,
+    RenderSettings,
+    companion_files,
+    sections_path,
+    sidecar_path,
+)
 from ..plan.theme import theme
 from ..tables import json_run
 from ..writes import staged, sweep
 from .capture import MANIM_FOLDER
 from .lean_imports import import_manim_lean
+from .tracks import CAPTIONED, write_tracks
 
 if TYPE_CHECKING:
     from ..scenes.base import OptirollScene
@@ -106,10 +113,10 @@ MAX_SECONDS = 3600.0
 
 
 def check_output(output: Path, what: str = "output") -> Path:
-    """`output` as a path a render may write, with its side-car and sections folder beside it,
-    or a one-line OptirollError (see `folders.check_target`)."""
+    """`output` as a path a render may write, with its side-car, captions, chapters and sections
+    folder beside it, or a one-line OptirollError (see `folders.check_target`)."""
     return check_target(
-        output, what, files=[sidecar_path(Path(output))], folders=[sections_path(Path(output))]
+        output, what, files=companion_files(Path(output)), folders=[sections_path(Path(output))]
     )
 
 
@@ -170,6 +177,8 @@ def _render(
             "use fewer --steps or a shorter --seconds-per-step, or pass --yes to render it"
         )
     folder = sections_path(output) if cls.sectioned and not poster else None
+    captioned = settings.format in CAPTIONED
+    tracks = cls.planned_tracks(settings, experiment, trajectories) if captioned else None
     fixed = cls.exact_colors(settings, experiment)
     built: list[OptirollScene] = []
     sidecar = sidecar_path(output)
@@ -177,6 +186,7 @@ def _render(
     # Media, clips and side-car are published together, the side-car last (see `Staged`).
     with staged() as staging, _aborting(encoder):
         temporary = staging.file(output)
+        clip_folder = staging.folder(folder) if folder else None
         sink = FrameSink(
             encoder,
             settings.format,
@@ -185,7 +195,8 @@ def _render(
             height=settings.height,
             fps=settings.fps,
             total=total,
-            sections=staging.folder(folder) if folder else None,
+            sections=clip_folder,
+            chapters=[t.title for t in tracks] if tracks else (),
             progress=progress,
             max_colors=_gif_colors(fixed, cls.gif_palette),
             max_bytes=settings.max_bytes,
@@ -213,6 +224,9 @@ def _render(
             )
         )
         info = verify(temporary, report)
+        captions = {}
+        if tracks and clips is not None and clip_folder is not None:
+            captions = write_tracks(staging, tracks, clips, settings, output, clip_folder)
         _write_sidecar(
             staging.file(sidecar, marker=True),
             built[-1],
@@ -223,6 +237,7 @@ def _render(
             output,
             folder,
             clips,
+            captions,
         )
     return RenderResult(
         output,
@@ -291,6 +306,7 @@ def _write_sidecar(
     output: Path,
     folder: Path | None = None,
     clips: list | None = None,
+    captions: dict | None = None,
 ) -> None:
     """Everything needed to map a pixel back to (x, y) and to render the same figure again.
 
@@ -327,4 +343,5 @@ def _write_sidecar(
             "folder": folder.name,
             "clips": [asdict(c) for c in clips],
         }
+    data.update(captions or {})  # the text tracks' files (render/tracks.py)
     path.write_text(json.dumps(data, indent=1, default=str, allow_nan=False))

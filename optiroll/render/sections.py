@@ -4,17 +4,20 @@ Our capture bypasses Manim's file writer, so Manim's `save_sections` cannot cut:
 `next_section(name)` as in Manim, the render pipeline routes it to `SectionCutter.start`, and every
 following frame also goes to that section's clip. The clips are written into a temporary folder
 that the render pipeline renames into place with the video (see `writes.Staged`), only when every
-clip has been written and decoded back.
+clip has been written and decoded back. Joined into the video, the clips are its chapters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 
+from ..plan.captions import frame_ms
 from .background import EncoderProcess
 from .encode import VIDEO_CODECS, EncodeReport
 from .output import verify
@@ -91,8 +94,13 @@ class SectionCutter:
         self.clips.append(Clip(self.name, file, self.first, self.frame - self.first, info.duration))
 
 
-def join_clips(folder: Path, clips: list[Clip], fmt: str, target: Path) -> EncodeReport:
-    """Write the whole video as the clips' packets one after another: nothing is re-encoded."""
+def join_clips(
+    folder: Path, clips: list[Clip], fmt: str, target: Path, titles: Sequence[str] = ()
+) -> EncodeReport:
+    """Write the whole video as the clips' packets one after another: nothing is re-encoded.
+
+    `titles` (one per clip, or none) make each clip a chapter of the video, so titled.
+    """
     paths = [Path(folder) / clip.file for clip in clips]
     with av.open(str(paths[0])) as first:
         template = first.streams.video[0]
@@ -101,6 +109,8 @@ def join_clips(folder: Path, clips: list[Clip], fmt: str, target: Path) -> Encod
         fps = float(template.average_rate)
         with av.open(str(target), "w", options=VIDEO_CODECS[fmt].container_options) as out:
             stream = out.add_stream_from_template(template)
+            if titles:
+                out.set_chapters(chapters(clips, titles, fps))
             offset = 0
             for path in paths:
                 with av.open(str(path)) as clip:
@@ -119,3 +129,20 @@ def join_clips(folder: Path, clips: list[Clip], fmt: str, target: Path) -> Encod
                     offset = end
     frames = sum(clip.frames for clip in clips)
     return EncodeReport(Path(target), width, height, fps, frames, Path(target).stat().st_size)
+
+
+def chapters(clips: list[Clip], titles: Sequence[str], fps: float) -> list[dict]:
+    """The clips as a container's chapters (PyAV's `set_chapters`), titled `titles`, in
+    milliseconds that fall inside their first frames (`frame_ms`: MP4 keeps milliseconds)."""
+    if len(titles) != len(clips):
+        raise ValueError(f"{len(titles)} chapter titles for {len(clips)} clips")
+    return [
+        {
+            "id": i,
+            "start": frame_ms(clip.first_frame, fps),
+            "end": frame_ms(clip.first_frame + clip.frames, fps),
+            "time_base": Fraction(1, 1000),
+            "metadata": {"title": title},
+        }
+        for i, (clip, title) in enumerate(zip(clips, titles, strict=True), start=1)
+    ]

@@ -7,7 +7,7 @@ GIF is still encoded whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +38,14 @@ class FrameSink:
         fps: float,
         total: int,
         sections: Path | None = None,
+        chapters: Sequence[str] = (),
         progress: Progress | None = None,
         **options: Any,
     ) -> None:
-        """`total`: the frames the scene plans; `options` go to the encoder."""
+        """`total`: the frames the scene plans; `chapters`: a title per section, which a joined
+        video marks as its chapters; `options` go to the encoder."""
         self.encoder, self.fmt, self.target = encoder, fmt, target
+        self.chapters = chapters
         self.total, self.progress = total, progress
         self.frames = 0
         self.cutter = SectionCutter(sections, fmt, width, height, fps) if sections else None
@@ -81,5 +84,6 @@ class FrameSink:
         if clips is not None and sum(c.frames for c in clips) != drawn:
             raise RuntimeError(f"the section clips hold {sum(c.frames for c in clips)} frames")
         if self.joined:
-            return join_clips(self.cutter.folder, clips, self.fmt, self.target), clips
+            report = join_clips(self.cutter.folder, clips, self.fmt, self.target, self.chapters)
+            return report, clips
         return self.encoder.close(), clips

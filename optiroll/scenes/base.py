@@ -21,6 +21,7 @@ from ..plan.timeline import expected_frames
 from .style import Style
 
 if TYPE_CHECKING:
+    from ..plan.captions import SectionTrack
     from ..render.encode import GifPalette
 
 SectionStart = Callable[[str], None]
@@ -59,6 +60,14 @@ class OptirollScene(ABC):
         """The frames the scene makes: every step in the same time, then the last one held (the
         2D figures pace theirs with `plan/timeline.py`)."""
         return expected_frames(settings, max(len(t.points) - 1 for t in trajectories))
+
+    @classmethod
+    def planned_tracks(
+        cls, settings: RenderSettings, experiment: Experiment, trajectories: list[Trajectory]
+    ) -> list[SectionTrack] | None:
+        """Each section's chapter title and captions (`plan/captions.py`), for a scene that has
+        them; the pipeline writes them beside a video."""
+        return None
 
     @classmethod
     def exact_colors(cls, settings: RenderSettings, experiment: Experiment) -> list[str]:

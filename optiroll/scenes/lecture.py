@@ -28,8 +28,10 @@ from manim import (
     linear,
 )
 
+from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
 from ..plan.beats import lecture_sections, play_seconds, wait_seconds
+from ..plan.captions import SectionTrack, lecture_tracks
 from ..plan.layout import Box, Panel
 from ..plan.lesson_layout import SAFE_MARGIN, TEXT_EM, gradient_scale
 from ..plan.loss_axes import loss_axes
@@ -55,6 +57,12 @@ class LectureScene(LessonScene, Scene):
     @classmethod
     def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:
         return sum(s.frames for s in lecture_sections(settings, trajectories))
+
+    @classmethod
+    def planned_tracks(
+        cls, settings: RenderSettings, experiment: Experiment, trajectories: list[Trajectory]
+    ) -> list[SectionTrack]:
+        return lecture_tracks(settings, trajectories, experiment.steps)
 
     def panels(self) -> tuple[Panel, ...]:
         return lesson_panels(self.layout, runs=tuple(range(len(self.experiment.optimizers))))
@@ -171,8 +179,7 @@ class LectureScene(LessonScene, Scene):
         style, fw, fh = self.style, self.settings.frame_width, self.settings.frame_height
         w = style.words
         opt = trajectory.optimizer
-        name = w.lesson.long_names.get(opt.name, w.optimizer_names.get(opt.name, opt.display_name))
-        title = self._text(name, 0.9, fw * 0.85)
+        title = self._text(w.long_name(opt), 0.9, fw * 0.85)
         values = self._text(label_notation(w.label(opt)), CARD_EM, fw * 0.85, muted=True)
         aids = self.aids[index]
         rule = EquationPanel(

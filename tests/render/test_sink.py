@@ -106,7 +106,7 @@ def test_a_sectioned_video_is_its_clips_joined_and_encoded_once(fakes):
     report, clips = sink.record(lambda: feed(sink, 3))
     assert encoder.calls == [("abort",)]  # never opened, never written
     assert cutter.frames == 3 and report == "the joined report"
-    assert joined == [(Path("clips"), clips, "mp4", TARGET)]
+    assert joined == [(Path("clips"), clips, "mp4", TARGET, ())]  # no chapter titles given
 
 
 def test_a_sectioned_gif_goes_to_the_encoder_and_the_cutter(fakes):

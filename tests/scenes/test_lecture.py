@@ -82,7 +82,9 @@ def test_lecture_sections_are_clips_that_add_up_to_the_whole(tmp_path):
     assert folder == tmp_path / "lecture.mp4.sections"
     clips = sidecar["sections"]["clips"]
     assert [c["name"] for c in clips] == ["title", "surface", "sgd", "comparison"]
-    assert sorted(p.name for p in folder.iterdir()) == [c["file"] for c in clips]
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".mp4") == [
+        c["file"] for c in clips
+    ]
     assert [c["file"] for c in clips][0] == "01-title.mp4"
     counts = [decoded_frames(folder / c["file"]) for c in clips]
     assert counts == [c["frames"] for c in clips] == [s.frames for s in planned]
@@ -109,6 +111,8 @@ def test_lecture_sections_are_clips_that_add_up_to_the_whole(tmp_path):
     # No hidden temporary files or folders are left beside the output.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "lecture.mp4",
+        "lecture.mp4.chapters.vtt",
+        "lecture.mp4.en.vtt",
         "lecture.mp4.json",
         "lecture.mp4.sections",
     ]
