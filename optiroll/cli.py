@@ -442,14 +442,14 @@ def play(
     "-f",
     "fmt",
     default=None,
-    type=click.Choice(["gif", "mp4", "webm", "png", "html"]),
-    help="Output format (png: the final frame; html: an interactive page). "
-    "Default: from --output, else gif (lecture and surface3d: mp4).",
+    type=click.Choice(["gif", "mp4", "webm", "png", "html", "slides"]),
+    help="Output format (png: the final frame; html: an interactive page; slides: the lecture "
+    "as a folder to present from). Default: from --output, else gif (lecture and surface3d: mp4).",
 )
 @click.option(
     "--output",
     "-O",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default=None,
     help="Where to write; default: a descriptive name under media/ that replaces nothing.",
 )
@@ -578,7 +578,11 @@ def render(
         hold=hold,
         axes=axes,
     ).with_defaults()
-    if target is not None:
+    if target is not None and request.format == "slides":
+        from .render.slides import check_slides_target
+
+        target = check_slides_target(target, "--output")
+    elif target is not None:
         check_name(output, "--output")
         if not target.suffix:
             target = target.with_suffix("." + request.format)

@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import OptirollError, OptirollFailure
@@ -73,6 +73,29 @@ def check_target(
             "bytes (its side-car and hidden temporary files add to it)"
         )
     _check_writable(folder, f"{what} {text}")
+    return target
+
+
+def check_folder_target(path: str | os.PathLike, what: str, ours: Callable[[Path], bool]) -> Path:
+    """`path` as a folder optiroll may write whole (a hidden folder beside it, renamed into place),
+    else an OptirollError saying why. An existing folder is replaced only when it is empty or
+    `ours(folder)` says optiroll wrote it: a folder named by mistake is never emptied."""
+    text = check_name(path, what)
+    target = Path(text)
+    if not target.parent.is_dir():
+        raise OptirollError(f"{what} {text}: directory '{target.parent}' does not exist")
+    _check_kind(target, True, f"{what} {text}")
+    if target.is_dir() and any(target.iterdir()) and not ours(target):
+        raise OptirollError(
+            f"{what} {text}: the folder exists and optiroll did not write it; it is left as it is"
+        )
+    allowed = _name_max(target.parent)
+    if temporary_name_length(target.name) > allowed:
+        room = allowed - (temporary_name_length(target.name) - len(os.fsencode(target.name)))
+        raise OptirollError(
+            f"{what} {text}: the name is too long; it may have at most {room} bytes"
+        )
+    _check_writable(target.parent, f"{what} {text}")
     return target
 
 

@@ -30,7 +30,7 @@ SCENES = {
     "sweep": "sweep:SweepScene",
 }
 LOSS_CURVE_SCENES = ("compare", "race")
-FORMATS = ("gif", "mp4", "webm", "png", "html")
+FORMATS = ("gif", "mp4", "webm", "png", "html", "slides")
 # An interactive page draws the 2D plots; its learning-rate control switches between the runs of
 # these factors on every optimizer's learning rate (1, the chosen one, is always among them).
 HTML_SCENES = ("compare", "race", "single")
@@ -193,6 +193,10 @@ def resolve_settings(
         raise OptirollError(
             f"an html page draws {', '.join(HTML_SCENES)}, not {scene}: choose one of those or "
             "another format"
+        )
+    if fmt == "slides" and scene != "lecture":
+        raise OptirollError(
+            f"slides present the lecture, not {scene}: optiroll render lecture --format slides"
         )
     if fmt == "html" and loss_curve:
         raise OptirollError("--loss-curve is not drawn in an html page: leave it out for html")

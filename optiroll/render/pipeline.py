@@ -137,6 +137,10 @@ def render(
     """
     if settings.format == "html":  # drawn by the reader's browser: neither Manim nor PyAV
         return _page(settings, experiment, output)
+    if settings.format == "slides":  # the lecture's MP4 clips, in a folder with their page
+        from .slides import render_slides
+
+        return render_slides(settings, experiment, output, progress, long_ok=long_ok)
     require_render_extra()
     output = check_output(output)
     sweep(output.parent)  # what a killed render left here

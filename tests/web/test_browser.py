@@ -4,33 +4,18 @@ Every number read back from the page is compared with the trajectory `optim/` co
 the page's precision (4 significant digits, `web.data.display`).
 """
 
-import shutil
-
 import pytest
 
 from optiroll.optim.experiment import build_experiment
 from optiroll.plan.request import RenderRequest
 from optiroll.web.data import display, scaled
 from optiroll.web.page import write_page
+from tests.browser import ARGS, CHROMIUM, needs_chromium
 
 playwright = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')"
 )
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (scripts/setup --tests installs it; Debian: apt-get install "
-    "chromium)",
-)
-# No network, no updates, no first-run pages: the page is a local file.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = needs_chromium
 
 
 def shown(text: str) -> str:
