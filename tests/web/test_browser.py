@@ -10,9 +10,9 @@ from optiroll.optim.experiment import build_experiment
 from optiroll.plan.request import RenderRequest
 from optiroll.web.data import display, scaled
 from optiroll.web.page import write_page
-from tests.browser import ARGS, CHROMIUM, needs_chromium
+from tests.browser import needs_chromium
 
-playwright = pytest.importorskip(
+pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')"
 )
 pytestmark = needs_chromium
@@ -30,14 +30,6 @@ def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("web") / "book.html"
     write_page(RenderRequest(format="html").resolve(), experiment, path)
     return path, experiment
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 class Page:

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 
 from optiroll.cli import cli
 from optiroll.plan.narration import fmt
-from tests.browser import ARGS, CHROMIUM, needs_chromium
+from tests.browser import needs_chromium
 from tests.webvtt import parse_vtt
 
 pytest.importorskip("manim")
-playwright = pytest.importorskip(
+pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')"
 )
 pytestmark = needs_chromium
@@ -49,14 +49,6 @@ def deck(tmp_path_factory):
     )
     assert result.exit_code == 0, result.output
     return folder, json.loads((folder / "index.html.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 class Slides:
