@@ -335,9 +335,23 @@
       return `${slide.notes}<div class="stop-notes">${slide.stops[i].notes}</div>`;
     }
 
+    // The picture the audience sees at the stop (or will, once the clip has played to it).
+    function picture(at) {
+      const v = byId("p-picture");
+      const clip = slides[at.slide].clip;
+      if (v.dataset.clip !== clip) {
+        v.dataset.clip = clip;
+        v.src = clip;
+      }
+      v.currentTime = slides[at.slide].stops[at.stop].at;
+    }
+
     function render(state) {
       const at = state.target || state.here;
       const slide = slides[at.slide];
+      if (view.dataset.slide !== String(at.slide) || view.dataset.stop !== String(at.stop)) {
+        picture(at);
+      }
       byId("p-heading").innerHTML = slide.heading;
       byId("p-where").textContent =
         `${W.slide} ${at.slide + 1} / ${slides.length} · ${at.stop + 1} / ${slide.stops.length}` +

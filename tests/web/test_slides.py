@@ -15,7 +15,8 @@ from optiroll.plan.beats import NARRATED_STEPS, lecture_sections, path_beats
 from optiroll.plan.narration import fmt
 from optiroll.plan.request import RenderRequest
 from optiroll.plan.slides import END, MOVE, OPENING, STATEMENT, lecture_slides
-from optiroll.render.slides import check_slides_target
+from optiroll.render import slides as render_slides_module
+from optiroll.render.slides import check_slides_target, render_slides
 from optiroll.web.slides import SlideClip, lesson_html, slides_data, slides_html
 
 STEPS = 5  # two narrated steps and then faster ones
@@ -167,3 +168,24 @@ def test_a_folder_is_replaced_only_when_empty_or_written_as_slides(tmp_path):
         check_slides_target(tmp_path / "link")
     with pytest.raises(OptirollError, match="does not exist"):
         check_slides_target(tmp_path / "missing" / "deck")
+
+
+def test_a_render_that_stops_halfway_leaves_the_old_folder_as_it_was(
+    tmp_path, monkeypatch, lecture
+):
+    settings, _, _ = lecture
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    old = json.dumps({"tool": "optiroll", "slides": []})
+    (deck / "index.html.json").write_text(old)
+
+    def interrupted(settings, experiment, output, progress, long_ok):
+        output.write_bytes(b"half a lecture")  # inside the hidden folder that would replace deck
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render_slides_module, "render", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render_slides(settings, build_experiment(steps=2), deck)
+    assert [p.name for p in tmp_path.iterdir()] == ["deck"]  # no hidden folder left beside it
+    assert [p.name for p in deck.iterdir()] == ["index.html.json"]
+    assert (deck / "index.html.json").read_text() == old

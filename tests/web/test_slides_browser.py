@@ -42,12 +42,17 @@ HELD = """([slide, stop]) => {
 def deck(tmp_path_factory):
     """A one-optimizer lecture as slides (preview quality, short steps), and its side-car."""
     folder = tmp_path_factory.mktemp("slides") / "deck"
+    folder.mkdir()  # slides written here before, which the new ones replace whole
+    (folder / "index.html.json").write_text(json.dumps({"tool": "optiroll", "slides": []}))
+    (folder / "01-old.mp4").write_bytes(b"an older lecture's clip")
     result = CliRunner().invoke(
         cli,
         ["render", "lecture", "-o", "sgd", "--steps", str(STEPS), "-q", "preview"]
         + ["--seconds-per-step", "1", "-f", "slides", "-O", str(folder)],
     )
     assert result.exit_code == 0, result.output
+    assert not (folder / "01-old.mp4").exists()
+    assert [p.name for p in folder.parent.iterdir()] == ["deck"]
     return folder, json.loads((folder / "index.html.json").read_text(encoding="utf-8"))
 
 
@@ -211,6 +216,14 @@ def test_the_presenter_view_has_each_stops_notes_and_drives_the_slides(slides, d
     assert f"({fmt(x)}, {fmt(y)})" in notes
     assert f"{fmt(run['losses'][0])} → {fmt(run['losses'][1])}" in notes
     assert "SGD" in presenter.inner_text("#p-heading")
+    # Its picture: the stop's frame of the clip the audience sees.
+    presenter.wait_for_function("!document.getElementById('p-picture').seeking")
+    picture = presenter.evaluate(
+        "(() => { const v = document.getElementById('p-picture');"
+        " return [decodeURIComponent(v.src.split('/').pop()), v.currentTime]; })()"
+    )
+    assert picture[0] == record["slides"][2]["clip"]
+    assert show.stop_time(2, 2) <= picture[1] < show.stop_time(2, 2) + 1 / show.fps
     # A clicker aimed at the presenter's window moves the slides; its notes follow.
     presenter.keyboard.press("PageDown")
     assert_holds_at(show, show.held_at(2, 3), 2, 3)
