@@ -253,7 +253,17 @@
     const commands = {
       next,
       previous,
-      nextSlide: () => (here.slide + 1 < slides.length ? playTo(here.slide + 1, 0, 0) : say(W.end)),
+      nextSlide: () => {
+        // Play on through the slide's stops to its last, or on to the next slide from there.
+        const at = target || here;
+        const end = slides[at.slide].stops.length - 1;
+        const v = videos[active];
+        let from = slides[here.slide].stops[here.stop].resume;
+        if (target) from = v.dataset.slide === String(target.slide) ? v.currentTime : 0;
+        if (at.stop < end) playTo(at.slide, from, end);
+        else if (at.slide + 1 < slides.length) playTo(at.slide + 1, 0, 0);
+        else say(W.end);
+      },
       previousSlide: () => {
         // The slide's first stop, or the previous slide's when already there.
         const inside = target || here.stop > 0 || here.slide === 0;

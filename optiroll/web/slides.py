@@ -53,7 +53,8 @@ ENGLISH = SlideWords(
     keys=[
         ["→  ↓  PageDown  Space  Enter", "play to the next stop"],
         ["←  ↑  PageUp  Backspace", "back to the previous stop"],
-        ["Shift + →  /  Shift + ←", "next slide / previous slide"],
+        ["Shift + →", "play on to the slide's end; there, the next slide"],
+        ["Shift + ←", "back to the slide's start; there, the previous slide"],
         ["Home  /  End", "the first / the last stop"],
         ["f", "full screen"],
         ["c", "captions"],
@@ -78,7 +79,8 @@ KOREAN = SlideWords(
     keys=[
         ["→  ↓  PageDown  Space  Enter", "다음 멈춤까지 재생"],
         ["←  ↑  PageUp  Backspace", "이전 멈춤으로"],
-        ["Shift + →  /  Shift + ←", "다음 슬라이드 / 이전 슬라이드"],
+        ["Shift + →", "슬라이드 끝까지 재생; 끝에서는 다음 슬라이드"],
+        ["Shift + ←", "슬라이드 처음으로; 처음에서는 이전 슬라이드"],
         ["Home  /  End", "처음 / 마지막 멈춤"],
         ["f", "전체 화면"],
         ["c", "자막"],

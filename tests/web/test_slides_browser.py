@@ -162,8 +162,18 @@ def test_back_goes_to_the_previous_stop_across_sections(slides):
     show.held_at(1, last)
     show.page.keyboard.press("PageDown")  # forward across the section again
     assert_holds_at(show, show.held_at(2, 0), 2, 0)
-    show.page.keyboard.press("Shift+ArrowRight")  # the next slide
+    end = len(show.stops(2)) - 1
+    show.page.keyboard.press("Shift+ArrowRight")  # play on through the steps to the slide's end
+    state = show.held_at(2, end)
+    assert_holds_at(show, state, 2, end)
+    start = show.stops(2)[0]["resume"] / show.fps
+    assert any(
+        a <= start + 1 / show.fps and b >= show.stop_time(2, end) - 0.2 for a, b in state["played"]
+    )
+    show.page.keyboard.press("Shift+ArrowRight")  # at the end: the next slide
     assert_holds_at(show, show.held_at(3, 0), 3, 0)
+    show.page.keyboard.press("Shift+ArrowLeft")  # at a slide's start: the previous slide's
+    assert_holds_at(show, show.held_at(2, 0), 2, 0)
     show.page.keyboard.press("Home")
     assert_holds_at(show, show.held_at(0, 0), 0, 0)
 
