@@ -38,11 +38,12 @@ class PageReport:
     runs: int  # trajectories in the page, every learning rate's
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """A file of the page templates (web/), as text."""
     return files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def _script_json(value: Any) -> str:
+def script_json(value: Any) -> str:
     """JSON that cannot end the <script> element it sits in."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
@@ -80,13 +81,18 @@ def page_html(data: dict[str, Any]) -> str:
         "TITLE": escape(f"{names} · {data['formula']}"),
         "THEME": " ".join(f"{k}: {v};" for k, v in variables.items()),
         "MATH_FONT": math_font_face(),
-        "CSS": _asset("figure.css"),
+        "CSS": asset("figure.css"),
         "FORMULA": escape(data["formula_text"]),
         "NEEDS_SCRIPT": escape(data["words"]["needs_script"]),
-        "DATA": _script_json(rounded(data)),
-        "JS": _asset("figure.js"),
+        "DATA": script_json(rounded(data)),
+        "JS": asset("figure.js"),
     }
-    return PLACEHOLDER.sub(lambda m: values[m.group(1)], _asset("figure.html"))
+    return filled("figure.html", values)
+
+
+def filled(template: str, values: dict[str, str]) -> str:
+    """The template file `template` with each {{NAME}} replaced by `values[NAME]`."""
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], asset(template))
 
 
 def write_page(

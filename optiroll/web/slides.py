@@ -18,7 +18,7 @@ from ..plan.settings import RenderSettings
 from ..plan.slides import Slide, section_notes, stop_notes
 from ..plan.theme import theme
 from ..plan.words import LANGUAGES
-from .page import PLACEHOLDER, _asset, _script_json, math_font_face
+from .page import asset, filled, math_font_face, script_json
 
 
 @dataclass(frozen=True)
@@ -204,8 +204,8 @@ def slides_html(data: dict[str, Any], settings: RenderSettings, version: str) ->
         "TITLE": escape(data["title"]),
         "THEME": " ".join(f"{k}: {v};" for k, v in variables.items()),
         "MATH_FONT": math_font_face(),
-        "CSS": _asset("slides.css"),
-        "DATA": _script_json(data),
-        "JS": _asset("slides.js"),
+        "CSS": asset("slides.css"),
+        "DATA": script_json(data),
+        "JS": asset("slides.js"),
     }
-    return PLACEHOLDER.sub(lambda m: values[m.group(1)], _asset("slides.html"))
+    return filled("slides.html", values)
