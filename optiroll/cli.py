@@ -521,6 +521,15 @@ def play(
     show_default=True,
     help="Ticks, tick labels and axis names on the 2D plots.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="OPTIROLL_JOBS",
+    help="A lecture's sections drawn at once, one process each (1: one after another); "
+    "default: one per core, or OPTIROLL_JOBS.",
+)
 def render(
     experiment: Experiment,
     objective: Any,
@@ -542,6 +551,7 @@ def render(
     lr_grid: str | None,
     hold: float,
     axes: bool,
+    jobs: int | None,
 ) -> None:
     """Render the optimizers as an animation: GIF (default), MP4, WebM or a PNG poster.
 
@@ -603,7 +613,16 @@ def render(
     _err(
         f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) to {target}"
     )
-    result = render_figure(settings, experiment, target, progress=_progress_printer(), long_ok=yes)
+    from .render.parallel import usable_cores
+
+    result = render_figure(
+        settings,
+        experiment,
+        target,
+        progress=_progress_printer(),
+        long_ok=yes,
+        jobs=jobs or usable_cores(),
+    )
     size = f"{result.bytes / 1000:.0f} KB" if result.bytes < 1e6 else f"{result.bytes / 1e6:.1f} MB"
     _out(
         f"wrote {printable(str(result.path))} ({result.width}x{result.height}, {result.fps:g} fps, "

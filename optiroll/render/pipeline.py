@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,9 +128,11 @@ def render(
     progress: Progress | None = None,
     *,
     long_ok: bool = False,
+    jobs: int = 1,
 ) -> RenderResult:
     """Render the figure to `output` and its side-car beside it: both appear together, or
-    neither (nor any temporary) does.
+    neither (nor any temporary) does. A sectioned video's sections are drawn by up to `jobs`
+    processes at once (`parallel.py`).
 
     A write that fails is one line: an OptirollError for what the path decides (permissions, a
     read-only file system), else an OptirollFailure (a full disk, a folder removed meanwhile).
@@ -149,7 +152,7 @@ def render(
 
     encoder = EncoderProcess()  # starts now: its imports overlap Manim's
     try:
-        return _render(settings, experiment, output, progress, encoder, long_ok)
+        return _render(settings, experiment, output, progress, encoder, long_ok, jobs)
     except OSError as err:
         encoder.abort()
         raise failure(err, err.filename or output) from None
@@ -165,6 +168,7 @@ def _render(
     progress: Progress | None,
     encoder: EncoderProcess,
     long_ok: bool,
+    jobs: int = 1,
 ) -> RenderResult:
     import_manim()
     from .capture import render_frames
@@ -208,25 +212,29 @@ def _render(
             palette=cls.gif_palette,
         )
 
-        def build() -> OptirollScene:
-            built.append(cls(settings, experiment, trajectories, on_section=sink.on_section))
-            return built[-1]
-
-        report, clips = sink.record(
-            lambda: render_frames(
-                build,
-                {
-                    "pixel_width": settings.width,
-                    "pixel_height": settings.height,
-                    "frame_rate": settings.fps,
-                    "frame_height": settings.frame_height,
-                    "frame_width": settings.frame_width,
-                    "background_color": _background(settings),
-                },
-                sink,
-                still=poster,
+        def build(drawn: range | None = None, on_section=sink.on_section) -> OptirollScene:
+            scene = cls(
+                settings, experiment, trajectories, on_section=on_section, drawn_sections=drawn
             )
-        )
+            built.append(scene)
+            return scene
+
+        manim_settings = {
+            "pixel_width": settings.width,
+            "pixel_height": settings.height,
+            "frame_rate": settings.fps,
+            "frame_height": settings.frame_height,
+            "frame_width": settings.frame_width,
+            "background_color": _background(settings),
+        }
+        if jobs > 1 and sink.joined:  # the sections drawn by several processes at once
+            from .parallel import draw_sections
+
+            plan = cls.planned_sections(settings, trajectories)
+            draw = partial(draw_sections, jobs, plan, build, manim_settings, sink)
+        else:
+            draw = partial(render_frames, build, manim_settings, sink, still=poster)
+        report, clips = sink.record(draw)
         info = verify(temporary, report)
         captions = {}
         if tracks and clips is not None and clip_folder is not None:

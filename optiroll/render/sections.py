@@ -46,13 +46,26 @@ class SectionCutter:
     the next worker is started while the current section runs, so its start-up costs nothing.
     """
 
-    def __init__(self, folder: Path, fmt: str, width: int, height: int, fps: float):
+    def __init__(
+        self,
+        folder: Path,
+        fmt: str,
+        width: int,
+        height: int,
+        fps: float,
+        *,
+        first_clip: int = 1,
+        first_frame: int = 0,
+    ):
+        """`first_clip` and `first_frame`: the number and first frame of this cutter's first
+        clip in the whole video (another process cuts the clips before it)."""
         self.folder, self.fmt = Path(folder), fmt
         self.width, self.height, self.fps = width, height, fps
-        self.frame = 0
+        self.frame = first_frame
         self.clips: list[Clip] = []
+        self.number = first_clip
         self.name = "start"  # frames before the first mark still belong to a clip
-        self.first = 0
+        self.first = first_frame
         self.encoder: EncoderProcess | None = None
         self.spare: EncoderProcess | None = EncoderProcess()
 
@@ -75,6 +88,12 @@ class SectionCutter:
         self.abort()
         return self.clips
 
+    def follow_with(self, clips: list[Clip]) -> None:
+        """Finish the running clip; `clips`, which other cutters wrote into the folder (numbered
+        and placed after this one's), follow it as this cutter's own."""
+        self._finish()
+        self.clips.extend(clips)
+
     def abort(self) -> None:
         """Stop the workers (the current clip is left unfinished)."""
         for worker in (self.encoder, self.spare):
@@ -83,7 +102,7 @@ class SectionCutter:
         self.encoder = self.spare = None
 
     def _file(self) -> str:
-        return f"{len(self.clips) + 1:02d}-{self.name}.{self.fmt}"
+        return f"{self.number + len(self.clips):02d}-{self.name}.{self.fmt}"
 
     def _finish(self) -> None:
         if self.encoder is None:

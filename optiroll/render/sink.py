@@ -69,6 +69,12 @@ class FrameSink:
         if self.progress:
             self.progress(self.frames, self.total)
 
+    def drawn_elsewhere(self, frames: int) -> None:
+        """Count `frames` that another process drew (and cut into clips) in the progress."""
+        self.frames += frames
+        if self.progress:
+            self.progress(self.frames, self.total)
+
     def record(self, draw: Callable[[], int]) -> tuple[EncodeReport, list[Clip] | None]:
         """Run `draw` (which feeds this sink and says how many frames it made), then finish the
         file and the clips: (what was written, the clips or None)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
+from ..plan.beats import Section
 from ..plan.layout import Panel, layout_figure, scene_box_to_pixels
 from ..plan.settings import RenderSettings
 from ..plan.timeline import expected_frames
@@ -43,13 +44,23 @@ class OptirollScene(ABC):
         trajectories: list[Trajectory],
         *,
         on_section: SectionStart | None = None,
+        drawn_sections: range | None = None,
         **kwargs,
     ) -> None:
-        """`on_section` hears each section start (sectioned scenes only)."""
+        """`on_section` hears each drawn section start (sectioned scenes only).
+
+        `drawn_sections` (indices in `planned_sections`; None: all) are the sections drawn: the
+        others play without drawing a frame (Manim's skipped animations end where the drawn
+        ones would), so a drawn section starts from the state the whole render has there, and
+        the scene ends where the last drawn section does.
+        """
         self.settings = settings
         self.experiment = experiment
         self.trajectories = trajectories
         self.on_section = on_section
+        self.drawn_sections = drawn_sections
+        self.sections_started = 0
+        self.drawing = True  # whether the frames of the section playing are drawn
         super().__init__(**kwargs)
 
     @abstractmethod
@@ -68,6 +79,13 @@ class OptirollScene(ABC):
         """Each section's chapter title and captions (`plan/captions.py`), for a scene that has
         them; the pipeline writes them beside a video."""
         return None
+
+    @classmethod
+    def planned_sections(
+        cls, settings: RenderSettings, trajectories: list[Trajectory]
+    ) -> list[Section]:
+        """A sectioned scene's sections in the order it plays them, each with its frames."""
+        return []
 
     @classmethod
     def exact_colors(cls, settings: RenderSettings, experiment: Experiment) -> list[str]:
@@ -97,7 +115,15 @@ class OptirollScene(ABC):
 
     def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
         """Mark where a section starts (Manim's call); the render pipeline cuts its clip here."""
-        if self.on_section is not None:
+        from manim.utils.exceptions import EndSceneEarlyException
+
+        index, only = self.sections_started, self.drawn_sections
+        self.sections_started += 1
+        if only is not None and index >= only.stop:
+            raise EndSceneEarlyException  # Manim's way to end a scene here, as finished
+        self.drawing = only is None or index in only
+        super().next_section(name, skip_animations=not self.drawing)  # type: ignore[misc]
+        if self.drawing and self.on_section is not None:
             self.on_section(name)
 
     def panels(self) -> tuple[Panel, ...]:

@@ -9,13 +9,14 @@ its place there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
     UP,
+    Camera,
     DashedLine,
     Dot,
     FadeIn,
@@ -30,7 +31,7 @@ from manim import (
 
 from ..optim.experiment import Experiment
 from ..optim.trajectory import Trajectory
-from ..plan.beats import lecture_sections, play_seconds, wait_seconds
+from ..plan.beats import Section, lecture_sections, play_seconds, wait_seconds
 from ..plan.captions import SectionTrack, lecture_tracks
 from ..plan.layout import Box, Panel
 from ..plan.lesson_layout import SAFE_MARGIN, TEXT_EM, gradient_scale
@@ -49,10 +50,29 @@ COMPARISON_BALL_SHARE = 0.02
 CARD_EM = 0.4  # a card's words, scene units to the em (24 px at 480 px tall)
 
 
+class SectionCamera(Camera):
+    """Manim's camera, painting nothing while `blank`: Manim still paints a backdrop and a frame
+    for every animation of a skipped section, then throws them away, which made skipping a
+    section cost as much as drawing it."""
+
+    blank = False
+
+    def capture_mobjects(self, mobjects: Iterable[Mobject], **kwargs) -> None:
+        if not self.blank:
+            super().capture_mobjects(mobjects, **kwargs)
+
+
 class LectureScene(LessonScene, Scene):
     """The whole lecture; each part starts a section (`next_section`), cut into a clip of its own."""
 
     sectioned = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, camera_class=SectionCamera, **kwargs)
+
+    def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
+        super().next_section(name, *args, **kwargs)
+        self.camera.blank = not self.drawing
 
     @classmethod
     def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:
@@ -77,6 +97,12 @@ class LectureScene(LessonScene, Scene):
         for section, show in zip(sections, shows, strict=True):
             self.next_section(section.name)
             show(section.beats)
+
+    @classmethod
+    def planned_sections(
+        cls, settings: RenderSettings, trajectories: list[Trajectory]
+    ) -> list[Section]:
+        return lecture_sections(settings, trajectories)
 
     # Beats: each method plays exactly the frames its section's plan gives it.
     def _seconds(self, frames: int) -> float:
