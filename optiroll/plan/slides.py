@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..optim.trajectory import Trajectory
 from .beats import NARRATED_STEPS, Section, lecture_sections, path_beats
 from .narration import fmt, pair, readout_lines, statements, step_caption
@@ -137,7 +139,7 @@ def section_notes(words: Words, trajectories: list[Trajectory]) -> list[list[str
         [
             w.surface_heading,
             w.surface_why,
-            f"{words.start} {pair(first.points[0])}, $∂L/∂W$ {pair(first.gradients[0])}",
+            f"{words.start} {pair(first.points[0])}" + _gradient(first),
         ],
     ]
     for t in trajectories:
@@ -167,9 +169,20 @@ def stop_notes(words: Words, slide: Slide, stop: Stop, trajectories: list[Trajec
         lines.append("→ " + from_unicode(lit[min(stop.statement or 0, len(lit) - 1)]))
     lines += readout_lines(words, trajectory, k)
     lines.append(step_caption(words, trajectory, k, full=k < NARRATED_STEPS))
+    if stop.kind == END and trajectory.diverged_at is not None:
+        lines.append(words.diverged.format(step=trajectory.diverged_at))
     return lines
+
+
+def _gradient(trajectory: Trajectory) -> str:
+    """', ∂L/∂W (…)' at the start, where the gradient is defined there."""
+    g = trajectory.gradients[0]
+    return f", $∂L/∂W$ {pair(g)}" if np.all(np.isfinite(g)) else ""
 
 
 def _run_line(words: Words, trajectory: Trajectory, k: int) -> str:
     label = label_notation(words.label(trajectory.optimizer))
-    return f"{label}: {words.loss} ${fmt(trajectory.losses[k])}$ {pair(trajectory.points[k])}"
+    line = f"{label}: {words.loss} ${fmt(trajectory.losses[k])}$ {pair(trajectory.points[k])}"
+    if k > 0 and trajectory.diverged_at is not None:
+        line += ", " + words.diverged.format(step=trajectory.diverged_at)
+    return line

@@ -189,3 +189,27 @@ def test_a_render_that_stops_halfway_leaves_the_old_folder_as_it_was(
     assert [p.name for p in tmp_path.iterdir()] == ["deck"]  # no hidden folder left beside it
     assert [p.name for p in deck.iterdir()] == ["index.html.json"]
     assert (deck / "index.html.json").read_text() == old
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        (None, ["sgd"], "expr:sqrt(abs(x)) + y**2", (0.0, 2.0), 2),  # stops at its start
+        (None, ["sgd:lr=100"], None, None, 2),  # leaves the plot at step 1
+    ],
+    ids=["stops at step 0", "diverges at step 1"],
+)
+def test_degenerate_runs_have_slides_and_notes_without_undefined_numbers(runs):
+    settings = RenderRequest(scene="lecture", format="slides", quality="preview").resolve()
+    trajectories = build_experiment(*runs).run()
+    slides = lecture_slides(settings, trajectories)
+    data = slides_data(settings, trajectories, slides, [SlideClip(s.name) for s in slides])
+    text = json.dumps(data, ensure_ascii=False)
+    assert not re.search(r"\b(nan|inf)\b", text, re.I)
+    (run,) = trajectories
+    steps = len(run.points) - 1
+    optimizer = slides[2]
+    assert [s.kind for s in optimizer.stops] == [OPENING] + [STATEMENT] * steps + [END]
+    if steps:
+        assert "diverged at step 1" in data["slides"][2]["stops"][-1]["notes"]
+        assert "diverged at step 1" in data["slides"][-1]["stops"][-1]["notes"]
