@@ -143,7 +143,7 @@ def render(
     if settings.format == "slides":  # the lecture's MP4 clips, in a folder with their page
         from .slides import render_slides
 
-        return render_slides(settings, experiment, output, progress, long_ok=long_ok)
+        return render_slides(settings, experiment, output, progress, long_ok=long_ok, jobs=jobs)
     require_render_extra()
     output = check_output(output)
     sweep(output.parent)  # what a killed render left here

@@ -54,8 +54,10 @@ def render_slides(
     progress: Progress | None = None,
     *,
     long_ok: bool = False,
+    jobs: int = 1,
 ) -> RenderResult:
-    """Write the slides' folder `output`: whole, or not at all (an old one stays until then)."""
+    """Write the slides' folder `output`: whole, or not at all (an old one stays until then).
+    The lecture's sections are drawn by up to `jobs` processes at once (see `render`)."""
     if settings.scene != "lecture":
         raise OptirollError(f"slides present the lecture scene, not {settings.scene}")
     output = check_slides_target(output)
@@ -69,6 +71,7 @@ def render_slides(
                 folder / LECTURE,
                 progress,
                 long_ok=long_ok,
+                jobs=jobs,
             )
             record = json.loads(video.sidecar.read_text(encoding="utf-8"))
             clips = _move_clips(sections_path(video.path), folder, record, settings.lang)
@@ -137,5 +140,6 @@ def _write_page(
         for slide, clip in zip(slides, clips, strict=True)
     ]
     del record["sections"]
+    del record["captions"]  # the joined video's tracks, not kept: each slide lists its clip's
     sidecar_path(folder / PAGE).write_text(json.dumps(record, indent=1, ensure_ascii=False))
     return len(html.encode("utf-8"))

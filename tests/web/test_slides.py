@@ -179,7 +179,7 @@ def test_a_render_that_stops_halfway_leaves_the_old_folder_as_it_was(
     old = json.dumps({"tool": "optiroll", "slides": []})
     (deck / "index.html.json").write_text(old)
 
-    def interrupted(settings, experiment, output, progress, long_ok):
+    def interrupted(settings, experiment, output, progress, **options):
         output.write_bytes(b"half a lecture")  # inside the hidden folder that would replace deck
         raise KeyboardInterrupt
 
