@@ -17,11 +17,12 @@ MIN_TEXT = 0.25
 DIGIT_SHARE = 0.72
 TICK_TEXT = MIN_TEXT * DIGIT_SHARE  # tick labels are digits: type as large as the titles'
 TICK_LENGTH = 0.08
-# Room outside a plot's box for its ticks and their labels: left of the box (a tick, a gap and a
-# label such as "−10", 0.64 wide) and below it (a tick, a gap and one row of labels, with room for
-# the descent of "y"). The axis names take no more: they end the label rows (see `axis_ticks`).
+# Room outside a plot's box for its ticks and their labels: left of the box at most (a tick, a gap
+# and a label such as "−0.25"; the layout takes what the labels need, see `y_gutter`) and below it
+# (a tick, a gap and one row of labels, with room for the descent of "y"). The axis names take no
+# more: they end the label rows (see `axis_ticks`).
 GUTTER_LEFT = 0.8
-GUTTER_BOTTOM = 0.45
+GUTTER_BOTTOM = 0.4
 
 
 def nice_ticks(low: float, high: float, max_count: int = 6) -> np.ndarray:
@@ -87,3 +88,15 @@ DIGIT_WIDTH = 0.72
 def label_width(value: float) -> float:
     """About how wide `value`'s tick label is (scene units)."""
     return TICK_TEXT * sum(CHAR_WIDTHS.get(c, DIGIT_WIDTH) for c in tick_text(value))
+
+
+NAME_WIDTH = 0.8 * TICK_TEXT  # "y", at the labels' size
+GUTTER_PAD = 0.04  # beyond the widest label: the estimate's slack, and the frame's margin
+
+
+def y_gutter(low: float, high: float, length: float) -> float:
+    """The room left of a plot its y axis takes, showing [low, high] over `length` scene
+    units: a tick, a gap and the widest of its labels and its name (see `axis_ticks`)."""
+    ticks = axis_ticks(low, high, length, vertical=True)
+    widest = max([NAME_WIDTH, *map(label_width, ticks)])
+    return TICK_LENGTH + TICK_GAP + widest + GUTTER_PAD

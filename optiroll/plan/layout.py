@@ -9,9 +9,10 @@ panel's shape (the contours simply continue), so the frame is never empty around
 
 Text never shrinks below `axes.MIN_TEXT`: every line the layout places is TEXT tall and an
 arrangement whose titles do not fit their panels (wrapped onto at most MAX_TITLE_LINES lines) is
-not used. Axes take GUTTER_LEFT left of a plot and GUTTER_BOTTOM below it; plots side by side
-share their y ticks (only the first of a row has a left gutter) and a regular grid's columns
-share their x ticks (only the bottom row has a bottom gutter).
+not used. Axes take the room their y labels need left of a plot (at most GUTTER_LEFT; see
+`axes.y_gutter`) and GUTTER_BOTTOM below it; plots side by side share their y ticks (only the
+first of a row has a left gutter) and a plot with another right below it in the same column
+shares its x ticks with it (only the lower one has a bottom gutter).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import numpy as np
 
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Window
-from .axes import GUTTER_BOTTOM, GUTTER_LEFT
+from . import tex_width
+from .axes import GUTTER_BOTTOM, GUTTER_LEFT, TICK_TEXT, y_gutter
 from .settings import RenderSettings
 from .words import LANGUAGES
 
@@ -192,10 +194,10 @@ def clip_segment(
 
 # Sizes in scene units (the frame is 8 tall at every quality).
 MARGIN = 0.08  # around the frame
-LINE = 0.42  # a line of text: the header, a title's line, a legend's entry
-TITLE_SHARE = 0.6  # a line's glyphs fill this much of its height
+LINE = 0.34  # a line of text: the header, a title's line, a legend's entry
+TITLE_SHARE = 0.74  # a line's glyphs fill this much of its height
 TEXT = LINE * TITLE_SHARE  # every text the layout places: 15.1 px at 480 px tall, >= MIN_TEXT
-GAP = 0.38  # between plots side by side: a tick label on an edge overhangs it by half
+GAP = 0.3  # between plots side by side (no tick label reaches past a plot's edges)
 ROW_GAP = 0.1  # below a plot with no tick labels under it
 HEADER_GAP = 0.05  # under the header, above a map
 EDGE = 0.1  # right of the rightmost plot, for a tick label centred on its edge
@@ -205,9 +207,13 @@ FILL_WIDE, FILL = 0.6, 0.5
 # Of the arrangements that fill the frame so, the one drawing the surface's window largest wins,
 # unless one drawing it at most this much smaller keeps more titles whole.
 SCALE_SLACK = 0.15
-CURVE_SHARES = (0.3, 0.4)  # a loss curve beside or below the plots takes such a share of them
+CURVE_SHARES = (0.3, 0.4, 0.5)  # a loss curve beside or below the plots takes such a share of them
 MAX_TITLE_LINES = 2
-FORMULA_SPREAD = 1.6
+# The surface's formula: digits this tall (13 px at 480 px tall, a little above the titles'),
+# smaller where that lets it sit beside the counter, but never below a tick label's digits (those
+# of 15 px type).
+FORMULA_DIGIT = 0.22
+FORMULA_MIN_DIGIT = TICK_TEXT
 SPEED_MARK = "×8"  # the counter keeps room for the widest speed-up mark beside it
 LEGEND_DOT = 0.72  # a legend dot's diameter, in text heights
 LEGEND_SPACE = 0.2  # between a legend's dot and its text
@@ -269,7 +275,7 @@ class Panel:
     """One plot on screen: its area, the runs drawn in it, and its title.
 
     Axes, when the figure has them, go outside `area.box`: the y ticks' labels and name in the
-    GUTTER_LEFT left of it when `y_labels`, the x ticks' in the GUTTER_BOTTOM below it when
+    layout's `gutter_left` left of it when `y_labels`, the x ticks' in the GUTTER_BOTTOM below it when
     `x_labels`. A panel without them shows the same ticks as its neighbour on the left (y) or
     below (x), which labels them.
     """
@@ -288,8 +294,9 @@ class FigureLayout:
 
     The header row holds the step counter at its right end (`counter`, with room for the speed-up
     mark) and, left of it, the "not to scale" `note`, single's title (its panel's `title_box`)
-    and the surface's `formula`; when the formula does not fit beside them it takes a line of its
-    own under them. With a loss curve and no legend, each panel's title begins with a dot in its
+    and the surface's `formula`, with digits FORMULA_DIGIT tall or down to FORMULA_MIN_DIGIT
+    where that fits; when even that does not fit beside them it takes a line of its own under
+    them. With a loss curve and no legend, each panel's title begins with a dot in its
     run's colour (`title_dots`): the titles are the curve's key.
     """
 
@@ -303,6 +310,7 @@ class FigureLayout:
     legend_columns: int = 1
     curve: Box | None = None  # the loss curve's panel (its axes and labels inside)
     title_dots: bool = False
+    gutter_left: float = GUTTER_LEFT  # left of a plot that labels its y ticks, for them
 
     def plot_boxes(self) -> list[Box]:
         """Every plot's box: the panels', and the loss curve's plot inside its panel."""
@@ -330,28 +338,33 @@ class FigureLayout:
 def layout_figure(settings: RenderSettings, experiment: Experiment) -> FigureLayout:
     """Where each panel, title, legend, the loss curve and the counter go for this scene and size."""
     figure = _Figure.of(settings, experiment)
-    if settings.scene == "race":
-        candidates = figure.race_layouts()
-    elif settings.scene == "single":
-        candidates = figure.single_layouts()
-    else:
-        candidates = figure.compare_layouts()
+    candidates = figure.candidates()
+    if settings.axes:
+        # Laid out again with y gutters as wide as the widest labels of those arrangements need
+        # (a wider plot keeps or narrows its y range), each kept if its own labels fit.
+        needed = [_y_gutter(c.layout) for c in candidates if c.fits]
+        tight = replace(figure, gutter_left=max(needed, default=GUTTER_LEFT))
+        candidates += [c for c in tight.candidates() if _y_gutter(c.layout) <= tight.gutter_left]
     fill = FILL_WIDE if settings.width / settings.height >= 16 / 9 - 0.01 else FILL
     fitting = [c for c in candidates if c.fits] or candidates
     full = [c for c in fitting if c.coverage >= fill]
     largest = max(c.scale for c in full or fitting)
     near = [c for c in full or fitting if c.scale >= largest * (1 - SCALE_SLACK)]
-    if not full:  # (six optimizers and a loss curve in a square frame): the fullest of those
+    if not full:  # (none of the presets' figures): the fullest of those
         return max(near, key=lambda c: (c.coverage, c.scale)).layout
     return max(near, key=lambda c: (-c.shortened, c.scale, c.coverage)).layout
 
 
-def formula_width(formula: str, height: float) -> float:
-    """At least how wide a surface's formula ('(1 - x)**2 + 100*(y - x**2)**2') is typeset with
-    digits `height` tall: without its '*'s and spaces, in TeX's wider math glyphs (measured on
-    the presets' formulas: 1.2 to 1.6 times their characters' width as text)."""
-    plain = formula.replace("**", "").replace("*", "").replace(" ", "")
-    return FORMULA_SPREAD * text_width(plain, height)
+def _y_gutter(layout: FigureLayout) -> float:
+    """The widest room the labelled y axes of `layout`'s panels take."""
+    return max(
+        (
+            y_gutter(p.area.window.y_min, p.area.window.y_max, p.area.box.height)
+            for p in layout.panels
+            if p.y_labels and p.area.box.height > 0
+        ),
+        default=0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -383,7 +396,8 @@ class _Figure:
     short_labels: tuple[str, ...]  # without the values at their defaults: when there is no room
     counter_width: float
     note_width: float | None
-    formula_width: float
+    formula: tuple[float, float]  # (width, height) of the formula at its smallest
+    gutter_left: float = GUTTER_LEFT
 
     @classmethod
     def of(cls, settings: RenderSettings, experiment: Experiment) -> _Figure:
@@ -400,12 +414,17 @@ class _Figure:
             short_labels=tuple(words.label(o, short=True) for o in experiment.optimizers),
             counter_width=text_width(counter, TEXT) + 0.1,
             note_width=note,
-            formula_width=formula_width(experiment.surface.formula, TEXT),
+            formula=(
+                tex_width.width(experiment.surface.latex, FORMULA_MIN_DIGIT),
+                max(LINE, tex_width.height(experiment.surface.latex, FORMULA_MIN_DIGIT)),
+            ),
         )
 
     def header(self, title: tuple[str, ...] = ()) -> _Header:
         """The header: the counter at the right of its first line; left of it the note, the
-        `title`'s lines (single's) and the formula, or the formula on a line of its own below."""
+        `title`'s lines (single's) and the formula, or the formula on a line of its own below.
+        The formula's line is as tall as the formula at its smallest digits (a fraction makes
+        it taller than a line of text)."""
         f = self.frame
         lines = max(1, len(title))
         counter = Box(f.right - self.counter_width, f.top - LINE, f.right, f.top)
@@ -416,10 +435,12 @@ class _Figure:
         if title:
             title_box = Box(left, f.top - lines * LINE, counter.left - GAP, f.top)
             left += max(text_width(line, TEXT) for line in title) + GAP
-        bottom = f.top - lines * LINE
-        formula = Box(left, f.top - LINE, counter.left - GAP, f.top)
-        if formula.width < self.formula_width:
-            formula = Box(f.left, bottom - LINE, f.right, bottom)
+        width, height = self.formula
+        formula = Box(left, f.top - height, counter.left - GAP, f.top)
+        bottom = min(f.top - lines * LINE, formula.bottom)
+        if formula.width < width:
+            bottom = f.top - lines * LINE
+            formula = Box(f.left, bottom - height, f.right, bottom)
             bottom = formula.bottom
         return _Header(Box(f.left, bottom, f.right, f.top), counter, formula, note, title_box)
 
@@ -445,7 +466,15 @@ class _Figure:
     @property
     def gutters(self) -> tuple[float, float]:
         """(left, bottom) room for axes."""
-        return (GUTTER_LEFT, GUTTER_BOTTOM) if self.settings.axes else (0.0, ROW_GAP)
+        return (self.gutter_left, GUTTER_BOTTOM) if self.settings.axes else (0.0, ROW_GAP)
+
+    def candidates(self) -> list[_Candidate]:
+        """Every arrangement this scene could use."""
+        if self.settings.scene == "race":
+            return self.race_layouts()
+        if self.settings.scene == "single":
+            return self.single_layouts()
+        return self.compare_layouts()
 
     # compare ------------------------------------------------------------------------------
 
@@ -478,25 +507,23 @@ class _Figure:
     def _grid(
         self, header: _Header, area: Box, counts: list[int], curve_cell: bool, shorten: bool
     ) -> _Candidate:
-        """Rows of `counts` panels in `area`; with `curve_cell`, the loss curve's panel is the
-        last cell. A row's titles take as many lines as its longest needs (shortened first when
-        `shorten`)."""
-        n = len(self.labels)
+        """Rows of `counts` cells in `area`, a panel in each; with `curve_cell`, the loss curve's
+        panel takes the first row's last cell, under the counter. A row's titles take as many
+        lines as its longest needs (shortened first when `shorten`). A panel labels its x ticks
+        only when no panel sits right below it, in the same column: that one labels them."""
         gutter_left, gutter_bottom = self.gutters
         # Across: each row's cells as (x, plot width, the room for its title; None: the curve).
         rows: list[list[tuple[float, float, float | None]]] = []
-        for count in counts:
+        for r, count in enumerate(counts):
             left = area.left + gutter_left
             width = (area.right - EDGE - left - (count - 1) * GAP) / count
+            curve_at = count - 1 if curve_cell and r == 0 else None
             cells = []
             for j in range(count):
-                x = left + j * (width + GAP)
-                index = sum(map(len, rows)) + j
-                curve_here = curve_cell and index == n
                 # A title may reach over the gap, but for half of it before the curve's panel.
-                after = GAP / 2 if curve_cell and index + 1 == n else GAP
-                room = width + (after if j < count - 1 else EDGE)
-                cells.append((x, width, None if curve_here else room))
+                after = GAP / 2 if j + 1 == curve_at else GAP if j < count - 1 else EDGE
+                room = None if j == curve_at else width + after
+                cells.append((left + j * (width + GAP), width, room))
             rows.append(cells)
         dot = TITLE_DOT if self.settings.loss_curve else 0.0
         row_titles = [
@@ -505,13 +532,14 @@ class _Figure:
         ]
         titles = [t for row in row_titles for t in row]
         lines = [max((len(t[0]) for t in row if t), default=1) for row in row_titles]
-        # A regular grid's columns share x ticks: only its bottom row has them labelled.
-        shared_x = len(set(counts)) == 1 and not curve_cell
         labelled = [
-            self.settings.axes and (not shared_x or r == len(counts) - 1)
-            for r in range(len(counts))
+            [
+                self.settings.axes and room is not None and not _panel_below(x, w, rows[r + 1 :])
+                for x, w, room in row
+            ]
+            for r, row in enumerate(rows)
         ]
-        below = [gutter_bottom if x else ROW_GAP for x in labelled]
+        below = [gutter_bottom if any(row) else ROW_GAP for row in labelled]
         plot_height = (area.height - sum(lines) * LINE - sum(below)) / len(counts)
         fits = plot_height > 0 and all(t is not None for t in titles)
         panels: list[Panel] = []
@@ -532,7 +560,7 @@ class _Figure:
                         (i,),
                         Box(x, plot_top, x + room, y),
                         title[0] if title else (self.labels[i],),
-                        x_labels=labelled[r],
+                        x_labels=labelled[r][j],
                         y_labels=self.settings.axes and j == 0,
                     )
                 )
@@ -626,6 +654,7 @@ class _Figure:
     def _finish(self, layout: FigureLayout, fits: bool, shortened: int) -> _Candidate:
         """The candidate, every panel's window grown to its box at one common scale."""
         s, w = self.settings, self.window
+        layout = replace(layout, gutter_left=self.gutters[0])
         width, height = w.x_max - w.x_min, w.y_max - w.y_min
         if any(b.width <= 0 or b.height <= 0 for b in layout.plot_boxes()):
             return _Candidate(layout, 0.0, 0.0, False, shortened)
@@ -664,6 +693,20 @@ def _numbered(rows: list[list[tuple[float, float, float | None]]]) -> list[dict[
                 i += 1
         numbered.append(rooms)
     return numbered
+
+
+def _panel_below(
+    x: float, width: float, rows: list[list[tuple[float, float, float | None]]]
+) -> bool:
+    """Whether the first of `rows` has a panel right below the cell at `x`, `width` wide."""
+    return (
+        any(
+            room is not None and math.isclose(left, x) and math.isclose(w, width)
+            for left, w, room in rows[0]
+        )
+        if rows
+        else False
+    )
 
 
 def _rows(cells: int, rows: int) -> list[int]:

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .layout import Box, scene_box_to_pixels
+from .axes import GUTTER_BOTTOM
+from .layout import LINE, Box, scene_box_to_pixels
 from .settings import RenderSettings
 
 SHIFT_DECADES = 3  # when losses go to 0 or below, how far under the rest the lowest one is drawn
 MAX_DECADES = 8  # a run that converges to 1e-30 would squash every other curve to the top
-# Room around the plot inside the panel (scene units): tick labels left and below, the axis
-# name (and, in compare, the colour key) above.
-LEFT_MARGIN, BOTTOM_MARGIN, TOP_MARGIN, RIGHT_MARGIN = 0.8, 0.5, 0.45, 0.15
+# Room around the plot inside the panel (scene units): tick labels left and below (as much as a
+# map's), the axis name above, in a line like a map's title.
+LEFT_MARGIN, BOTTOM_MARGIN, TOP_MARGIN, RIGHT_MARGIN = 0.8, GUTTER_BOTTOM, LINE, 0.15
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Dot, Line, ValueTracker, VGroup, VMobject
+from manim import DOWN, LEFT, Dot, Line, ValueTracker, VGroup, VMobject
 
 from ..plan.axes import MIN_TEXT
-from ..plan.loss_axes import LEFT_MARGIN, LossAxes, superscript
+from ..plan.layout import TEXT as TITLE_TEXT
+from ..plan.loss_axes import LEFT_MARGIN, RIGHT_MARGIN, TOP_MARGIN, LossAxes, superscript
 from .mobjects import label, polyline
 from .style import DEFAULT_STYLE, Style
 
@@ -74,11 +75,15 @@ class LossCurveFrame(VGroup):
                 style=style,
                 color=scheme.muted_text,
             )
-            self.add(tick.next_to([float(axes.x(step)), plot.bottom, 0], DOWN, buff=0.1))
+            tick.next_to([float(axes.x(step)), plot.bottom, 0], DOWN, buff=0.1)
+            # The last step's label ends by the panel's edge, at the frame's right.
+            tick.shift(LEFT * max(0.0, tick.get_right()[0] - (plot.right + RIGHT_MARGIN)))
+            self.add(tick)
+        # In the line above the plot, as a map's title in its line.
         name = label(
-            axes.name(style.words.loss), height=TEXT * 1.1, max_width=plot.width / 2, style=style
+            axes.name(style.words.loss), height=TITLE_TEXT, max_width=plot.width, style=style
         )
-        self.add(name.next_to([plot.left, plot.top, 0], UP, buff=0.12, aligned_edge=LEFT))
+        self.add(name.move_to([plot.left, plot.top + TOP_MARGIN / 2, 0], aligned_edge=LEFT))
         step_name = label(
             style.words.step, height=TEXT * 1.1, max_width=plot.width / 3, style=style
         )

@@ -329,11 +329,12 @@ class StepCounter(VGroup):
         timeline: Timeline | None = None,
         **kwargs,
     ):
-        """Right-aligned in `header`, 60% of its height, in the scheme's text colour; with a
-        `timeline`, a muted "×4" left of it while a sped-up stretch plays."""
+        """Right-aligned in `header`, 60% of its height but never below MIN_TEXT, in the
+        scheme's text colour; with a `timeline`, a muted "×4" left of it while a sped-up stretch
+        plays."""
         super().__init__(**kwargs)
         font, color = style.font, style.scheme.text
-        height = header.height * 0.6
+        height = max(header.height * 0.6, MIN_TEXT)
         anchor = np.array([header.right, header.center[1], 0.0])
         self.tracker = tracker
         width = len(str(steps))

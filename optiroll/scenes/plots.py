@@ -16,9 +16,11 @@ from ..optim.experiment import Experiment
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
 from ..plan.layout import (
+    FORMULA_DIGIT,
     LEGEND_SPACE,
     LINE,
     TEXT,
+    TITLE_DOT,
     Box,
     FigureLayout,
     Panel,
@@ -187,9 +189,19 @@ def panel_titles(panels: Sequence[Panel], *, style: Style, dots: bool = False) -
     lines = labels(
         [line for panel in titled for line in panel.title],
         height=TEXT,
-        max_width=min(panel.title_box.width for panel in titled),
+        max_width=float("inf"),
         style=style,
     )
+    # Narrowed, all alike, only where a line is wider than its own panel's box (the layout
+    # measures them so, a little generously).
+    room = [
+        panel.title_box.width - (TITLE_DOT if dots else 0.0)
+        for panel in titled
+        for _ in panel.title
+    ]
+    factor = min(1.0, *(r / line.width for r, line in zip(room, lines, strict=True)))
+    for line in lines:
+        line.scale(factor)
     drawn, lines_left = [], iter(lines)
     for panel in titled:
         box = panel.title_box
@@ -228,14 +240,14 @@ KEY_TEXT = TEXT * 0.85
 
 def surface_formula(surface: Surface, box: Box, *, style: Style) -> Mobject:
     """The surface's formula at the left of `box`: typeset in text style (a fraction as tall as a
-    line) with digits FORMULA_TEXT tall, smaller only where it would not fit `box`; plain text
-    where there is no TeX."""
+    line) with digits FORMULA_DIGIT tall, smaller only where it would not fit `box` (the layout
+    sizes `box` for digits FORMULA_MIN_DIGIT tall at least); plain text where there is no TeX."""
     latex = rf"\textstyle {surface.latex}"
     formula = math_line(latex, surface.formula, style.scheme.text, style.font)
     # A digit's share of the whole: measured on MathTex (0.343 units at its default size) and on
     # Text, where the brackets reach about 1.25 digits.
     digit = TEX_DIGIT / formula.height if isinstance(formula, MathTex) else 1 / 1.25
-    formula.scale(FORMULA_TEXT / (digit * formula.height))
+    formula.scale(FORMULA_DIGIT / (digit * formula.height))
     room = box.width - FORMULA_INSET
     if formula.width > room or formula.height > box.height:
         formula.scale(min(room / formula.width, box.height / formula.height))
@@ -243,6 +255,5 @@ def surface_formula(surface: Surface, box: Box, *, style: Style) -> Mobject:
     return formula.move_to([box.left + FORMULA_INSET, box.center[1], 0], aligned_edge=LEFT)
 
 
-FORMULA_TEXT = 0.22  # a digit of the formula: 13 px at 480 px tall, a little above the titles'
 TEX_DIGIT = 0.343
 FORMULA_INSET = 0.08
