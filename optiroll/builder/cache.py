@@ -7,7 +7,7 @@ re-renders) and the environment that draws (Manim, PyAV and Pango versions, LaTe
 fonts installed among those optiroll asks for). Keys live beside the outputs in
 `.optiroll-build.json`, with the size and modification time of each file and its side-car, so a
 file replaced, damaged or deleted by hand is rendered again; so is one whose side-car does not
-read back as a render's.
+read back as a render's, or whose text tracks (a lecture's captions and chapters) are gone.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .. import __version__
 from ..optim.experiment import Experiment
 from ..plan.settings import RenderSettings, sidecar_path
 from ..plan.words import LANGUAGES
+from ..render.slides import PAGE as SLIDES_PAGE
 
 MANIFEST = ".optiroll-build.json"
 # Distributions whose versions change pixels: the drawing, the encoding, the text, the painting.
@@ -105,6 +106,13 @@ def read_sidecar(media: Path) -> dict | None:
     return data if ok else None
 
 
+def output_file(out_dir: Path, file_name: str) -> Path:
+    """The file that stands for the output `file_name`: itself, or for a folder (a lecture's
+    slides, the only output that is one) its page, whose side-car is beside it in the folder."""
+    path = out_dir / file_name
+    return path / SLIDES_PAGE if path.is_dir() else path
+
+
 def readable(media: Path) -> bool:
     """Whether `media` starts as its format's files do and its side-car reads back."""
     magic = MAGIC.get(media.suffix[1:].lower())
@@ -117,7 +125,20 @@ def readable(media: Path) -> bool:
         return False
     if media.suffix.lower() == ".mp4" and head[4:8] != b"ftyp":
         return False
-    return read_sidecar(media) is not None
+    data = read_sidecar(media)
+    return data is not None and _tracks_present(media, data)
+
+
+def _tracks_present(media: Path, data: dict) -> bool:
+    """Whether the text tracks the side-car lists beside `media` (a lecture's captions and
+    chapters, which its snippet links) are there."""
+    tracks = data.get("captions")
+    if tracks is None:
+        return True
+    try:
+        return all((media.parent / tracks[key]).is_file() for key in ("file", "chapters"))
+    except (KeyError, TypeError):  # a side-car edited by hand
+        return False
 
 
 class BuildCache:
@@ -140,7 +161,7 @@ class BuildCache:
         """True when `file_name` was rendered with `key`, neither it nor its side-car changed
         since, and both read back."""
         entry = self.entries.get(file_name)
-        media = out_dir / file_name
+        media = output_file(out_dir, file_name)
         if not entry or entry.get("key") != key:
             return False
         if entry.get("files") != _stamps(media):
@@ -151,7 +172,7 @@ class BuildCache:
         """Remember a finished render and save the manifest (atomically)."""
         from ..render.output import atomic_output  # imports PyAV: only once something rendered
 
-        self.entries[file_name] = {"key": key, "files": _stamps(out_dir / file_name)}
+        self.entries[file_name] = {"key": key, "files": _stamps(output_file(out_dir, file_name))}
         with atomic_output(self.path) as temporary:
             temporary.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
 

@@ -33,7 +33,8 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 RESERVED_NAMES = {"index"}  # index.md lists every figure
 VIDEO_FORMATS = ("webm", "mp4")  # a snippet's <source>s in this order: the smaller first
 PAGE_FORMAT = "html"  # an interactive page; its snippet falls back to the GIF or the poster
-MOVING_FORMATS = ("gif", *VIDEO_FORMATS, PAGE_FORMAT)
+SLIDES_FORMAT = "slides"  # a lecture's slides: a folder; its snippet shows the video and links it
+MOVING_FORMATS = ("gif", *VIDEO_FORMATS, PAGE_FORMAT, SLIDES_FORMAT)
 POSTER_FORMAT = "png"
 
 # figure key -> build_experiment's parameter; problems are blamed on the first key that fails.
@@ -84,14 +85,14 @@ class Figure:
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        """Every format rendered: the ones asked for; for a video, every video format (browsers
-        play different ones); and for anything that moves a PNG poster, the still a video shows
-        before it plays and a reader who asks for reduced motion sees instead. A terminal
-        figure's are its SVG, asciicast and poster."""
+        """Every format rendered: the ones asked for; for a video or slides, every video format
+        (browsers play different ones); and for anything that moves a PNG poster, the still a
+        video shows before it plays and a reader who asks for reduced motion sees instead. A
+        terminal figure's are its SVG, asciicast and poster."""
         if self.terminal:
             return terminal_figure.OUTPUTS
         added: list[str] = []
-        if any(f in VIDEO_FORMATS for f in self.formats):
+        if any(f in (*VIDEO_FORMATS, SLIDES_FORMAT) for f in self.formats):
             added.extend(VIDEO_FORMATS)
         if any(f in MOVING_FORMATS for f in self.formats):
             added.append(POSTER_FORMAT)

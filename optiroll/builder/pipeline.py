@@ -11,7 +11,7 @@ from ..optim.experiment import Experiment, build_experiment
 from ..plan.settings import RenderSettings
 from ..plan.timeline import PACED_SCENES, expected_frames, figure_timeline
 from ..writes import sweep
-from .cache import BuildCache, readable, render_key
+from .cache import BuildCache, output_file, readable, render_key
 from .figures_file import FiguresFile
 from .runner import Job, Outcome, Progress, run_here, run_jobs
 from .snippets import INDEX, index, snippet
@@ -97,7 +97,7 @@ def build(
         run_jobs(rendered, out_dir, workers, progress, finished)
     snippets = {}
     for figure in figures_file.figures:
-        files = [out_dir / figure.file_name(fmt) for fmt in figure.outputs]
+        files = [output_file(out_dir, figure.file_name(fmt)) for fmt in figure.outputs]
         if all(readable(f) for f in files):
             snippets[figure.name] = snippet(figure, out_dir, figures_file.base_url)
             _write_if_changed(out_dir / f"{figure.name}.md", snippets[figure.name])

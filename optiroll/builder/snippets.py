@@ -17,12 +17,19 @@ from html import escape
 from pathlib import Path
 
 from ..plan.settings import sidecar_path
-from .figures_file import PAGE_FORMAT, POSTER_FORMAT, Figure, FiguresFile
+from ..render.slides import PAGE as SLIDES_PAGE
+from .figures_file import PAGE_FORMAT, POSTER_FORMAT, SLIDES_FORMAT, Figure, FiguresFile
 
 INDEX = "index.md"
 # The codec lets a browser without VP9 skip the WebM for the MP4 (H.264, which every browser has).
 MIME = {"webm": "video/webm; codecs=vp9", "mp4": "video/mp4"}
 REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
+# A lecture's text tracks as a player's menu names them, in the lecture's language.
+TRACK_LABELS = {
+    "captions": {"en": "English", "ko": "한국어"},
+    "chapters": {"en": "Chapters", "ko": "챕터"},
+}
+SLIDES_LINK = {"en": "The slides, to present it step by step", "ko": "한 단계씩 발표하는 슬라이드"}
 MOTION, STILL = "optiroll-motion", "optiroll-still"
 # !important and a tag in each selector: a theme's `video { display: block }` or Bootstrap's
 # `[hidden] { display: none !important }` must not undo a reader's choice.
@@ -53,9 +60,13 @@ def _liquid_safe(text: str) -> str:
     return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
+def _sidecar(media: Path) -> dict:
+    return json.loads(sidecar_path(media).read_text(encoding="utf-8"))
+
+
 def _size(media: Path) -> tuple[int, int]:
     """The pixel size the side-car records (a GIF fitted to --max-size may be smaller)."""
-    output = json.loads(sidecar_path(media).read_text())["output"]
+    output = _sidecar(media)["output"]
     return output["width"], output["height"]
 
 
@@ -99,9 +110,32 @@ def _page(src: str, alt: str, width: int, height: int, fallback: list[str]) -> l
     ]
 
 
+def _talk(sources: list[str], tracks: dict, poster: str, box: str, alt: str, url: str) -> list[str]:
+    """A lecture's <video>: the reader plays it (controls, nothing fetched but its length until
+    then), with its captions shown by default and its chapters, in the lecture's language."""
+    lang = tracks["lang"]
+
+    def track(kind: str, file: str, default: str = "") -> str:
+        label = escape(TRACK_LABELS[kind][lang])
+        return (
+            f'    <track kind="{kind}" srclang="{escape(lang)}" label="{label}" '
+            f'src="{escape(url + file)}"{default}>'
+        )
+
+    return [
+        f'  <video controls preload="metadata" poster="{poster}" {box} aria-label="{alt}">',
+        *sources,
+        track("captions", tracks["file"], " default"),
+        track("chapters", tracks["chapters"]),
+        "  </video>",
+    ]
+
+
 def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
     """A <figure>: a looping muted <video> (WebM and MP4) with its PNG poster, a GIF in a
-    <picture> whose still is the poster, or a PNG; then the caption."""
+    <picture> whose still is the poster, or a PNG; then the caption. A video whose side-car
+    lists text tracks (a lecture) is a talk instead: played by the reader, with its captions
+    and chapters, and a link to its slides when the figure has them."""
     # base_url is a URL prefix, escaped for HTML only, so a Liquid {{ site.baseurl }} still works.
     url = (base_url.rstrip("/") + "/") if base_url else ""
 
@@ -111,15 +145,21 @@ def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
     alt = html_text(figure.alt)
     lines = [f'<figure lang="{escape(figure.lang)}">']
     if figure.videos:
-        box = _box(*_size(out_dir / figure.file_name(figure.videos[0])))
-        lines += [
-            f"  {REDUCED_MOTION_STYLE}",
-            f'  <video class="{MOTION}" autoplay loop muted playsinline '
-            f'poster="{src(POSTER_FORMAT)}" {box} aria-label="{alt}">',
-            *(f'    <source src="{src(f)}" type="{MIME[f]}">' for f in figure.videos),
-            "  </video>",
-            f'  <img class="{STILL}" src="{src(POSTER_FORMAT)}" alt="{alt}" {box} hidden>',
-        ]
+        first = out_dir / figure.file_name(figure.videos[0])
+        box = _box(*_size(first))
+        sources = [f'    <source src="{src(f)}" type="{MIME[f]}">' for f in figure.videos]
+        tracks = _sidecar(first).get("captions")
+        if tracks:
+            lines += _talk(sources, tracks, src(POSTER_FORMAT), box, alt, url)
+        else:
+            lines += [
+                f"  {REDUCED_MOTION_STYLE}",
+                f'  <video class="{MOTION}" autoplay loop muted playsinline '
+                f'poster="{src(POSTER_FORMAT)}" {box} aria-label="{alt}">',
+                *sources,
+                "  </video>",
+                f'  <img class="{STILL}" src="{src(POSTER_FORMAT)}" alt="{alt}" {box} hidden>',
+            ]
     else:
         shown = next((f for f in figure.formats if f != PAGE_FORMAT), figure.poster)
         box = _box(*_size(out_dir / figure.file_name(shown)))
@@ -133,6 +173,9 @@ def snippet(figure: Figure, out_dir: Path, base_url: str = "") -> str:
                 f"    {image}",
                 "  </picture>",
             ]
+    if SLIDES_FORMAT in figure.formats:
+        slides = escape(f"{url}{figure.file_name(SLIDES_FORMAT)}/{SLIDES_PAGE}")
+        lines.append(f'  <p><a href="{slides}">{escape(SLIDES_LINK[figure.lang])}</a></p>')
     if PAGE_FORMAT in figure.formats:
         size = _size(out_dir / figure.file_name(POSTER_FORMAT))
         lines[1:] = _page(src(PAGE_FORMAT), alt, *size, lines[1:])
