@@ -208,6 +208,7 @@ FILL_WIDE, FILL = 0.6, 0.5
 # unless one drawing it at most this much smaller keeps more titles whole.
 SCALE_SLACK = 0.15
 CURVE_SHARES = (0.3, 0.4, 0.5)  # a loss curve beside or below the plots takes such a share of them
+CURVE_MIN = (2.0, 1.0)  # the loss curve's plot at least: three decades' labels stacked, apart
 MAX_TITLE_LINES = 2
 # The surface's formula: digits this tall (13 px at 480 px tall, a little above the titles'),
 # smaller where that lets it sit beside the counter, but never below a tick label's digits (those
@@ -658,6 +659,9 @@ class _Figure:
         width, height = w.x_max - w.x_min, w.y_max - w.y_min
         if any(b.width <= 0 or b.height <= 0 for b in layout.plot_boxes()):
             return _Candidate(layout, 0.0, 0.0, False, shortened)
+        if layout.curve is not None:
+            curve = layout.plot_boxes()[-1]
+            fits = fits and curve.width >= CURVE_MIN[0] and curve.height >= CURVE_MIN[1]
         boxes = [panel.area.box for panel in layout.panels]
         scale = min(min(b.width / width, b.height / height) for b in boxes)
         if s.equal_scale:

@@ -10,6 +10,7 @@ from optiroll.optim.presets import PRESETS
 from optiroll.plan import tex_width
 from optiroll.plan.axes import GUTTER_BOTTOM, MIN_TEXT, y_gutter
 from optiroll.plan.layout import (
+    CURVE_MIN,
     FORMULA_MIN_DIGIT,
     LINE,
     TEXT,
@@ -90,6 +91,9 @@ def texts_fit(settings, experiment, layout):
     if layout.legend is not None:
         width, height = legend_size(list(layout.legend_texts), layout.legend_columns)
         assert width <= layout.legend.width + EPS and height <= layout.legend.height + EPS
+    if layout.curve is not None:  # room for the loss curve's decades, whatever else is placed
+        curve = layout.plot_boxes()[-1]
+        assert curve.width >= CURVE_MIN[0] and curve.height >= CURVE_MIN[1]
     if layout.note is not None:
         assert text_width(words.not_to_scale, TEXT) <= layout.note.width
     # The formula, at its smallest digits, fits beside the counter or has a line of its own.
