@@ -1,7 +1,7 @@
-"""A real lecture render's text tracks: captions and chapters beside the MP4 and WebM, each
-clip's captions in the sections folder, the chapters inside the containers, all listed in the
-side-car; a cue changes with the board's caption on its very frame; a GIF gets none; a failed
-render leaves none behind."""
+"""A real lecture render's text tracks: captions and chapters beside the MP4 and WebM (its
+sections drawn in parallel), each clip's captions in the sections folder, the chapters inside the
+containers, all listed in the side-car; a cue changes with the board's caption on its very frame;
+a GIF gets none; a failed render leaves none behind."""
 
 import json
 import re
@@ -26,14 +26,15 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 STEPS = 3
 
 
-def lecture(tmp_path: Path, fmt: str, lang: str):
-    """Render a small lecture (SGD, three steps, preview quality): (settings, tracks, output)."""
+def lecture(tmp_path: Path, fmt: str, lang: str, jobs: int = 1):
+    """Render a small lecture (SGD, three steps, preview quality) with its sections drawn by
+    `jobs` processes: (settings, tracks, output)."""
     settings = RenderRequest(
         scene="lecture", format=fmt, quality="preview", lang=lang, seconds_per_step=1.0
     ).resolve()
     experiment = build_experiment(None, ["sgd"], None, None, STEPS)
     out = tmp_path / f"lecture.{fmt}"
-    pipeline.render(settings, experiment, out)
+    pipeline.render(settings, experiment, out, jobs=jobs)
     return settings, lecture_tracks(settings, experiment.run(), STEPS), out
 
 
@@ -44,7 +45,7 @@ def mp4(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def webm(tmp_path_factory):
-    return lecture(tmp_path_factory.mktemp("webm"), "webm", "ko")
+    return lecture(tmp_path_factory.mktemp("webm"), "webm", "ko", jobs=2)  # sections in parallel
 
 
 def frames_at(path: Path, wanted: set[int], box: list[float]) -> dict[int, np.ndarray]:
