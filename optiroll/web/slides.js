@@ -170,11 +170,11 @@
     async function goTo(s, i) {
       const gen = ++generation;
       target = null;
+      here = { slide: s, stop: i }; // at once: a key pressed meanwhile counts from here
       const v = await show(s, slides[s].stops[i].at);
       if (gen !== generation) return;
       v.pause();
       activate(v, gen);
-      here = { slide: s, stop: i };
       publish();
       say(where(here));
       preloadNext();

@@ -239,3 +239,26 @@ def test_the_presenter_view_has_each_stops_notes_and_drives_the_slides(slides, d
     assert_holds_at(show, show.held_at(2, 3), 2, 3)
     presenter.wait_for_function("document.getElementById('presenter').dataset.stop === '3'")
     assert "step 2 / 4" in presenter.inner_text("#p-notes")
+
+
+def test_keys_pressed_faster_than_the_clips_play_end_held_on_a_stop(slides):
+    """A key pressed while a clip plays finishes that play at once (it holds at the stop the play
+    was going to), so a burst of presses moves one stop for every one or two of them."""
+    show = slides()
+    show.held_at(0, 0)
+    order = [(s, i) for s in range(len(show.record["slides"])) for i in range(len(show.stops(s)))]
+    idle = """() => {
+      const v = document.querySelector("video.active");
+      const d = document.getElementById("stage").dataset;
+      return d.playing === "false" && v.dataset.slide === d.slide && v.paused && !v.seeking;
+    }"""
+    for _ in range(12):
+        show.page.keyboard.press("PageDown")
+    show.page.wait_for_function(idle, timeout=30_000)
+    state = show.state()
+    reached = order.index((state["slide"], state["stop"]))
+    assert 6 <= reached <= 12
+    assert_holds_at(show, state, state["slide"], state["stop"])
+    for _ in range(4):
+        show.page.keyboard.press("PageUp")  # going back never plays: four presses, four stops
+    assert_holds_at(show, show.held_at(*order[reached - 4]), *order[reached - 4])
