@@ -1,29 +1,50 @@
 """Reading what a render wrote, for the tests: decoded frames, colours, pixels of data points."""
 
+import math
 from pathlib import Path
 
 import numpy as np
 
 
 def decode(path: Path) -> list[np.ndarray]:
-    """Every frame of a video or GIF file, as RGB uint8 arrays (PyAV)."""
+    """Every frame of a video or GIF file, as RGB uint8 arrays (PyAV). A GIF's picture held for
+    several frames (one image, shown longer) is in the list once per frame it lasts."""
     import av
 
     with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+        decoded = [
+            (frame.to_ndarray(format="rgb24"), frame.duration or 1)
+            for frame in container.decode(video=0)
+        ]
+    return _per_frame(decoded)
 
 
 def gif_frames(path: Path) -> list[np.ndarray]:
     """Every frame of a GIF as browsers compose it (Pillow), RGB as signed 16-bit ints: room to
-    subtract colours, a quarter of the memory of Python ints (a blog GIF is 180 frames)."""
+    subtract colours, a quarter of the memory of Python ints (a blog GIF is 180 frames). A held
+    picture is in the list once per frame it lasts (the same array again)."""
     from PIL import Image
 
     with Image.open(path) as im:
-        frames = []
+        images = []
         for i in range(im.n_frames):
             im.seek(i)
-            frames.append(np.asarray(im.convert("RGB")).astype(np.int16))
-        return frames
+            images.append((np.asarray(im.convert("RGB")).astype(np.int16), im.info["duration"]))
+        return _per_frame(images)
+
+
+def gif_delays(path: Path) -> list[int]:
+    """Each image's delay in a GIF, in centiseconds, as its blocks say."""
+    from optiroll.render.output import gif_blocks
+
+    return list(gif_blocks(path).delays)
+
+
+def _per_frame(images: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
+    """Pictures with their durations as frames at the rate of the shortest: a picture shown for
+    k of those is k frames (the same array, no copy)."""
+    unit = math.gcd(*(duration for _, duration in images)) or 1
+    return [picture for picture, duration in images for _ in range(duration // unit)]
 
 
 def rgb(hex_color: str) -> np.ndarray:

@@ -65,7 +65,8 @@ class EncoderProcess:
             raise self._failure() from None
         return self
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None:
+        """Hand `frame`, shown for `repeat` frames, to the worker (a held picture goes once)."""
         slots = self._slots
         checked_frame(frame, slots.shape[2] // 4, slots.shape[1])
         if self._in_flight == SLOTS:
@@ -74,7 +75,7 @@ class EncoderProcess:
         slot_pixels = slots[slot].reshape(-1)[: frame.size].reshape(frame.shape)
         np.copyto(slot_pixels, frame)
         try:
-            self._conn.send((slot, channels))
+            self._conn.send((slot, channels, repeat))
         except (BrokenPipeError, ConnectionResetError):
             raise self._failure() from None
         self._next, self._in_flight = (slot + 1) % SLOTS, self._in_flight + 1
@@ -150,11 +151,11 @@ def _serve(conn: Connection, memory: int) -> None:
         slot_bytes = height * width * 4
         shared = mmap.mmap(memory, SLOTS * slot_bytes)
         while (message := conn.recv()) is not None:
-            slot, channels = message
+            slot, channels, repeat = message
             frame = np.ndarray(
                 (height, width, channels), np.uint8, buffer=shared, offset=slot * slot_bytes
             )
-            encoder.write(frame)
+            encoder.write(frame, repeat)
             conn.send(slot)
         conn.send(encoder.close())
     except (EOFError, BrokenPipeError, ConnectionResetError):

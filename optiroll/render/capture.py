@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from manim import Scene
     from manim._config.utils import ManimConfig
 
-FrameSink = Callable[[np.ndarray], None]
+FrameSink = Callable[[np.ndarray, int], None]  # a frame and how many frames it lasts
 MANIM_FOLDER = "optiroll-manim"  # Manim's files for one render, in a temporary folder so named
 
 # Keys that make Manim plan no artifact, log file or cache of its own; callers cannot change them.
@@ -40,7 +40,8 @@ def render_frames(
     *,
     still: bool = False,
 ) -> int:
-    """Render the scene built by `build_scene` under `settings`; lend each RGBA frame to `sink`.
+    """Render the scene built by `build_scene` under `settings`; lend each RGBA frame to `sink`
+    with how many frames it lasts (Manim gives a held picture once, with its count).
 
     `still` draws only the last frame: Manim then runs every animation to its end without
     drawing (a poster of a long scene takes a moment, not the whole animation's time).
@@ -152,7 +153,7 @@ def _same(actual: Any, wanted: Any) -> bool:
 
 
 class _Counter:
-    """Lend each frame to the sink as a read-only RGBA view, and count them.
+    """Lend each frame to the sink as a read-only RGBA view, with its repeat count; count them.
 
     The view is valid only during the call (Manim draws the next frame into the same buffer):
     a sink that keeps frames copies them. Not copying here saves a strided RGB copy per frame,
@@ -164,10 +165,11 @@ class _Counter:
         self.frames = 0
 
     def __call__(self, rgba: np.ndarray, repeat: int) -> None:
+        if repeat < 1:  # a wait shorter than a frame shows nothing
+            return
         lent = rgba.view()
         lent.flags.writeable = False
-        for _ in range(repeat):
-            self.sink(lent)
+        self.sink(lent, repeat)
         self.frames += repeat
 
 

@@ -29,6 +29,11 @@ GIF_PALETTES: tuple[GifPalette, ...] = ("fixed", "refreshed")
 # (0.62 levels): what smooths shading is the palette's size. Refreshing costs a median cut and a
 # cold colour cache (about 20 ms) each time, so it happens twice a second.
 PALETTE_REFRESH = 0.5
+# A fixed colour stands for the pixels within this many levels of it. Entries of their own
+# went to the antialiased fringes of lines (near-whites beside white), which flicker between
+# entries from frame to frame: on the default figure they cost 8% of the file. At 16 every hue
+# stays; at 20 the light contours took the faded runs' tints.
+FIXED_REACH = 16
 _GIF_SCALE = 0.75
 _GIF_MIN_SCALE = 0.5
 
@@ -59,22 +64,35 @@ class EncodeReport:
     frames: int
     bytes: int
 
+    def shown(self) -> Holds:
+        """How the frames are shown: each frame as an image of its own."""
+        return ((1, self.frames),)
+
 
 @dataclass(frozen=True)
 class GifReport(EncodeReport):
-    """A GIF's report, with the palette size and what was given up to fit `max_bytes`."""
+    """A GIF's report, with the palette size and what was given up to fit `max_bytes`.
+
+    `frames` counts frames at `fps`, as a video of the same animation would; a picture held for
+    several of them is one image shown longer, and `holds` says how the frames fell into images.
+    """
 
     colors: int
     max_bytes: int | None
     fits: bool
     given_up: tuple[str, ...]
+    holds: Holds
     palette: GifPalette = "fixed"
+
+    def shown(self) -> Holds:
+        return self.holds
 
 
 class Encoder(Protocol):
-    """Takes frames one at a time; `close` finishes the file and reports on it."""
+    """Takes frames one at a time, each with how many frames it lasts (`repeat`: a held picture
+    is given once); `close` finishes the file and reports on it."""
 
-    def write(self, frame: np.ndarray) -> None: ...
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None: ...
 
     def close(self) -> EncodeReport: ...
 
@@ -120,7 +138,10 @@ def encode_gif(
     max_colors: int = 64,
     max_bytes: int | None = None,
 ) -> GifReport:
-    """Write an endlessly looping GIF; step quality down until it fits `max_bytes`, if given."""
+    """Write an endlessly looping GIF; step quality down until it fits `max_bytes`, if given.
+
+    Consecutive equal frames become one image shown as long as they last together.
+    """
     _check_gif_options(fps, max_colors, max_bytes)
     if not frames:
         raise ValueError("a GIF needs at least one frame")
@@ -130,7 +151,7 @@ def encode_gif(
     colors, rate, size = max_colors, float(fps), (width, height)
     while True:
         kept = _drop_frames(frames, round(fps / rate))
-        written = _write_gif(kept, path, rate, colors, size)
+        written, holds = _write_gif(kept, path, rate, colors, size)
         if max_bytes is None or written <= max_bytes:
             break
         step = next(steps, None)
@@ -148,6 +169,7 @@ def encode_gif(
         max_bytes=max_bytes,
         fits=max_bytes is None or written <= max_bytes,
         given_up=_given_up((float(fps), rate), (max_colors, colors), ((width, height), size)),
+        holds=holds,
     )
 
 
@@ -197,10 +219,12 @@ def _given_up(
 
 def _write_gif(
     frames: Sequence[np.ndarray], path: Path, fps: float, colors: int, size: tuple[int, int]
-) -> int:
-    """Encode with a palette made from all frames, then squeeze with gifsicle when present."""
+) -> tuple[int, Holds]:
+    """Encode with a palette made from all frames, then squeeze with gifsicle when present:
+    (bytes written, how the frames fell into images)."""
     height, width = frames[0].shape[:2]
     rate = Fraction(fps)
+    pictures, repeats = _distinct(frames)
     with _gif_container(path, rate, size) as (container, stream):
         graph = av.filter.Graph()
         source = graph.add_buffer(
@@ -222,15 +246,59 @@ def _write_gif(
         palette.link_to(apply, 0, 1)
         apply.link_to(sink)
         graph.configure()
-        for index, pixels in enumerate(frames):
+        for index, pixels in enumerate(pictures):
             graph.push(_video_frame(pixels, index))
         graph.push(None)  # palettegen emits only at the end of the stream
-        for index in range(len(frames)):
-            frame = graph.pull()
-            frame.pts = index
-            container.mux(stream.encode(frame))
-    _gifsicle(path)
-    return path.stat().st_size
+        writer = _HeldImages(container, stream)
+        for repeat in repeats:
+            writer.add(graph.pull(), repeat)
+    _finish_gif(path, len(repeats))
+    return path.stat().st_size, writer.holds()
+
+
+def _distinct(frames: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
+    """Each run of equal consecutive frames as one picture and how many frames it lasts."""
+    pictures: list[np.ndarray] = []
+    repeats: list[int] = []
+    for frame in frames:
+        if pictures and (frame is pictures[-1] or np.array_equal(frame, pictures[-1])):
+            repeats[-1] += 1
+        else:
+            pictures.append(frame)
+            repeats.append(1)
+    return pictures, repeats
+
+
+class _HeldImages:
+    """Muxes indexed images, each shown for its number of frames: the GIF muxer takes an
+    image's delay from the next one's timestamp, and the last image's from its duration."""
+
+    def __init__(self, container: av.container.OutputContainer, stream: av.VideoStream) -> None:
+        self.container, self.stream = container, stream
+        self.frames = 0
+        self.repeats: list[int] = []
+
+    def add(self, indexed: av.VideoFrame, repeat: int) -> None:
+        indexed.pts = self.frames
+        for packet in self.stream.encode(indexed):
+            packet.duration = repeat
+            self.container.mux(packet)
+        self.frames += repeat
+        self.repeats.append(repeat)
+
+    def holds(self) -> Holds:
+        return runs(self.repeats)
+
+
+def runs(values: Sequence[int]) -> Holds:
+    """Runs of equal values as (value, how many in a row)."""
+    out: list[tuple[int, int]] = []
+    for value in values:
+        if out and out[-1][0] == value:
+            out[-1] = (value, out[-1][1] + 1)
+        else:
+            out.append((value, 1))
+    return tuple(out)
 
 
 @contextmanager
@@ -261,7 +329,8 @@ def _video_frame(pixels: np.ndarray, index: int) -> av.VideoFrame:
 
 
 def gif_palette(first: np.ndarray, fixed: Sequence[str], colors: int) -> np.ndarray:
-    """A (256, 3) palette: the `fixed` hex colours exactly, the rest the frame's (median cut).
+    """A (256, 3) palette: the `fixed` hex colours exactly, the rest the frame's (median cut of
+    the pixels that no fixed colour draws within FIXED_REACH levels).
 
     (Octree, 25x faster, left visible bands in the 3D relief's shading where median cut leaves
     none, at the same 256 colours.)
@@ -270,20 +339,47 @@ def gif_palette(first: np.ndarray, fixed: Sequence[str], colors: int) -> np.ndar
     room = colors - len(exact)
     if room < 2:
         raise ValueError(f"{len(exact)} fixed colours leave no room in a {colors}-colour palette")
-    quantized = Image.fromarray(np.ascontiguousarray(first[..., :3])).quantize(
-        room, method=Image.Quantize.MEDIANCUT
-    )
-    table = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)
-    used = [tuple(int(c) for c in table[index]) for _, index in quantized.getcolors(room)]
+    pixels = _beyond_reach(np.ascontiguousarray(first[..., :3]).reshape(-1, 3), exact)
+    used: list[tuple[int, int, int]] = []
+    if len(pixels):
+        quantized = Image.fromarray(pixels.reshape(1, -1, 3)).quantize(
+            room, method=Image.Quantize.MEDIANCUT
+        )
+        table = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)
+        used = [tuple(int(c) for c in table[index]) for _, index in quantized.getcolors(room)]
     entries = list(dict.fromkeys(exact + used))
     # paletteuse reads exactly 256 entries; a repeated entry changes no pixel's nearest colour.
     entries += [entries[0]] * (256 - len(entries))
     return np.array(entries, dtype=np.uint8)
 
 
+def _beyond_reach(pixels: np.ndarray, exact: list[tuple[int, int, int]]) -> np.ndarray:
+    """The (N, 3) `pixels` farther than FIXED_REACH levels (in some channel) from every exact
+    colour: what the free entries are for."""
+    if not exact:
+        return pixels
+    packed = pixels.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
+    codes, inverse = np.unique(packed, return_inverse=True)  # the distinct colours: a few
+    colors = np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1).astype(np.int16)
+    gap = np.abs(colors[:, None, :] - np.array(exact, np.int16)[None])
+    far = gap.max(axis=2).min(axis=1) > FIXED_REACH
+    return pixels[far[inverse]]
+
+
 def _hex_to_rgb(color: str) -> tuple[int, int, int]:
     text = color.lstrip("#")
     return (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
+
+
+def _finish_gif(path: Path, images: int) -> None:
+    """Shrink the written GIF (gifsicle), then decode it whole, here in the encoder's process:
+    every image must decode, and there must be `images` of them (the render checks the rest
+    from the file's blocks, without decoding it again)."""
+    _gifsicle(path)
+    with av.open(str(path)) as container:
+        decoded = sum(1 for _ in container.decode(video=0))
+    if decoded != images:
+        raise RuntimeError(f"{path} decodes to {decoded} images, {images} were written")
 
 
 def _gifsicle(path: Path) -> None:
@@ -295,7 +391,8 @@ def _gifsicle(path: Path) -> None:
     gifsicle = shutil.which("gifsicle")
     if gifsicle is None:
         return
-    # keep-empty: otherwise a hold (repeated frames) becomes one long frame, changing the count.
+    # keep-empty: two images that differ only below the palette's resolution stay two (merged,
+    # the file would hold fewer images than the encoder reports).
     command = [gifsicle, "-O2", "-Okeep-empty", str(path)]
     result = subprocess.run(command, capture_output=True)
     if result.returncode == 0 and 0 < len(result.stdout) < path.stat().st_size:
@@ -340,13 +437,14 @@ class _GifEncoder:
         self.colors, self.max_bytes = colors, max_bytes
         self.frames: list[np.ndarray] = []
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None:
         frame = checked_frame(frame, self.width, self.height)
         # Frames are only lent (capture reuses Manim's buffer): copy, but share repeated frames.
         if self.frames and np.array_equal(frame, self.frames[-1]):
-            self.frames.append(self.frames[-1])
+            kept = self.frames[-1]
         else:
-            self.frames.append(np.array(frame))
+            kept = np.array(frame)
+        self.frames.extend([kept] * repeat)
 
     def close(self) -> GifReport:
         return encode_gif(self.frames, self.path, self.fps, self.colors, self.max_bytes)
@@ -374,12 +472,14 @@ class _StreamingGifEncoder:
         self.colors, self.fixed, self.palette = colors, tuple(fixed), palette
         self.refresh = max(1, round(fps * PALETTE_REFRESH)) if palette == "refreshed" else None
         self.frames = 0
+        self.palette_made = 0  # the frame the palette in use was made from
         self.file = ExitStack()
 
     def _start(self) -> None:
         self.container, self.stream = self.file.enter_context(
             _gif_container(self.path, Fraction(self.fps), (self.width, self.height))
         )
+        self.images = _HeldImages(self.container, self.stream)
 
     def _map_with_palette_of(self, frame: np.ndarray) -> None:
         """From now on, map frames to a palette made from `frame` (a new filter graph: the
@@ -399,24 +499,28 @@ class _StreamingGifEncoder:
         palette = gif_palette(frame, self.fixed, self.colors).reshape(16, 16, 3)
         palette_source.push(_video_frame(palette, self.frames))
         palette_source.push(None)  # one palette for the filter's life
+        self.palette_made = self.frames
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None:
+        """Encode `frame` once, shown for `repeat` frames."""
         frame = checked_frame(frame, self.width, self.height)
+        if repeat < 1:
+            raise ValueError(f"a frame lasts at least one frame, not {repeat}")
         if not self.frames:
             self._start()
-        if not self.frames or (self.refresh and self.frames % self.refresh == 0):
+            self._map_with_palette_of(frame)
+        elif self.refresh and self.frames - self.palette_made >= self.refresh:
             self._map_with_palette_of(frame)
         self.source.push(_video_frame(frame, self.frames))
-        indexed = self.sink.pull()
-        indexed.pts = self.frames
-        self.container.mux(self.stream.encode(indexed))
-        self.frames += 1
+        self.images.add(self.sink.pull(), repeat)
+        self.frames += repeat
 
     def close(self) -> GifReport:
         if not self.frames:
             raise ValueError("a GIF needs at least one frame")
         self.file.close()
-        _gifsicle(self.path)
+        holds = self.images.holds()
+        _finish_gif(self.path, sum(count for _, count in holds))
         size = self.path.stat().st_size
         return GifReport(
             self.path,
@@ -429,6 +533,7 @@ class _StreamingGifEncoder:
             max_bytes=None,
             fits=True,
             given_up=(),
+            holds=holds,
             palette=self.palette,
         )
 
@@ -455,15 +560,16 @@ class _VideoEncoder:
         context.colorspace = context.color_primaries = context.color_trc = 1  # BT.709
         context.color_range = 1  # limited (TV) range
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None:
         frame = checked_frame(frame, self.width, self.height)
         if not self.frames:
             self._start()
         rgb = _video_frame(frame, self.frames)
         yuv = rgb.reformat(format="yuv420p", dst_colorspace="ITU709", dst_color_range="MPEG")
-        yuv.pts = self.frames
-        self.container.mux(self.stream.encode(yuv))
-        self.frames += 1
+        for _ in range(repeat):  # constant frame rate: a held picture is every frame again
+            yuv.pts = self.frames
+            self.container.mux(self.stream.encode(yuv))
+            self.frames += 1
 
     def close(self) -> EncodeReport:
         if not self.frames:
@@ -480,7 +586,7 @@ class _PosterEncoder:
         self.path, self.width, self.height, self.fps = path, width, height, fps
         self.last: np.ndarray | None = None
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None:
         self.last = np.array(checked_frame(frame, self.width, self.height))
 
     def close(self) -> EncodeReport:

@@ -74,13 +74,14 @@ class SectionCutter:
         self._finish()
         self.name, self.first = name, self.frame
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None:
+        """`frame`, shown for `repeat` frames, goes to the running section's clip."""
         if self.encoder is None:  # opened on a section's first frame: empty ones write nothing
             self.encoder, self.spare = self.spare or EncoderProcess(), EncoderProcess()
             path = self.folder / self._file()
             self.encoder.open(self.fmt, path, self.width, self.height, self.fps)
-        self.encoder.write(frame)
-        self.frame += 1
+        self.encoder.write(frame, repeat)
+        self.frame += repeat
 
     def close(self) -> list[Clip]:
         """Finish the last clip; every clip has been decoded and checked against its frames."""

@@ -60,12 +60,13 @@ class FrameSink:
         """What a sectioned scene calls as each section starts."""
         return self.cutter.start if self.cutter else None
 
-    def __call__(self, frame: np.ndarray) -> None:
+    def __call__(self, frame: np.ndarray, repeat: int = 1) -> None:
+        """Take `frame`, shown for `repeat` frames."""
         if not self.joined:
-            self.encoder.write(frame)
+            self.encoder.write(frame, repeat)
         if self.cutter:
-            self.cutter.write(frame)
-        self.frames += 1
+            self.cutter.write(frame, repeat)
+        self.frames += repeat
         if self.progress:
             self.progress(self.frames, self.total)
 

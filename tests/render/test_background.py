@@ -38,6 +38,19 @@ def test_the_worker_writes_the_same_file_as_encoding_here(tmp_path, fmt):
         assert (tmp_path / f"there.{fmt}").read_bytes() == (tmp_path / f"here.{fmt}").read_bytes()
 
 
+def test_a_held_frame_crosses_once_with_its_length(tmp_path):
+    path = tmp_path / "held.gif"
+    worker = EncoderProcess().open("gif", path, 64, 48, 25, fixed_colors=["#ff0000"])
+    first, *moving, last = frames()
+    worker.write(first, 5)
+    for frame in moving:
+        worker.write(frame)
+    worker.write(last, 25)
+    report = worker.close()
+    assert report.frames == 5 + 4 + 25 and report.holds == ((5, 1), (1, 4), (25, 1))
+    assert len(decode(path)) == 34
+
+
 def test_bad_options_raise_at_open_before_any_frame(tmp_path):
     worker = EncoderProcess()
     with pytest.raises(ValueError, match="fps"):

@@ -36,27 +36,34 @@ def dot_x(frame: np.ndarray) -> float:
     return float(np.nonzero(red)[1].mean())
 
 
+def every_frame(frames: list):
+    """A sink keeping a copy of each frame, a held one as often as it lasts (frames are lent for
+    the length of the call only)."""
+    return lambda frame, repeat: frames.extend([frame[..., :3].copy()] * repeat)
+
+
 def capture(build=DotRight, settings=SETTINGS):
-    """Every frame, copied (frames are lent for the length of the call only)."""
+    """Every frame, copied."""
     frames = []
-    count = render_frames(build, settings, lambda frame: frames.append(frame[..., :3].copy()))
+    count = render_frames(build, settings, every_frame(frames))
     return count, frames
 
 
-def test_every_frame_is_lent_read_only_as_rgba_including_waits():
+def test_every_frame_is_lent_read_only_as_rgba_and_a_wait_once_with_its_length():
     lent = []
     count = render_frames(
         DotRight,
         SETTINGS,
-        lambda frame: lent.append(
-            (frame.shape, frame.dtype, frame.flags.writeable, frame[..., :3].copy())
+        lambda frame, repeat: lent.append(
+            (frame.shape, frame.dtype, frame.flags.writeable, frame[..., :3].copy(), repeat)
         ),
     )
-    assert count == len(lent) == 10 + 4  # 0.5 s and 0.2 s at 20 fps
-    for shape, dtype, writeable, _ in lent:
+    assert count == 10 + 4  # 0.5 s and 0.2 s at 20 fps
+    assert [repeat for *_, repeat in lent] == [1] * 10 + [4]  # the wait: one picture, 4 frames
+    for shape, dtype, writeable, *_ in lent:
         assert shape == (72, 128, 4) and dtype == np.uint8 and not writeable
-    frames = [copy for *_, copy in lent]
-    assert all(np.array_equal(frames[10], held) for held in frames[11:])  # the wait
+    frames = [copy for *_, copy, _ in lent]
+    assert dot_x(frames[10]) > dot_x(frames[9]) > dot_x(frames[0])  # the wait: where it ended
     assert not np.array_equal(frames[0], frames[9])  # each lent frame had its own picture
 
 
@@ -115,7 +122,7 @@ sys.path.insert(0, {tests!r})
 from test_capture import SETTINGS, DotRight
 from optiroll.render.capture import render_frames
 frames = []
-render_frames(DotRight, SETTINGS, lambda frame: frames.append(frame[..., :3].copy()))
+render_frames(DotRight, SETTINGS, lambda f, repeat: frames.extend([f[..., :3].copy()] * repeat))
 print(json.dumps({{"frames": len(frames), "shape": frames[0].shape,
                    "corner": frames[-1][0, 0].tolist(), "digest": float(np.mean(frames))}}))
 """
@@ -166,8 +173,6 @@ def test_a_manim_cfg_in_cwd_changes_nothing_and_nothing_lands_in_cwd(tmp_path):
 def test_a_still_is_the_last_frame_alone():
     _, frames = capture()
     stills = []
-    count = render_frames(
-        DotRight, SETTINGS, lambda f: stills.append(f[..., :3].copy()), still=True
-    )
+    count = render_frames(DotRight, SETTINGS, every_frame(stills), still=True)
     assert count == len(stills) == 1
     assert np.array_equal(stills[0], frames[-1])

@@ -10,13 +10,13 @@ from PIL import Image
 
 from optiroll.render import encode
 from optiroll.render.encode import GIF_FPS, encode_gif, open_encoder
-from optiroll.render.output import probe
+from optiroll.render.output import probe, verify
 
 pytest.importorskip("manim")
 
-from test_capture import SETTINGS, DotRight, dot_x  # noqa: E402
+from test_capture import SETTINGS, DotRight, dot_x, every_frame  # noqa: E402
 
-from media import decode  # noqa: E402
+from media import decode, gif_delays  # noqa: E402
 from optiroll.render.capture import render_frames  # noqa: E402
 
 FPS = SETTINGS["frame_rate"]
@@ -25,7 +25,7 @@ FPS = SETTINGS["frame_rate"]
 @pytest.fixture(scope="module")
 def frames():
     captured = []
-    render_frames(DotRight, SETTINGS, lambda frame: captured.append(frame[..., :3].copy()))
+    render_frames(DotRight, SETTINGS, every_frame(captured))
     return captured
 
 
@@ -343,3 +343,36 @@ def test_a_refreshed_gif_palette_follows_colours_that_come_later(tmp_path):
 def test_an_unknown_gif_palette_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="palette must be one of fixed, refreshed"):
         open_encoder("gif", tmp_path / "x.gif", 64, 48, 25, palette="sometimes")
+
+
+@pytest.mark.parametrize("fixed_colors", [["#009e73"], []], ids=["streamed", "buffered"])
+def test_a_held_picture_is_one_image_shown_as_long_as_it_lasts(tmp_path, fixed_colors):
+    """A still start, a move, a final hold: images are the distinct pictures, their delays add
+    up to every frame's time, and the frames come back in order."""
+    moving, _ = moving_ball_over_plot(4)
+    path = tmp_path / "held.gif"
+    encoder = open_encoder("gif", path, 128, 72, 20, fixed_colors=fixed_colors)
+    encoder.write(moving[0], 10)
+    for frame in moving[1:-1]:
+        encoder.write(frame)
+    encoder.write(moving[-1], 50)
+    report = encoder.close()
+    assert report.frames == 10 + 2 + 50 and report.holds == ((10, 1), (1, 2), (50, 1))
+    assert gif_delays(path) == [50, 5, 5, 250]  # centiseconds: 0.5 s, a frame each, 2.5 s
+    info = verify(path, report)
+    assert (info.frames, info.images, info.duration) == (62, 4, 3.1)
+    decoded = decode(path)
+    assert len(decoded) == 62
+    shown = [0] * 10 + [1, 2] + [3] * 50  # which picture each frame shows
+    for index, (picture, source) in enumerate(zip(decoded, shown, strict=True)):
+        distances = [np.abs(picture.astype(int) - other).mean() for other in moving]
+        assert int(np.argmin(distances)) == source, index
+
+
+def test_equal_frames_written_one_by_one_become_one_image_in_a_buffered_gif(tmp_path):
+    moving, _ = moving_ball_over_plot(3)
+    frames = [moving[0], moving[1], moving[1].copy(), moving[1].copy(), moving[2]]
+    report = write("gif", tmp_path / "equal.gif", frames, 25)
+    assert report.frames == 5 and report.holds == ((1, 1), (3, 1), (1, 1))
+    probed = probe(report.path)
+    assert (probed.frames, probed.images, probed.fps) == (5, 3, 25)

@@ -140,11 +140,47 @@ def test_verify_accepts_what_the_encoder_reported(tmp_path, fmt):
         ({"frames": 7}, "6 frames, expected 7"),
     ],
 )
-@pytest.mark.parametrize("fmt", ["gif", "mp4", "webm"])
+@pytest.mark.parametrize("fmt", ["mp4", "webm"])
 def test_verify_names_what_differs(tmp_path, fmt, change, message):
     target, report = written(tmp_path, fmt)
     with pytest.raises(OutputMismatchError, match=message):
         verify(target, replace(report, **change))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"width": 66}, "size 64x48, expected 66x48"),
+        ({"fps": 12.5}, r"delays 4 cs x 6, expected 8 cs x 6; 0.240 s, expected 0.480 s"),
+        ({"frames": 7}, r"0.240 s, expected 0.280 s"),
+        ({"holds": ((1, 5),), "frames": 5}, "6 images, expected 5"),
+        ({"holds": ((2, 3),)}, r"6 images, expected 3"),
+        (
+            {"holds": ((1, 3), (2, 1), (1, 2)), "frames": 7},
+            r"delays 4 cs x 6, expected 4 cs x 3, 8 cs, 4 cs x 2; 0.240 s, expected 0.280 s",
+        ),
+    ],
+)
+def test_verify_names_what_differs_in_a_gif_from_its_blocks(tmp_path, change, message):
+    target, report = written(tmp_path, "gif")
+    assert report.holds == ((1, 6),)
+    with pytest.raises(OutputMismatchError, match=message):
+        verify(target, replace(report, **change))
+
+
+def test_a_gif_that_breaks_its_block_structure_is_rejected(tmp_path):
+    target, report = written(tmp_path, "gif")
+    whole = target.read_bytes()
+    target.write_bytes(whole[:-40])
+    with pytest.raises(OutputMismatchError, match="ends before its trailer"):
+        verify(target, report)
+    first_block = 13 + 3 * (2 << (whole[10] & 7))  # after the global colour table
+    target.write_bytes(whole[:first_block] + b"\x99" + whole[first_block + 1 :])
+    with pytest.raises(OutputMismatchError, match="unknown block 0x99"):
+        verify(target, report)
+    target.write_bytes(b"PNG" + whole[3:])
+    with pytest.raises(OutputMismatchError, match="does not start as a GIF"):
+        verify(target, report)
 
 
 def test_verify_rejects_a_gif_that_does_not_loop_forever(tmp_path):

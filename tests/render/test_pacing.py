@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 pytest.importorskip("manim")
 
-from media import gif_frames  # noqa: E402
+from media import gif_delays, gif_frames  # noqa: E402
 from optiroll.cli import cli  # noqa: E402
 from optiroll.optim.experiment import build_experiment  # noqa: E402
 from optiroll.plan.layout import layout_figure, scene_box_to_pixels  # noqa: E402
@@ -40,6 +40,18 @@ def test_a_gif_has_the_frames_its_timeline_plans(tmp_path, fps, steps):
     assert len(frames) == planned == sidecar["output"]["frames"]
     assert timeline["fps"] == float(fps)
     assert timeline["hold_frames"] == round(2.5 * float(fps))
+    # The still start and the hold are one image each, shown for their frames' time; every
+    # moving frame is an image of its own.
+    frame_cs = round(100 / float(fps))
+    delays = gif_delays(tmp_path / "out.gif")
+    assert delays == [timeline["start_still_frames"] * frame_cs] + [frame_cs] * moving + [
+        timeline["hold_frames"] * frame_cs
+    ]
+    assert sidecar["output"]["holds"] == [
+        [timeline["start_still_frames"], 1],
+        [1, moving],
+        [timeline["hold_frames"], 1],
+    ]
 
 
 @pytest.fixture(scope="module")

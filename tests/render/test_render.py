@@ -12,7 +12,7 @@ from PIL import Image
 
 pytest.importorskip("manim")
 
-from media import assert_ball_at, gif_frames, rgb  # noqa: E402
+from media import assert_ball_at, gif_delays, gif_frames, rgb  # noqa: E402
 from optiroll.cli import cli  # noqa: E402
 from optiroll.plan.theme import DARK  # noqa: E402
 
@@ -44,7 +44,8 @@ def test_the_default_gif_decodes_with_the_frames_and_size_asked(book_gif):
     assert frames[0].shape == (480, 854, 3)
     with Image.open(path) as im:
         assert im.info["loop"] == 0  # loops forever
-        assert im.info["duration"] == 50  # 20 fps
+    # 20 fps: the 0.5 s still start is one image, each moving frame one, the 2.5 s hold one.
+    assert gif_delays(path) == [50] + [5] * (EXPECTED_FRAMES - 60) + [250]
     # The side-car holds every parameter and the data.
     momentum = sidecar["experiment"]["optimizers"][1]
     assert momentum["optimizer"] == "momentum"

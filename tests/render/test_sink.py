@@ -22,8 +22,8 @@ class FakeEncoder:
     def open(self, *args, **options):
         self.calls.append(("open", args, options))
 
-    def write(self, frame):
-        self.calls.append(("write",))
+    def write(self, frame, repeat=1):
+        self.calls.append(("write",) if repeat == 1 else ("write", repeat))
 
     def close(self):
         self.calls.append(("close",))
@@ -43,8 +43,8 @@ class FakeCutter:
     def start(self, name):
         self.calls.append(("start", name))
 
-    def write(self, frame):
-        self.frames += 1
+    def write(self, frame, repeat=1):
+        self.frames += repeat
 
     def close(self):
         self.calls.append(("close",))
@@ -117,6 +117,24 @@ def test_a_sectioned_gif_goes_to_the_encoder_and_the_cutter(fakes):
     assert [c[0] for c in encoder.calls] == ["open"] + ["write"] * 3 + ["close"]
     assert cutter.frames == 3 and [c.frames for c in clips] == [3]
     assert report == "the encoder's report" and joined == []
+
+
+def test_a_held_frame_goes_to_the_encoder_once_and_to_the_cutter_as_every_frame(fakes):
+    encoder, _ = fakes
+    seen = []
+    sink = make(
+        encoder, "gif", sections=Path("clips"), total=6, progress=lambda *done: seen.append(done)
+    )
+    (cutter,) = FakeCutter.made
+
+    def draw():
+        sink(FRAME)
+        sink(FRAME, 5)
+        return 6
+
+    sink.record(draw)
+    assert encoder.calls[1:] == [("write",), ("write", 5), ("close",)]
+    assert cutter.frames == 6 and seen == [(1, 6), (6, 6)]
 
 
 def test_a_frame_count_other_than_planned_fails_and_stops_the_cutter(fakes):
