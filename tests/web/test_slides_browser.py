@@ -262,3 +262,23 @@ def test_keys_pressed_faster_than_the_clips_play_end_held_on_a_stop(slides):
     for _ in range(4):
         show.page.keyboard.press("PageUp")  # going back never plays: four presses, four stops
     assert_holds_at(show, show.held_at(*order[reached - 4]), *order[reached - 4])
+
+
+def test_f_fills_the_screen_question_mark_lists_the_keys_and_b_blacks_out(slides):
+    show = slides()
+    show.held_at(0, 0)
+    page = show.page
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === document.documentElement")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+    page.keyboard.press("?")
+    assert page.is_visible("#help")
+    assert "PageDown" in page.inner_text("#help") and "presenter" in page.inner_text("#help")
+    page.keyboard.press("Escape")
+    assert not page.is_visible("#help")
+    page.keyboard.press("b")
+    assert page.is_visible("#blank")
+    page.keyboard.press(".")  # a clicker's black-screen key
+    assert not page.is_visible("#blank")
+    assert_holds_at(show, show.state(), 0, 0)  # none of them moved the slides
