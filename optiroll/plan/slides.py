@@ -89,17 +89,15 @@ def _slide(
     run: int | None,
 ) -> Slide:
     stops: list[Stop] = []
-    at = 0
     beats = list(zip(kinds, section.beats, strict=True))
-    for i, (kind, count) in enumerate(beats):
+    (first_kind, first), (second_kind, second) = beats[0], beats[1]
+    if first_kind == PLAY and len(beats) > 2:  # the opening picture, unless it is all there is
+        stops.append(Stop(first, first + (second if second_kind == HOLD else 0), OPENING))
+    at = 0
+    for kind, count in beats:
         if kind == PATH:
             assert trajectory is not None
             stops += _path_stops(settings, trajectory, at, count)
-        elif kind == PLAY and i == 0:  # the section's opening picture, unless it is all there is
-            after = beats[i + 1] if i + 1 < len(beats) else None
-            if after is not None and i + 2 < len(beats):
-                skip = after[1] if after[0] == HOLD else 0
-                stops.append(Stop(at + count, at + count + skip, OPENING))
         at += count
     final = beats[-1][1] if beats[-1][0] == HOLD else 1
     last_step = stops[-1].step if stops else None
