@@ -45,11 +45,23 @@ class _VideoCodec:
     container_options: dict[str, str] = field(default_factory=dict)
 
 
+# Flat graphics with few moving parts (measured on 120 frames of the 1080p lecture, RGB -> YUV
+# included): x264's veryfast preset tuned for animation takes half the CPU of medium (11.9 and
+# 22.7 ms a frame) for the same size (0.96 and 0.97 KB a frame) at 48.8 dB PSNR (49.8); VP9 in
+# realtime mode at cpu-used 6 takes 11.2 ms a frame where good quality at 4 took 37.9, for 6%
+# more bytes at the same PSNR (54.1 dB).
 VIDEO_CODECS = {
     # faststart moves the index (moov) before the data so browsers play while downloading.
-    "mp4": _VideoCodec("libx264", {"crf": "20", "preset": "medium"}, {"movflags": "+faststart"}),
+    "mp4": _VideoCodec(
+        "libx264",
+        {"crf": "20", "preset": "veryfast", "tune": "animation"},
+        {"movflags": "+faststart"},
+    ),
     # b=0 makes crf a constant-quality target instead of a cap under a default bitrate.
-    "webm": _VideoCodec("libvpx-vp9", {"crf": "32", "b": "0", "row-mt": "1", "cpu-used": "4"}),
+    "webm": _VideoCodec(
+        "libvpx-vp9",
+        {"crf": "32", "b": "0", "row-mt": "1", "cpu-used": "6", "deadline": "realtime"},
+    ),
 }
 
 

@@ -226,8 +226,7 @@ def _serve(
 
     def cut(frame: Any, repeat: int) -> None:
         nonlocal pending
-        for _ in range(repeat):
-            mine.write(frame)
+        mine.write(frame, repeat)
         pending += repeat
         if pending >= REPORT_EVERY:
             report.send(("frames", pending))  # a broken pipe here: the render is gone
