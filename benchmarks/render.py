@@ -19,6 +19,7 @@ Targets: optiroll/peer time <= 0.8 and optiroll's file no larger than the peer's
 
     .venv/bin/python benchmarks/render.py --pairs 5     # the table
     .venv/bin/python benchmarks/render.py --profile     # where optiroll's time goes (cProfile)
+    .venv/bin/python benchmarks/render.py --lecture     # the lecture: sequential, 1, 2, all cores
 """
 
 from __future__ import annotations
@@ -46,13 +47,21 @@ PEER = Path(__file__).with_name("peer_matplotlib.py")
 TARGET = 0.8  # optiroll/peer time
 
 
-def measure(command: list[str], tree: Path = ROOT) -> tuple[float, int]:
-    """Run `command` in `tree` (its code first on the path): (wall seconds, the child's peak
-    resident bytes)."""
+def measure(
+    command: list[str], tree: Path = ROOT, cpus: list[int] | None = None
+) -> tuple[float, int]:
+    """Run `command` in `tree` (its code first on the path), on `cpus` only if given: (wall
+    seconds, the child's peak resident bytes)."""
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    pin = None if cpus is None else lambda: os.sched_setaffinity(0, cpus)
     with subprocess.Popen(
-        command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        cwd=tree,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=pin,
     ) as child:
         stderr = child.stderr.read() if child.stderr else b""
         _, status, usage = os.wait4(child.pid, 0)
@@ -235,6 +244,46 @@ def per_frame(repeats: int, out_dir: Path) -> None:
         )
 
 
+# The lecture (issue 15): the book's, at 1920x1080 60 fps and at 640x360 15 fps, drawn one section
+# after another (`--jobs 1`, the sequential path; or the code of --baseline TREE, which draws so)
+# and then its sections in parallel on 1, 2 and all cores (the render's default: a process per
+# core it may use). Target: 1080p on 2 cores in at most a third of the sequential time.
+LECTURE_QUALITIES = ("lecture", "preview")
+LECTURE_TARGET = 1 / 3
+
+
+def lecture(out_dir: Path, baseline: Path | None, qualities: tuple[str, ...]) -> None:
+    """Wall time of each lecture render, and its ratio to the sequential one."""
+    optiroll = [sys.executable, "-m", "optiroll", "render", "lecture"]
+    cores = sorted(os.sched_getaffinity(0))
+    runs: list[tuple[str, Path, list[str], list[int] | None]] = [
+        ("sequential", baseline or ROOT, [] if baseline else ["--jobs", "1"], None),
+        ("1 core", ROOT, [], cores[:1]),
+    ]
+    if len(cores) >= 2:
+        runs.append(("2 cores", ROOT, [], cores[:2]))
+    runs.append((f"all {len(cores)} cores", ROOT, [], None))
+    print(f"the book's lecture; load {os.getloadavg()[0]:.1f} (1 min) at the start")
+    print(f"{'quality':<8} {'run':<12} {'wall s':>7} {'x seq':>6} {'frames':>6} {'bytes':>11}")
+    for quality in qualities:
+        sequential = None
+        for name, tree, extra, cpus in runs:
+            out = out_dir / f"lecture-{quality}-{name.replace(' ', '-')}.mp4"
+            seconds, _ = measure([*optiroll, "-q", quality, "-O", str(out), *extra], tree, cpus)
+            sequential = sequential or seconds
+            frames = json.loads(sidecar_path(out).read_text())["output"]["frames"]
+            print(
+                f"{quality:<8} {name:<12} {seconds:>7.1f} {seconds / sequential:>6.2f} "
+                f"{frames:>6} {out.stat().st_size:>11,}",
+                flush=True,
+            )
+            if name == "2 cores" and quality == "lecture":
+                ratio = seconds / sequential
+                verdict = "met" if ratio <= LECTURE_TARGET else "missed"
+                print(f"target: 1080p on 2 cores <= {LECTURE_TARGET:.2f} x sequential: {verdict}")
+    print(f"load {os.getloadavg()[0]:.1f} (1 min) at the end")
+
+
 def profile(out_dir: Path) -> None:
     """Render in this process under cProfile; print the top 15 entries by cumulative time.
 
@@ -264,6 +313,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenes", action="store_true", help="only the per-scene frame times")
     parser.add_argument("--phases", action="store_true", help="the phase table of one render")
     parser.add_argument("--tree", type=Path, default=ROOT, help="optiroll's code from TREE")
+    parser.add_argument(
+        "--lecture",
+        nargs="*",
+        choices=LECTURE_QUALITIES,
+        metavar="QUALITY",
+        help=f"only the lecture's times (qualities: {', '.join(LECTURE_QUALITIES)}; default both)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="TREE",
+        help="--lecture: the sequential render with the code of TREE (e.g. a worktree of the "
+        "commit before the parallel sections) instead of --jobs 1",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="optiroll-bench-") as scratch:
         out_dir = args.keep or Path(scratch)
@@ -274,6 +337,9 @@ def main(argv: list[str] | None = None) -> None:
             phases(args.repeats, out_dir, args.tree.resolve())
         elif args.scenes:
             per_frame(args.repeats, out_dir)
+        elif args.lecture is not None:
+            baseline = args.baseline.resolve() if args.baseline else None
+            lecture(out_dir, baseline, tuple(args.lecture) or LECTURE_QUALITIES)
         else:
             benchmark(args.pairs, out_dir, args.tree.resolve())
 
