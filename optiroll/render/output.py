@@ -49,8 +49,9 @@ def atomic_output(target: Path) -> Iterator[Path]:
         yield staging.file(Path(target))
 
 
-def probe(path: Path) -> MediaInfo:
-    """Decode the whole file (PyAV for GIF/MP4/WebM, Pillow for PNG) and describe it."""
+def probe(path: Path, *, decode: bool = True) -> MediaInfo:
+    """Decode the whole file (PyAV for GIF/MP4/WebM, Pillow for PNG) and describe it; without
+    `decode`, a video is described from its packets (a frame each), none decoded."""
     path = Path(path)
     if path.suffix.lower() == ".png":
         with Image.open(path) as image:
@@ -58,14 +59,17 @@ def probe(path: Path) -> MediaInfo:
             return MediaInfo(image.width, image.height, None, 1, 0.0, "png", None, 1)
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        frames, first, last = 0, None, None
-        for frame in container.decode(stream):
+        frames, start, end = 0, None, None
+        units = container.decode(stream) if decode else container.demux(stream)
+        for unit in units:
+            if unit.pts is None:  # the demuxer's end-of-stream marker
+                continue
             frames += 1
-            first = frame if first is None else first
-            last = frame
-        if first is None or last is None:
+            start = unit.pts if start is None else min(start, unit.pts)
+            end = unit.pts + unit.duration if end is None else max(end, unit.pts + unit.duration)
+        if start is None or end is None:
             raise OutputMismatchError(f"{path} has no video frames")
-        duration = float((last.pts - first.pts + last.duration) * last.time_base)
+        duration = float((end - start) * stream.time_base)
         info = MediaInfo(
             width=stream.codec_context.width,
             height=stream.codec_context.height,
@@ -142,13 +146,14 @@ def _skip_sub_blocks(data: bytes, at: int) -> int:
     return at + 1
 
 
-def verify(path: Path, expected: EncodeReport) -> MediaInfo:
+def verify(path: Path, expected: EncodeReport, *, decode: bool = True) -> MediaInfo:
     """Check `path` against what the encoder reported; raise OutputMismatchError unless it
     matches. A GIF is checked from its blocks (size, loop, images and each one's delay; its
-    encoder decoded it whole already), other files by decoding them."""
+    encoder decoded it whole already), other files by decoding them; without `decode` (a video
+    joined from clips that were decoded), a video is checked from its packets."""
     if Path(path).suffix.lower() == ".gif":
         return _verify_gif(Path(path), expected)
-    info = probe(path)
+    info = probe(path, decode=decode)
     wrong = []
     size, wanted = f"{info.width}x{info.height}", f"{expected.width}x{expected.height}"
     if size != wanted:

@@ -150,7 +150,7 @@ def render(
     sweep(Path(tempfile.gettempdir()), prefix=f".{MANIM_FOLDER}.")
     from .background import EncoderProcess
 
-    encoder = EncoderProcess()  # starts now: its imports overlap Manim's
+    encoder = EncoderProcess.ready()  # starts now: its imports overlap Manim's
     try:
         return _render(settings, experiment, output, progress, encoder, long_ok, jobs)
     except OSError as err:
@@ -235,7 +235,8 @@ def _render(
         else:
             draw = partial(render_frames, build, manim_settings, sink, still=poster)
         report, clips = sink.record(draw)
-        info = verify(temporary, report)
+        # A video joined from clips is their packets, each clip decoded and checked already.
+        info = verify(temporary, report, decode=not sink.joined)
         captions = {}
         if tracks and clips is not None and clip_folder is not None:
             captions = write_tracks(staging, tracks, clips, settings, output, clip_folder)

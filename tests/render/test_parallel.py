@@ -16,6 +16,7 @@ from optiroll.cli import cli  # noqa: E402
 from optiroll.optim.experiment import build_experiment  # noqa: E402
 from optiroll.plan.beats import lecture_sections  # noqa: E402
 from optiroll.plan.request import RenderRequest  # noqa: E402
+from optiroll.render.output import probe  # noqa: E402
 from optiroll.render.parallel import split_blocks  # noqa: E402
 from optiroll.scenes import lecture  # noqa: E402
 from tests.processes import children, start_cli, wait_for, wait_until_group_is_gone  # noqa: E402
@@ -54,6 +55,8 @@ def test_two_processes_draw_the_very_video_one_draws(tmp_path):
     assert len(split_blocks([s.frames for s in plan], 2)) == 2  # both processes drew
     whole = decoded(two)
     assert len(whole) == sum(s.frames for s in plan)
+    # The joined video is checked from its packets (its clips were decoded): the same findings.
+    assert probe(two, decode=False) == probe(two)
     assert all(np.array_equal(a, b) for a, b in zip(decoded(one), whole, strict=True))
     clips = sorted((tmp_path / "two.mp4.sections").glob("*.mp4"))
     assert [p.name for p in clips] == [f"{i:02d}-{s.name}.mp4" for i, s in enumerate(plan, 1)]
