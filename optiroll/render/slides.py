@@ -58,8 +58,6 @@ def render_slides(
 ) -> RenderResult:
     """Write the slides' folder `output`: whole, or not at all (an old one stays until then).
     The lecture's sections are drawn by up to `jobs` processes at once (see `render`)."""
-    if settings.scene != "lecture":
-        raise OptirollError(f"slides present the lecture scene, not {settings.scene}")
     output = check_slides_target(output)
     sweep(output.parent)
     try:
@@ -139,7 +137,7 @@ def _write_page(
         }
         for slide, clip in zip(slides, clips, strict=True)
     ]
-    del record["sections"]
+    del record["sections"]  # the clips are the slides'
     del record["captions"]  # the joined video's tracks, not kept: each slide lists its clip's
     sidecar_path(folder / PAGE).write_text(json.dumps(record, indent=1, ensure_ascii=False))
     return len(html.encode("utf-8"))

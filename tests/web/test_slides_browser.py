@@ -114,8 +114,12 @@ def assert_holds_at(show: Slides, state: dict, slide: int, stop: int) -> None:
 
 
 def test_it_opens_on_the_title_held_and_the_clips_are_the_sections(slides, deck):
-    _, record = deck
+    folder, record = deck
     assert [s["name"] for s in record["slides"]] == ["title", "surface", "sgd", "comparison"]
+    # The side-car names exactly the files the folder holds.
+    named = {name for s in record["slides"] for name in (s["clip"], s["captions"])}
+    assert named | {"index.html", "index.html.json"} == {p.name for p in folder.iterdir()}
+    assert record["output"]["format"] == "slides" and "captions" not in record
     show = slides()
     assert_holds_at(show, show.held_at(0, 0), 0, 0)
 
