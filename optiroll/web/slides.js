@@ -299,6 +299,14 @@
       commands[name]();
     });
     stage.addEventListener("click", () => commands.next());
+    help.addEventListener("click", () => commands.escape());
+    // The pointer hides over a still stage, as a projector's audience needs no cursor.
+    let pointerTimer = 0;
+    stage.addEventListener("pointermove", () => {
+      stage.classList.remove("still");
+      clearTimeout(pointerTimer);
+      pointerTimer = setTimeout(() => stage.classList.add("still"), 2000);
+    });
     window.addEventListener("message", (e) => {
       const message = e.data;
       if (!message || typeof message !== "object") return;
@@ -385,11 +393,18 @@
       byId("p-time").textContent = new Date().toLocaleTimeString(data.lang, {
         hour: "2-digit", minute: "2-digit",
       });
-      if (!main || main.closed) byId("p-notes").textContent = W.presenter_alone;
+      if (!main || main.closed) {
+        byId("p-notes").textContent = W.presenter_alone;
+        shown = "";
+      }
     }
 
+    let shown = "";
     window.addEventListener("message", (e) => {
-      if (e.source === main && e.data && e.data.optiroll === "state") render(e.data);
+      if (e.source !== main || !e.data || e.data.optiroll !== "state") return;
+      const state = JSON.stringify(e.data);
+      if (state !== shown) render(e.data); // the same state comes back every second
+      shown = state;
     });
     document.addEventListener("keydown", (e) => {
       const name = command(e);
