@@ -593,6 +593,11 @@ def render(
 
         target = check_slides_target(target, "--output")
     elif target is not None:
+        if output and target.is_dir():
+            raise OptirollError(
+                f"--output {output} is a directory: name a file such as figure.gif "
+                "(a lecture's --format slides is the one output that is a folder)"
+            )
         check_name(output, "--output")
         if not target.suffix:
             target = target.with_suffix("." + request.format)
