@@ -28,7 +28,7 @@ from ..optim.surfaces import Window
 from . import tex_width
 from .axes import GUTTER_BOTTOM, GUTTER_LEFT, TICK_TEXT, y_gutter
 from .settings import RenderSettings
-from .words import LANGUAGES
+from .words import LANGUAGES, Words
 
 
 @dataclass(frozen=True)
@@ -252,6 +252,11 @@ def _cuts(n: int, count: int) -> list[tuple[int, ...]]:
     return [(0, *cuts, n) for cuts in itertools.combinations(range(1, n), count - 1)]
 
 
+def landmark_name(words: Words, kind: str) -> str:
+    """What a key calls a landmark (`landmarks.GLYPHS` names: start, minimum, saddle)."""
+    return {"start": words.start, "minimum": words.minimum, "saddle": words.saddle}[kind]
+
+
 def legend_size(texts: list[str], columns: int, height: float = TEXT) -> tuple[float, float]:
     """(width, height) a legend of `texts` in `columns` needs at text `height` (see legend.py)."""
     rows = math.ceil(len(texts) / columns)
@@ -309,6 +314,9 @@ class FigureLayout:
     legend: Box | None = None
     legend_texts: tuple[str, ...] = ()  # an entry per run, TEXT tall
     legend_columns: int = 1
+    # The landmarks the legend explains after the runs (`landmarks.GLYPHS` names), rather than
+    # the header: the kinds the surface has, those the plot shows among them.
+    legend_marks: tuple[str, ...] = ()
     curve: Box | None = None  # the loss curve's panel (its axes and labels inside)
     title_dots: bool = False
     gutter_left: float = GUTTER_LEFT  # left of a plot that labels its y ticks, for them
@@ -398,6 +406,8 @@ class _Figure:
     counter_width: float
     note_width: float | None
     formula: tuple[float, float]  # (width, height) of the formula at its smallest
+    marks: tuple[str, ...]  # the landmarks a plot of the surface may mark: start, minimum, saddle
+    mark_words: tuple[str, ...]  # their names in the key
     gutter_left: float = GUTTER_LEFT
 
     @classmethod
@@ -407,6 +417,12 @@ class _Figure:
         steps = experiment.steps
         counter = f"{SPEED_MARK} {words.counter(steps, steps)}"
         note = None if settings.equal_scale else text_width(words.not_to_scale, TEXT) + 0.1
+        surface = experiment.surface
+        marks = (
+            "start",
+            *(["minimum"] if surface.minima else []),
+            *(["saddle"] * bool(surface.saddles)),
+        )
         return cls(
             settings=settings,
             window=experiment.surface.window,
@@ -419,6 +435,8 @@ class _Figure:
                 tex_width.width(experiment.surface.latex, FORMULA_MIN_DIGIT),
                 max(LINE, tex_width.height(experiment.surface.latex, FORMULA_MIN_DIGIT)),
             ),
+            marks=marks,
+            mark_words=tuple(landmark_name(words, kind) for kind in marks),
         )
 
     def header(self, title: tuple[str, ...] = ()) -> _Header:
@@ -582,7 +600,8 @@ class _Figure:
 
     def race_layouts(self) -> list[_Candidate]:
         """The map with its legend right of it or below it; with a loss curve right of the map or
-        below it, the legend may also go under the curve, whose colours it names too."""
+        below it, the legend may also go under the curve, whose colours it names too. After the
+        runs, the legend explains the landmarks (in every arrangement, so always there)."""
         header = self.header()
         f = self.frame
         body = Box(f.left, f.bottom, f.right, header.box.bottom - HEADER_GAP)
@@ -599,15 +618,16 @@ class _Figure:
         found = []
         for texts in {self.labels, self.short_labels}:
             shortened = sum(a != b for a, b in zip(texts, self.labels, strict=True))
-            width, height = legend_size(list(texts), 1)
+            entries = [*texts, *self.mark_words]
+            width, height = legend_size(entries, 1)
             for plots, curve in splits:
                 places = []  # (map, legend, its columns, curve)
                 if width < plots.width / 2:
                     rest, column = plots.split_right(width)
                     places.append((rest, column, 1, curve))
-                columns = legend_columns(list(texts), plots.width)
+                columns = legend_columns(entries, plots.width)
                 if columns is not None:
-                    rest, strip = plots.split_bottom(legend_size(list(texts), columns)[1])
+                    rest, strip = plots.split_bottom(legend_size(entries, columns)[1])
                     places.append((rest, strip, columns, curve))
                 if curve is not None and width <= curve.width:
                     rest, strip = curve.split_bottom(height)
@@ -622,6 +642,7 @@ class _Figure:
                         legend=legend,
                         legend_texts=texts,
                         legend_columns=columns,
+                        legend_marks=self.marks,
                         curve=curve_box,
                     )
                     found.append(self._finish(layout, True, shortened))

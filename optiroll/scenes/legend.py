@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, ORIGIN, Dot, VGroup
 
-from ..plan.layout import Box
+from ..plan.layout import Box, landmark_name
 from .landmarks import GLYPHS
 from .mobjects import labels
 from .style import DEFAULT_STYLE, Style
@@ -21,18 +21,20 @@ def legend(
     style: Style = DEFAULT_STYLE,
     columns: int = 1,
     text_height: float = 0.28,
+    marks: Sequence[str] = (),
 ) -> VGroup:
-    """(text, colour) entries, row by row in `columns` columns, centred in `box`; the texts in the
+    """(text, colour) entries, then a landmark per `marks` (`landmarks.GLYPHS` names) drawn as on
+    the plot with its name, row by row in `columns` columns, centred in `box`; the texts in the
     scheme's text colour."""
-    rows = -(-len(entries) // columns)
+    names = [text for text, _ in entries] + [landmark_name(style.words, m) for m in marks]
+    rows = -(-len(names) // columns)
     width = (box.width - 0.2) / columns - 0.6
     # One size for all, so no entry looks more important.
-    texts = labels([text for text, _ in entries], height=text_height, max_width=width, style=style)
+    texts = labels(names, height=text_height, max_width=width, style=style)
+    keys = [Dot(radius=text_height * 0.36, color=color) for _, color in entries]
+    keys += [GLYPHS[m](np.array(ORIGIN), color=style.scheme.minimum) for m in marks]
     items = VGroup(
-        *(
-            VGroup(Dot(radius=text_height * 0.36, color=color), text).arrange(buff=0.2)
-            for text, (_, color) in zip(texts, entries, strict=True)
-        )
+        *(VGroup(key, text).arrange(buff=0.2) for key, text in zip(keys, texts, strict=True))
     )
     if columns == 1:
         items.arrange(DOWN, aligned_edge=LEFT, buff=text_height * 0.9)
@@ -50,12 +52,10 @@ def landmark_key(
 ) -> VGroup:
     """'○ start  + minimum': each landmark (names of `landmarks.GLYPHS`) drawn as on the plot,
     with its name, in a row."""
-    words = style.words
-    names = {"start": words.start, "minimum": words.minimum, "saddle": words.saddle}
     # Sized with a digit beside them: no word smaller than a digit of `text_height` (the smallest
     # text there is), and lowercase words not blown up to a capital's height.
     *texts, _ = labels(
-        [*(names[kind] for kind in kinds), "0"],
+        [*(landmark_name(style.words, kind) for kind in kinds), "0"],
         height=text_height,
         max_width=float("inf"),
         style=style,

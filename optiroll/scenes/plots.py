@@ -121,6 +121,8 @@ class OptimizerFigure(OptirollScene, Scene):
                 )
         colors = list(style.runs)
         kinds = landmark_kinds(surface, self.layout.panels[0].area)
+        # The legend explains the landmarks where the layout gave it room, else the header does.
+        in_legend = [kind for kind in kinds if kind in self.layout.legend_marks]
         if self.layout.legend is not None:
             entries = list(zip(self.layout.legend_texts, colors, strict=True))
             static.append(
@@ -130,6 +132,7 @@ class OptimizerFigure(OptirollScene, Scene):
                     style=style,
                     columns=self.layout.legend_columns,
                     text_height=TEXT,
+                    marks=in_legend,
                 )
             )
         if self.curve_axes is not None:
@@ -138,7 +141,8 @@ class OptimizerFigure(OptirollScene, Scene):
             moving.append(
                 LossCursor(self.curve_axes, losses, colors=colors, tracker=tracker, style=style)
             )
-        static += formula_and_key(surface, kinds, self.layout.formula, style=style)
+        in_header = [kind for kind in kinds if kind not in in_legend]
+        static += formula_and_key(surface, in_header, self.layout.formula, style=style)
         note_box = self.layout.note
         if note_box is not None:
             note = label(
@@ -227,6 +231,8 @@ def formula_and_key(
     formula = surface_formula(surface, box, style=style)
     # Its words have no descenders ("start", "minimum"; Hangul sits on the line): a title's
     # box would draw them larger than the titles.
+    if not kinds:
+        return [formula]
     key = landmark_key(kinds, text_height=KEY_TEXT, style=style)
     if FORMULA_INSET + formula.width + KEY_GAP + key.width > box.width:
         return [formula]

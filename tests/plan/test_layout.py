@@ -17,6 +17,7 @@ from optiroll.plan.layout import (
     TITLE_DOT,
     TITLE_SHARE,
     Box,
+    landmark_name,
     layout_figure,
     legend_size,
     text_width,
@@ -89,7 +90,9 @@ def texts_fit(settings, experiment, layout):
         for line in panel.title:
             assert text_width(line, TEXT) + dot <= panel.title_box.width + EPS, line
     if layout.legend is not None:
-        width, height = legend_size(list(layout.legend_texts), layout.legend_columns)
+        marks = [landmark_name(words, kind) for kind in layout.legend_marks]
+        entries = [*layout.legend_texts, *marks]
+        width, height = legend_size(entries, layout.legend_columns)
         assert width <= layout.legend.width + EPS and height <= layout.legend.height + EPS
     if layout.curve is not None:  # room for the loss curve's decades, whatever else is placed
         curve = layout.plot_boxes()[-1]
@@ -206,6 +209,19 @@ def test_single_puts_its_title_in_the_header_row_beside_the_counter():
     (panel,) = layout.panels
     assert panel.title_box.top == layout.header.top and panel.title_box.right <= layout.counter.left
     assert panel.title == ("SGD η=0.95",)
+
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+@pytest.mark.parametrize("curve", [False, True])
+def test_races_legend_always_explains_the_landmarks(aspect, curve):
+    """Whatever the arrangement, race's legend names the start and the surface's minima or
+    saddle after the runs (the header then leaves them out)."""
+    for preset, kinds in (("beale", ("start", "minimum")), ("saddle", ("start", "saddle"))):
+        for n in (1, 6):
+            _, _, layout = figure("race", preset, n, aspect, loss_curve=curve)
+            assert layout.legend is not None and layout.legend_marks == kinds
+    _, _, compare = figure("compare", "beale", 4, aspect, loss_curve=curve)
+    assert compare.legend_marks == ()
 
 
 def test_a_loss_curve_without_a_legend_makes_the_titles_its_key():
