@@ -73,11 +73,15 @@ def default_jobs() -> int:
 
 def _init_worker(progress_queue: Any, build: int) -> None:
     """Tie the worker's life to the build's (process `build`), then import Manim once; a
-    missing extra fails each job with the install hint."""
+    missing extra fails each job with the install hint. The encoder process of one render
+    serves the next (`keep_encoders`): it starts once, like Manim."""
     global _worker_queue, _worker_import_error
     _worker_queue = progress_queue
     _end_with(build)
+    from ..render.background import keep_encoders
     from ..render.pipeline import import_manim
+
+    keep_encoders()
 
     try:
         import_manim()

@@ -82,3 +82,36 @@ def test_abort_stops_the_worker_mid_file(tmp_path):
         worker.write(frame)
     worker.abort()
     assert worker._process.poll() is not None
+
+
+def test_a_kept_worker_encodes_the_next_file_too_and_one_that_failed_is_not_kept(
+    tmp_path, monkeypatch
+):
+    from optiroll.render import background
+
+    monkeypatch.setattr(background, "_idle", [])
+    background.keep_encoders()
+    monkeypatch.setattr(background, "_keeping", True)  # undone after the test
+    first = EncoderProcess.ready().open("gif", tmp_path / "a.gif", 64, 48, 25)
+    for frame in frames():
+        first.write(frame)
+    first.close()
+    assert background._idle == [first] and first._process.poll() is None
+    second = EncoderProcess.ready()
+    assert second is first and background._idle == []
+    second.open("png", tmp_path / "b.png", 32, 24, 25)  # another size: the slots follow
+    second.write(np.zeros((24, 32, 3), np.uint8), 3)
+    assert second.close().frames == 1
+    assert len(decode(tmp_path / "a.gif")) == 6 and (tmp_path / "b.png").stat().st_size > 0
+    failing = EncoderProcess.ready()
+    assert failing is first
+    failing.open("mp4", tmp_path / "no such folder" / "c.mp4", 64, 48, 25)
+    with pytest.raises(OSError):
+        for frame in frames(60):
+            failing.write(frame)
+        failing.close()
+    failing.abort()
+    assert background._idle == [] and failing._process.poll() is not None
+    fresh = EncoderProcess.ready()
+    assert fresh is not first
+    fresh.abort()
