@@ -59,8 +59,6 @@ def check_target(
     if target.is_dir():
         raise OptirollError(f"{what} {text} is a directory")
     files, folders = [target, *files], list(folders)
-    for item in files + folders:
-        _check_kind(item, item in folders, f"{what} {text}")
     longest = max(
         [temporary_name_length(f.name, f.suffix) for f in files]
         + [temporary_name_length(f.name) for f in folders]
@@ -72,6 +70,8 @@ def check_target(
             f"{what} {text}: the name is too long; in '{folder}' it may have at most {room} "
             "bytes (its side-car and hidden temporary files add to it)"
         )
+    for item in files + folders:  # after the length: a companion's name may be too long to stat
+        _check_kind(item, item in folders, f"{what} {text}")
     _check_writable(folder, f"{what} {text}")
     return target
 
@@ -84,16 +84,16 @@ def check_folder_target(path: str | os.PathLike, what: str, ours: Callable[[Path
     target = Path(text)
     if not target.parent.is_dir():
         raise OptirollError(f"{what} {text}: directory '{target.parent}' does not exist")
-    _check_kind(target, True, f"{what} {text}")
-    if target.is_dir() and any(target.iterdir()) and not ours(target):
-        raise OptirollError(
-            f"{what} {text}: the folder exists and optiroll did not write it; it is left as it is"
-        )
     allowed = _name_max(target.parent)
     if temporary_name_length(target.name) > allowed:
         room = allowed - (temporary_name_length(target.name) - len(os.fsencode(target.name)))
         raise OptirollError(
             f"{what} {text}: the name is too long; it may have at most {room} bytes"
+        )
+    _check_kind(target, True, f"{what} {text}")
+    if target.is_dir() and any(target.iterdir()) and not ours(target):
+        raise OptirollError(
+            f"{what} {text}: the folder exists and optiroll did not write it; it is left as it is"
         )
     _check_writable(target.parent, f"{what} {text}")
     return target

@@ -168,6 +168,8 @@ def test_a_folder_is_replaced_only_when_empty_or_written_as_slides(tmp_path):
         check_slides_target(tmp_path / "link")
     with pytest.raises(OptirollError, match="does not exist"):
         check_slides_target(tmp_path / "missing" / "deck")
+    with pytest.raises(OptirollError, match="the name is too long"):
+        check_slides_target(tmp_path / ("x" * 250))  # its hidden temporary would not fit
 
 
 def test_a_render_that_stops_halfway_leaves_the_old_folder_as_it_was(
