@@ -281,8 +281,8 @@ class Panel:
     """One plot on screen: its area, the runs drawn in it, and its title.
 
     Axes, when the figure has them, go outside `area.box`: the y ticks' labels and name in the
-    layout's `gutter_left` left of it when `y_labels`, the x ticks' in the GUTTER_BOTTOM below it when
-    `x_labels`. A panel without them shows the same ticks as its neighbour on the left (y) or
+    layout's `gutter_left` left of it when `y_labels`, the x ticks' in the GUTTER_BOTTOM below it
+    when `x_labels`. A panel without them shows the same ticks as its neighbour on the left (y) or
     below (x), which labels them.
     """
 
@@ -421,7 +421,7 @@ class _Figure:
         marks = (
             "start",
             *(["minimum"] if surface.minima else []),
-            *(["saddle"] * bool(surface.saddles)),
+            *(["saddle"] if surface.saddles else []),
         )
         return cls(
             settings=settings,
@@ -724,13 +724,10 @@ def _panel_below(
     x: float, width: float, rows: list[list[tuple[float, float, float | None]]]
 ) -> bool:
     """Whether the first of `rows` has a panel right below the cell at `x`, `width` wide."""
-    return (
-        any(
-            room is not None and math.isclose(left, x) and math.isclose(w, width)
-            for left, w, room in rows[0]
-        )
-        if rows
-        else False
+    return any(
+        room is not None and math.isclose(left, x) and math.isclose(w, width)
+        for row in rows[:1]
+        for left, w, room in row
     )
 
 
