@@ -91,8 +91,10 @@ def page_html(data: dict[str, Any]) -> str:
 
 
 def filled(template: str, values: dict[str, str]) -> str:
-    """The template file `template` with each {{NAME}} replaced by `values[NAME]`."""
-    return PLACEHOLDER.sub(lambda m: values[m.group(1)], asset(template))
+    """The template file `template` with each {{NAME}} replaced by `values[NAME]`; its {{HEAD}}
+    is the pages' shared head (head.html: the language, colour scheme, title, fonts and style)."""
+    text = asset(template).replace("{{HEAD}}", asset("head.html"), 1)
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
 
 def write_page(
