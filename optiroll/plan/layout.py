@@ -319,6 +319,9 @@ class FigureLayout:
     legend_marks: tuple[str, ...] = ()
     curve: Box | None = None  # the loss curve's panel (its axes and labels inside)
     title_dots: bool = False
+    # A formula too long even for a line of its own, in pieces of its LaTeX and their boxes: the
+    # first beside the counter, the rest under it, the last in `formula`.
+    formula_lines: tuple[tuple[str, Box], ...] = ()
     gutter_left: float = GUTTER_LEFT  # left of a plot that labels its y ticks, for them
 
     def plot_boxes(self) -> list[Box]:
@@ -392,6 +395,7 @@ class _Header:
     formula: Box
     note: Box | None
     title: Box | None  # single's title
+    formula_lines: tuple[tuple[str, Box], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -406,6 +410,7 @@ class _Figure:
     counter_width: float
     note_width: float | None
     formula: tuple[float, float]  # (width, height) of the formula at its smallest
+    latex: str  # the formula's
     marks: tuple[str, ...]  # the landmarks a plot of the surface may mark: start, minimum, saddle
     mark_words: tuple[str, ...]  # their names in the key
     gutter_left: float = GUTTER_LEFT
@@ -435,6 +440,7 @@ class _Figure:
                 tex_width.width(experiment.surface.latex, FORMULA_MIN_DIGIT),
                 max(LINE, tex_width.height(experiment.surface.latex, FORMULA_MIN_DIGIT)),
             ),
+            latex=experiment.surface.latex,
             marks=marks,
             mark_words=tuple(landmark_name(words, kind) for kind in marks),
         )
@@ -457,11 +463,41 @@ class _Figure:
         width, height = self.formula
         formula = Box(left, f.top - height, counter.left - GAP, f.top)
         bottom = min(f.top - lines * LINE, formula.bottom)
+        wrapped: tuple[tuple[str, Box], ...] = ()
         if formula.width < width:
             bottom = f.top - lines * LINE
             formula = Box(f.left, bottom - height, f.right, bottom)
+            if width > formula.width:
+                wrapped = self._wrapped_formula(Box(left, 0, counter.left - GAP, f.top), bottom)
+                formula = wrapped[-1][1] if wrapped else formula
             bottom = formula.bottom
-        return _Header(Box(f.left, bottom, f.right, f.top), counter, formula, note, title_box)
+        header = Box(f.left, bottom, f.right, f.top)
+        return _Header(header, counter, formula, note, title_box, wrapped)
+
+    def _wrapped_formula(self, first: Box, below: float) -> tuple[tuple[str, Box], ...]:
+        """The formula on two lines at its smallest digits or larger: the first from `first`'s
+        left to its right (beside the counter), the second under it and `below`, the frame's
+        width; cut where the digits come out largest, and only where the two lines take no more
+        height than the counter's line and a line of the whole formula. () when no cut fits."""
+        f, latex = self.frame, self.latex
+        parts = tex_width.pieces(latex)
+        best = None
+        for k in range(1, len(parts)):
+            a, b = "".join(parts[:k]), "".join(parts[k:])
+            wa, wb = (tex_width.width(p, FORMULA_MIN_DIGIT) for p in (a, b))
+            ha, hb = (max(LINE, tex_width.height(p, FORMULA_MIN_DIGIT)) for p in (a, b))
+            top = min(f.top - ha, below)
+            taller = (f.top - top + hb) - (f.top - below + self.formula[1]) > 1e-9
+            if wa > first.width or wb > f.width or taller:
+                continue
+            room = min(first.width / wa, f.width / wb)
+            if best is None or room > best[0]:
+                lines = (
+                    (a, Box(first.left, f.top - ha, first.right, f.top)),
+                    (b, Box(f.left, top - hb, f.right, top)),
+                )
+                best = (room, lines)
+        return best[1] if best else ()
 
     def header_room(self) -> Box:
         """Single's room for its title: the header's first line left of the counter."""
@@ -590,6 +626,7 @@ class _Figure:
             header.counter,
             header.formula,
             note=header.note,
+            formula_lines=header.formula_lines,
             curve=curve,
             title_dots=self.settings.loss_curve,
         )
@@ -639,6 +676,7 @@ class _Figure:
                         header.counter,
                         header.formula,
                         note=header.note,
+                        formula_lines=header.formula_lines,
                         legend=legend,
                         legend_texts=texts,
                         legend_columns=columns,
@@ -660,7 +698,12 @@ class _Figure:
             title=title[0] if title else (self.labels[0],),
         )
         layout = FigureLayout(
-            (panel,), header.box, header.counter, header.formula, note=header.note
+            (panel,),
+            header.box,
+            header.counter,
+            header.formula,
+            note=header.note,
+            formula_lines=header.formula_lines,
         )
         return [self._finish(layout, title is not None, 0)]
 

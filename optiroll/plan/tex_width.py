@@ -113,3 +113,35 @@ def _skip_spaces(tex: str, i: int) -> int:
     while i < len(tex) and tex[i] == " ":
         i += 1
     return i
+
+
+def pieces(latex: str) -> list[str]:
+    """`latex` cut where a line may break, outside every bracket and group: before a binary + or
+    - and after a ",\\ "; the pieces joined make `latex` again."""
+    cuts, depth, i = [0], 0, 0
+    while i < len(latex):
+        if latex.startswith(("\\left", "\\right"), i):
+            step = 5 if latex.startswith("\\left", i) else 6
+            depth += 1 if step == 5 else -1
+            i += step + 1  # the delimiter after it
+            continue
+        char = latex[i]
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif depth == 0 and latex.startswith(",\\ ", i):
+            cuts.append(i + 3)
+            i += 3
+            continue
+        elif depth == 0 and char in "+-" and _binary(latex, i):
+            cuts.append(i)
+        i += 1
+    cuts.append(len(latex))
+    return [latex[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if latex[a:b].strip()]
+
+
+def _binary(latex: str, i: int) -> bool:
+    """Whether the sign at `i` joins two terms (not a leading minus, nor one after = or a comma)."""
+    before = latex[:i].rstrip()
+    return bool(before) and before[-1] not in "=,(^_{" and not before.endswith("\\ ")

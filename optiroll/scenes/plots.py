@@ -32,7 +32,7 @@ from ..plan.settings import RenderSettings
 from ..plan.timeline import Timeline, adaptive_timeline, figure_timeline
 from .axes import PlotAxes
 from .base import OptirollScene
-from .equations import math_line
+from .equations import math_line, tex_available
 from .landmarks import Landmarks, StartMarker, landmark_kinds
 from .legend import landmark_key, legend
 from .loss_curve import LossCursor, LossCurveFrame
@@ -142,7 +142,10 @@ class OptimizerFigure(OptirollScene, Scene):
                 LossCursor(self.curve_axes, losses, colors=colors, tracker=tracker, style=style)
             )
         in_header = [kind for kind in kinds if kind not in in_legend]
-        static += formula_and_key(surface, in_header, self.layout.formula, style=style)
+        if self.layout.formula_lines:
+            static += wrapped_formula(surface, self.layout.formula_lines, style=style)
+        else:
+            static += formula_and_key(surface, in_header, self.layout.formula, style=style)
         note_box = self.layout.note
         if note_box is not None:
             note = label(
@@ -263,3 +266,21 @@ def surface_formula(surface: Surface, box: Box, *, style: Style) -> Mobject:
 
 TEX_DIGIT = 0.343
 FORMULA_INSET = 0.08
+
+
+def wrapped_formula(
+    surface: Surface, lines: Sequence[tuple[str, Box]], *, style: Style
+) -> list[Mobject]:
+    """The surface's formula in pieces of its LaTeX, each at the left of its box (see
+    `FigureLayout.formula_lines`), all at one size: digits FORMULA_DIGIT tall, smaller only where
+    a piece would not fit its box. Without TeX, the plain formula in the last box."""
+    if not tex_available():
+        return [surface_formula(surface, lines[-1][1], style=style)]
+    color = style.scheme.text
+    pieces = [math_line(rf"\textstyle {latex}", latex, color, style.font) for latex, _ in lines]
+    scale = FORMULA_DIGIT / TEX_DIGIT
+    for piece, (_, box) in zip(pieces, lines, strict=True):
+        scale = min(scale, (box.width - FORMULA_INSET) / piece.width, box.height / piece.height)
+    for piece, (_, box) in zip(pieces, lines, strict=True):
+        piece.scale(scale).move_to([box.left + FORMULA_INSET, box.center[1], 0], aligned_edge=LEFT)
+    return pieces

@@ -99,12 +99,22 @@ def texts_fit(settings, experiment, layout):
         assert curve.width >= CURVE_MIN[0] and curve.height >= CURVE_MIN[1]
     if layout.note is not None:
         assert text_width(words.not_to_scale, TEXT) <= layout.note.width
-    # The formula, at its smallest digits, fits beside the counter or has a line of its own.
+    # The formula, at its smallest digits, fits beside the counter, or has a line of its own, or
+    # (too long even for that) runs from beside the counter onto the line under it.
     latex = experiment.surface.latex
-    assert layout.formula.height >= max(LINE, tex_width.height(latex, FORMULA_MIN_DIGIT)) - EPS
-    assert tex_width.width(latex, FORMULA_MIN_DIGIT) <= layout.formula.width or (
-        layout.formula.width == pytest.approx(layout.header.width)
-    )
+    lines = layout.formula_lines or ((latex, layout.formula),)
+    assert "".join(piece for piece, _ in lines) == latex and lines[-1][1] == layout.formula
+    for piece, box in lines:
+        assert box.height >= max(LINE, tex_width.height(piece, FORMULA_MIN_DIGIT)) - EPS
+        assert layout.header.bottom - EPS <= box.bottom and box.top <= layout.header.top + EPS
+    if layout.formula_lines:
+        assert lines[0][1].right <= layout.counter.left and lines[1][1].top <= lines[0][1].bottom
+        assert tex_width.width(latex, FORMULA_MIN_DIGIT) > layout.header.width
+        assert all(tex_width.width(p, FORMULA_MIN_DIGIT) <= box.width for p, box in lines)
+    else:
+        assert tex_width.width(latex, FORMULA_MIN_DIGIT) <= layout.formula.width or (
+            layout.formula.width == pytest.approx(layout.header.width)
+        )
     # Each labelled y axis's labels fit the room left of its plot.
     for panel in layout.panels:
         if panel.y_labels:
@@ -222,6 +232,20 @@ def test_races_legend_always_explains_the_landmarks(aspect, curve):
             assert layout.legend is not None and layout.legend_marks == kinds
     _, _, compare = figure("compare", "beale", 4, aspect, loss_curve=curve)
     assert compare.legend_marks == ()
+
+
+def test_a_formula_too_long_for_a_line_starts_beside_the_counter():
+    """The rotated bowl's formula in a square frame: wider than the frame at the smallest digits,
+    it runs from beside the counter onto the next line, the header no taller than with a line of
+    its own (the counter's and the formula's)."""
+    _, experiment, layout = figure("compare", "rotated", 4, "1:1")
+    (first, first_box), (_, second_box) = layout.formula_lines
+    assert first.startswith("f(x, y) =") and first_box.top == layout.counter.top
+    assert first_box.right <= layout.counter.left and second_box.width == layout.header.width
+    tallest = max(LINE, tex_width.height(experiment.surface.latex, FORMULA_MIN_DIGIT))
+    assert layout.header.height <= LINE + tallest + EPS
+    _, _, wide = figure("compare", "rotated", 4, "16:9")
+    assert wide.formula_lines == () and wide.formula.top == wide.counter.top
 
 
 def test_a_loss_curve_without_a_legend_makes_the_titles_its_key():

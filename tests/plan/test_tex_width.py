@@ -5,7 +5,7 @@ import pytest
 
 from optiroll.optim.experiment import build_experiment
 from optiroll.optim.presets import PRESETS
-from optiroll.plan.tex_width import ems, height, width
+from optiroll.plan.tex_width import ems, height, pieces, width
 
 
 def test_a_digit_a_letter_and_an_operator_with_its_spaces():
@@ -43,3 +43,26 @@ def test_width_scales_with_the_digits_height():
         width(build_experiment(p, (), None, None, None, None).surface.latex, 0.18) > 0
         for p in PRESETS
     )
+
+
+@pytest.mark.parametrize(
+    ("latex", "cut"),
+    [
+        ("f(x, y) = (1 - x)^2 + 100 (y - x^2)^2", ["f(x, y) = (1 - x)^2 ", "+ 100 (y - x^2)^2"]),
+        ("f = - x + y", ["f = - x ", "+ y"]),
+        (r"u = x,\ v = y", [r"u = x,\ ", "v = y"]),
+        (
+            r"\left(x - 1\right)^{2} e^{- x - y} - 2",
+            [r"\left(x - 1\right)^{2} e^{- x - y} ", "- 2"],
+        ),
+        (r"\frac{1}{1 + x} - 1", [r"\frac{1}{1 + x} ", "- 1"]),
+    ],
+)
+def test_lines_break_before_a_term_or_after_a_clause_never_inside_brackets(latex, cut):
+    assert pieces(latex) == cut
+
+
+def test_every_presets_formula_comes_back_whole_from_its_pieces():
+    for preset in PRESETS:
+        latex = build_experiment(preset, (), None, None, None, None).surface.latex
+        assert "".join(pieces(latex)) == latex
