@@ -170,6 +170,13 @@ def _describe(err: BaseException) -> str:
     return text if isinstance(err, OptirollError) else f"{type(err).__name__}: {text}"
 
 
+def hand_out_order(jobs: list[Job]) -> list[Job]:
+    """The order jobs are handed to workers: longest first, so the last worker to finish is not
+    the one left with the biggest file; posters (a moment each) last, when their figure's text
+    is made and cached, not made twice by two workers at once."""
+    return sorted(jobs, key=lambda job: (job.request.format == "png", -job.frames))
+
+
 def run_jobs(
     jobs: list[Job],
     out_dir: Path,
@@ -185,8 +192,7 @@ def run_jobs(
     frames_done = {job.file_name: 0 for job in jobs}
     frames_all = {job.file_name: job.frames for job in jobs}
     outcomes: list[Outcome] = []
-    # Longest first, so the last worker to finish is not the one left with the biggest file.
-    waiting = sorted(jobs, key=lambda job: job.frames)
+    waiting = hand_out_order(jobs)
     workers = max(1, min(workers, len(jobs)))
 
     def finish(outcome: Outcome) -> None:
@@ -206,7 +212,7 @@ def run_jobs(
             # A job is handed out only when a worker is free: after a stop nothing queued starts.
             while waiting or running:
                 while waiting and len(running) < workers:
-                    job = waiting.pop()
+                    job = waiting.pop(0)
                     try:
                         running[pool.submit(_render_job, job, out_dir)] = job
                     except BrokenProcessPool as err:  # a worker died: no more can start

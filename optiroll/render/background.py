@@ -16,6 +16,7 @@ exiting, so its interpreter start-up and imports (about 0.25 s of CPU) are paid 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import mmap
 import multiprocessing
@@ -43,7 +44,20 @@ def keep_encoders() -> None:
     """From now on, keep a worker whose file closed cleanly for the next `ready()` (for a process
     that renders many files; the worker ends when this process does)."""
     global _keeping
+    if not _keeping:
+        atexit.register(_end_kept)
     _keeping = True
+
+
+def _end_kept() -> None:
+    """Tell each kept worker there is no further file and collect it (a process that ends
+    without this, killed, leaves them their end of the pipe closed: they end too)."""
+    while _idle:
+        worker = _idle.pop()
+        with contextlib.suppress(OSError):
+            worker._conn.send(None)
+        worker._process.wait()
+        worker._release()
 
 
 class EncoderProcess:

@@ -23,6 +23,7 @@ from PIL import Image
 from processes import cli_env, start_cli, wait_for, wait_until_group_is_gone
 
 from media import gif_delays
+from optiroll.builder import runner
 from optiroll.builder.figures_file import FIGURE_KEYS, FiguresFileError, load_figures
 from optiroll.builder.locate import SourceLines
 from optiroll.builder.pipeline import default_out_dir
@@ -899,3 +900,18 @@ def test_alt_caption_and_title_round_trip_through_an_html_parser(
     assert [(name, sorted(attrs)) for name, attrs in tags.tags] == [
         (name, sorted(attrs)) for name, attrs in plain.tags
     ]
+
+
+def test_jobs_go_out_longest_first_and_posters_last():
+    def job(name: str, fmt: str, frames: int) -> runner.Job:
+        return runner.Job(name, f"{name}.{fmt}", RenderRequest(format=fmt), {}, "key", frames)
+
+    jobs = [
+        job("sgd", "png", 180),
+        job("sgd", "gif", 180),
+        job("cmp", "png", 300),
+        job("cmp", "gif", 300),
+        job("race", "mp4", 250),
+    ]
+    order = [j.file_name for j in runner.hand_out_order(jobs)]
+    assert order == ["cmp.gif", "race.mp4", "sgd.gif", "cmp.png", "sgd.png"]

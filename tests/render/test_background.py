@@ -1,5 +1,10 @@
 """The encoder process: same file as encoding in-process, its errors raised here, abort leaves nothing."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -90,8 +95,8 @@ def test_a_kept_worker_encodes_the_next_file_too_and_one_that_failed_is_not_kept
     from optiroll.render import background
 
     monkeypatch.setattr(background, "_idle", [])
+    monkeypatch.setattr(background, "_keeping", False)  # as it was again after the test
     background.keep_encoders()
-    monkeypatch.setattr(background, "_keeping", True)  # undone after the test
     first = EncoderProcess.ready().open("gif", tmp_path / "a.gif", 64, 48, 25)
     for frame in frames():
         first.write(frame)
@@ -115,3 +120,31 @@ def test_a_kept_worker_encodes_the_next_file_too_and_one_that_failed_is_not_kept
     fresh = EncoderProcess.ready()
     assert fresh is not first
     fresh.abort()
+
+
+KEEPING = """
+import sys
+import numpy as np
+from optiroll.render.background import EncoderProcess, keep_encoders
+keep_encoders()
+worker = EncoderProcess.ready().open("png", sys.argv[1], 8, 8, 25)
+worker.write(np.zeros((8, 8, 3), np.uint8))
+worker.close()
+print(worker._process.pid, flush=True)
+"""
+
+
+def test_kept_workers_end_with_the_process_that_kept_them(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    done = subprocess.run(
+        [sys.executable, "-c", KEEPING, str(tmp_path / "x.png")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    pid = int(done.stdout)
+    assert (tmp_path / "x.png").exists()
+    with pytest.raises(ProcessLookupError):  # collected by its parent before it ended
+        os.kill(pid, 0)
