@@ -14,6 +14,7 @@ from optiroll.plan.beats import lecture_sections, path_beats
 from optiroll.plan.captions import Cue, frame_ms, lecture_tracks, plain, timestamp, webvtt
 from optiroll.plan.narration import step_caption
 from optiroll.plan.request import RenderRequest
+from optiroll.plan.settings import captions_path, chapters_path, default_output
 from optiroll.plan.words import LANGUAGES
 from tests.webvtt import parse_vtt
 
@@ -161,3 +162,15 @@ def test_each_clips_captions_are_in_the_clips_own_time():
             (c.start, c.end, c.lines) for c in track.cues
         ]
         assert parse_vtt(webvtt(own, settings.fps))[0].start_ms == 0
+
+
+@pytest.mark.parametrize("track", ["ko", "chapters"])
+def test_a_default_name_never_lands_on_someone_elses_tracks(tmp_path, track):
+    settings, _, _ = plan()
+    experiment = build_experiment(None, OPTIMIZERS, None, None, STEPS)
+    first = default_output(settings, experiment, tmp_path)
+    taken = chapters_path(first) if track == "chapters" else captions_path(first, track)
+    taken.write_text("WEBVTT\n")
+    second = default_output(settings, experiment, tmp_path)
+    assert second != first and second.stem.endswith("-2")
+    assert taken.read_text() == "WEBVTT\n"
