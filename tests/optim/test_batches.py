@@ -1,5 +1,7 @@
 """Batches of any shape, for every optimizer, equal their single runs (`run_batch` and `roll`)."""
 
+import warnings
+
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -76,3 +78,13 @@ def test_roll_keeps_the_batch_shape_and_each_ball_is_its_single_run(
         assert rolled.reached_at[index] == (below[0] if below.size else -1)
     if (cls, lr_factor, shape) == (SGD, 1.0, (2, 3)):  # the example: SGD at lr 1.5 diverges
         assert diverged > 0
+
+
+def test_a_batch_that_overflows_ends_non_finite_without_a_warning():
+    """Balls thrown out grow past float's range (overflow, then inf - inf): run_batch keeps no
+    history and stops nothing, and prints no RuntimeWarning on the way."""
+    starts = np.array([[-7.0, 2.0], [1.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        final = run_batch(SGD(lr=30.0), BOOK, starts, 400)
+    assert not np.isfinite(final).all()

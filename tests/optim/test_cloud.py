@@ -167,3 +167,40 @@ def test_a_cloud_too_large_to_draw_is_refused_before_rolling():
     with pytest.raises(OptirollError, match="a cloud drawn keeps every ball's path: 20000 balls"):
         roll_cloud(exp, CloudSpec("grid", 20_000), record=True)
     assert len(roll_cloud(exp, CloudSpec("random", 20_000)).runs[1].outcome) == 20_000
+
+
+def test_a_spec_is_read_as_the_cli_writes_it():
+    spec = CloudSpec(" Random ", 12.0)  # --starts is case-insensitive; --balls a whole number
+    assert spec.layout == "random" and spec.balls == 12 and isinstance(spec.balls, int)
+    window = SURFACES["book"].window
+    assert CloudSpec("point", 2).starts(window, (-7, 2), 0).dtype == np.float64
+
+
+def test_random_starts_fill_the_window():
+    window = SURFACES["book"].window  # [-10, 10] x [-5, 5]
+    starts = CloudSpec("random", 2000).starts(window, (0, 0), 1)
+    assert np.all(window.contains(starts))
+    # 2000 uniform draws leave no strip of a tenth of either side empty
+    for axis, (low, high) in enumerate([(-10, 10), (-5, 5)]):
+        assert starts[:, axis].min() < low + (high - low) / 10
+        assert starts[:, axis].max() > high - (high - low) / 10
+
+
+def test_a_grid_of_one_ball_is_the_windows_centre():
+    window = SURFACES["book"].window
+    assert grid_shape(window, 1) == (1, 1)
+    np.testing.assert_array_equal(CloudSpec("grid", 1).starts(window, (-7, 2), 0), [[0.0, 0.0]])
+
+
+def test_a_ball_reaches_a_minimum_within_a_fiftieth_of_the_shorter_side():
+    assert reach(SURFACES["book"].window) == pytest.approx(0.2)  # 2% of 10
+    assert reach(SURFACES["book"].window.scaled(0.5)) == pytest.approx(0.1)
+
+
+def test_a_noisy_cloud_rolls_with_the_experiments_seed():
+    exp = build_experiment(optimizer_specs=["sgd:lr=0.05,noise=2"], steps=20, seed=11)
+    spec = CloudSpec("random", 20)
+    cloud = roll_cloud(exp, spec)
+    starts = spec.starts(exp.surface.window, exp.start, 11)
+    alone = roll(exp.optimizers[0], exp.surface, starts, 20, seed=11)
+    np.testing.assert_array_equal(cloud.runs[0].final, alone.final)

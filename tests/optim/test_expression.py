@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -285,3 +286,89 @@ def test_every_listed_function_is_callable_and_differentiable():
         h = 1e-6
         numeric = (s.value(p + [h, 0]) - s.value(p - [h, 0])) / (2 * h)
         assert s.gradient(p)[0] == pytest.approx(numeric, rel=1e-6), name
+
+
+def _refusal(text: str) -> str:
+    with pytest.raises(OptirollError) as err:
+        parse_formula(text)
+    return str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "sin + x",
+            "unknown name 'sin' (a function must be called: sin(x)); a formula uses only x and y",
+        ),
+        ("z + x", "unknown name 'z'; a formula uses only x and y"),
+        ("(yield x)", "Yield not allowed in a formula"),
+        ("x // 2", "the operator // is not allowed; use + - * / **"),
+        ("1/0 + x", "division by zero in 1/0"),
+        ("x + 1/sin(0)", "division by zero in 1/sin(0)"),
+        ("1e999 * x", "the number 1e999 is too large (constants must stay within 1e+300)"),
+        ("1e301 * x", "the number 1e301 is too large (constants must stay within 1e+300)"),
+        ("1e200*1e200 * x", "1e200*1e200 is too large (constants must stay within 1e+300)"),
+        ("exp(1000) * x", "exp(1000) is too large for a float"),
+        ("x + log(0)", "log(0) is not a finite real number"),
+    ],
+)
+def test_a_refused_formula_names_the_part_and_why(text, message):
+    assert _refusal(text) == message
+
+
+def test_a_long_part_is_shortened_in_the_message_to_forty_characters():
+    forty = "a" * 37 + ".sn"  # 40 characters: shown whole
+    assert _refusal(f"{forty}(x)") == (
+        f"calling '{forty}' is not allowed; functions: {', '.join(FUNCTIONS)}"
+    )
+    longer = "a" * 38 + ".sn"  # 41: the first 37 and an ellipsis
+    assert _refusal(f"{longer}(x)").startswith(f"calling '{'a' * 37}...' is not allowed")
+
+
+def test_the_largest_constant_is_allowed():
+    assert parse_formula("1e300 * x") == sympy.Float(1e300) * sympy.Symbol("x", real=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        # each right operand, call and sign is one level deeper; a left operand is not
+        ("x + (" * 32 + "x" + ")" * 32, False),
+        ("x + (" * 33 + "x" + ")" * 33, True),
+        ("sin(" * 32 + "x" + ")" * 32, False),
+        ("sin(" * 33 + "x" + ")" * 33, True),
+        ("sin(" * 16 + "-" * 16 + "x + 1" + ")" * 16, False),
+        ("sin(" * 16 + "-" * 17 + "x + 1" + ")" * 16, True),
+        (" + ".join(["x"] * 120), False),
+    ],
+)
+def test_nesting_is_counted_to_the_limit(text, deep):
+    if deep:
+        assert _refusal(text) == "formula nested deeper than 32 levels"
+    else:
+        parse_formula(text)
+
+
+def test_large_exact_numbers_evaluate_as_floats():
+    surface = expression_surface("x + 10**20/3 + y/12345678901234567")
+    values = surface.value(np.array([[1.0, 0.0], [0.0, 1.0]]))
+    np.testing.assert_allclose(values, [1 + 1e20 / 3, 1e20 / 3 + 1 / 12345678901234567], rtol=1e-15)
+
+
+def test_values_outside_a_functions_domain_are_nan_silently():
+    """log(x) over x in [1, 2] is a surface; asked at x = -1 it is NaN, with no warning printed."""
+    surface = expression_surface("log(x) + y", Window(1, 2, 1, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = surface.value_fn(np.array([-1.0, math.e]), np.array([0.0, 1.0]))
+    assert np.isnan(value[0]) and value[1] == pytest.approx(2.0, rel=1e-15)
+
+
+def test_an_imaginary_part_that_is_zero_over_the_window_is_no_part():
+    """sympy writes sqrt(-(|x| - x)**2) as I*|x - |x||: zero for x >= 0, so over such a window the
+    formula is the real y**2; where it is not zero the value is not a real number."""
+    surface = expression_surface("sqrt(-(abs(x) - x)**2) + y**2", Window(0, 10, -5, 5))
+    points = np.array([[1.0, 2.0], [0.0, -3.0], [9.0, 0.5]])
+    np.testing.assert_array_equal(surface.value(points), points[:, 1] ** 2)
+    assert np.isnan(surface.value_fn(np.array([-1.0]), np.array([0.0]))).all()

@@ -1,8 +1,10 @@
 """The lowest point inside a window, found numerically: where a figure marks an `expr:` minimum."""
 
+import warnings
+
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from optiroll.optim.expression import expression_surface
@@ -66,3 +68,37 @@ def test_a_kink_keeps_the_grids_answer_when_newton_cannot_improve_it():
     s = expression_surface("abs(x - 1) + abs(y + 0.3)", WINDOW)
     x, y = s.minima[0]
     assert abs(x - 1) <= 20 / 120 and abs(y + 0.3) <= 10 / 120  # within a grid cell
+
+
+def _grid_lowest(surface, window):
+    """The lowest sample of a 121 x 121 grid over the window, and the grid's cell."""
+    xs, ys = (
+        np.linspace(window.x_min, window.x_max, 121),
+        np.linspace(window.y_min, window.y_max, 121),
+    )
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+    values = surface.value(grid)
+    row, col = np.unravel_index(np.argmin(values), values.shape)
+    return grid[row, col], np.array([xs[1] - xs[0], ys[1] - ys[0]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cx=st.floats(-5.0, 5.0),
+    cy=st.floats(-2.5, 2.5),
+    a=st.floats(0.1, 3.0),
+    k=st.floats(2.0, 12.0),
+)
+def test_newton_never_ends_worse_than_the_grid_nor_beyond_a_cell_of_it(cx, cy, a, k):
+    """On a bowl with ripples, where Newton steps can overshoot into another ripple or climb,
+    the point kept is no higher than the grid's lowest sample and within a cell of it."""
+    formula = f"(x - ({cx}))**2/10 + (y - ({cy}))**2/5 + {a}*cos({k}*x)*cos({k}*y)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = expression_surface(formula, WINDOW)
+    sample, cell = _grid_lowest(s, WINDOW)
+    assume(s.minima)  # none when the lowest sample is on the window's edge
+    found = np.array(s.minima[0])
+    assert s.value(found) <= s.value(sample)
+    assert np.all(np.abs(found - sample) <= cell * (1 + 1e-12))
+    assert WINDOW.contains(found)

@@ -1,10 +1,11 @@
 """Learning-rate schedules: closed forms, the spec that sets them, and runs that apply them."""
 
+import json
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from optiroll.errors import OptirollError
@@ -136,3 +137,32 @@ def test_a_schedule_alone_keeps_the_presets_tuned_values():
     exp = build_experiment(optimizer_specs=["sgd:schedule=cosine", "sgd:lr=0.5,warmup=2"])
     assert [o.lr for o in exp.optimizers] == [0.95, 0.5]
     assert exp.to_dict()["optimizers"][0]["schedule"]["kind"] == "cosine"
+
+
+@settings(max_examples=40)
+@given(steps=st.integers(1, 60), warmup=st.integers(0, 59))
+def test_a_cosine_schedule_reaches_zero_after_its_last_update(steps, warmup):
+    """After warm-up the cosine goes from 1 to 0 over the remaining updates: the rate recorded
+    after the run (update steps + 1) is 0 whenever an update follows the warm-up."""
+    assume(warmup < steps)
+    cosine = Schedule("cosine", warmup)
+    assert cosine.factor(steps + 1, steps) == pytest.approx(0.0, abs=1e-15)
+    assert cosine.factor(warmup + 1, steps) == 1.0
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        Schedule(),
+        Schedule("cosine", 5),
+        Schedule("step", 0, 0.3, 4),
+        Schedule("exponential", 2, 0.9),
+        Schedule("step", 3),
+    ],
+)
+def test_a_schedules_spec_and_json_give_it_back(schedule):
+    spec = schedule.spec()
+    values = dict(item.split("=") for item in spec.split(",")) if spec else {}
+    assert make_optimizer("sgd", values).schedule == schedule
+    data = json.loads(json.dumps(schedule.to_dict()))
+    assert Schedule(data["kind"], data["warmup"], data["gamma"], data["every"]) == schedule

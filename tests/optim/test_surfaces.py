@@ -1,6 +1,7 @@
 """Surfaces: gradients against finite differences, minima, the rotated bowl, presets and their lessons."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from optiroll.errors import OptirollError
 from optiroll.optim.experiment import build_experiment
 from optiroll.optim.presets import PRESETS
 from optiroll.optim.registry import surface
+from optiroll.optim.surface import Window
 from optiroll.optim.surfaces import BOOK, SURFACES, rotated
 
 ALL = [*SURFACES.values(), rotated(30.0), rotated(-110.0), rotated(0.0)]
@@ -248,3 +250,56 @@ def test_cli_runs_a_turned_surface_and_writes_its_spec_in_json():
     data = json.loads(result.output)
     assert data["surface"] == "rotated-30"
     assert data["runs"][0]["points"][0] == list(rotated(30).start)
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, 45.0, 90.0, -60.0, 17.3])
+def test_the_rotated_window_is_the_turned_book_window_to_the_next_half_unit(angle):
+    """Every corner of the book's window, turned, is inside; the window is no more than half a
+    unit wider than those corners on any side. The minimum stays at the origin."""
+    s = rotated(angle)
+    t = math.radians(angle)
+    turn = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
+    w = BOOK.window
+    corners = np.array([[x, y] for x in (w.x_min, w.x_max) for y in (w.y_min, w.y_max)]) @ turn.T
+    reach_x, reach_y = np.abs(corners).max(axis=0)
+    assert s.window.contains(corners * (1 - 1e-12)).all()
+    assert reach_x <= s.window.x_max <= reach_x + 0.5 and s.window.x_min == -s.window.x_max
+    assert reach_y <= s.window.y_max <= reach_y + 0.5 and s.window.y_min == -s.window.y_max
+    (minimum,) = s.minima
+    assert s.value(np.array(minimum)) == 0.0
+    np.testing.assert_array_equal(s.gradient(np.array(minimum)), [0.0, 0.0])
+
+
+def test_a_rotated_spec_gives_its_angle_back_to_the_last_digit():
+    for angle in (30.0, 0.1 + 0.2, 1 / 3, -60.0):
+        s = rotated(angle)
+        again = surface(s.spec)
+        points = np.random.default_rng(1).uniform(-8, 8, (20, 2))
+        np.testing.assert_array_equal(again.value(points), s.value(points))
+        assert again.name == s.name
+        # the formula writes (u, v) as (x, y) turned back by the angle
+        assert s.formula.endswith(f"turned by {-angle:g} degrees")
+
+
+def test_a_formula_undefined_on_one_line_of_the_window_is_refused_at_a_point_of_that_line():
+    """x + 1/y is infinite only where y = 0, a line the 101 x 101 check grid of the book's window
+    [-10, 10] x [-5, 5] has (row 50). The error names a point where f is not finite."""
+    with pytest.raises(OptirollError) as err:
+        surface("expr:x + 1/y")
+    message = str(err.value)
+    at = message.split(" at (")[1].split(")")[0]
+    x, y = (float(v) for v in at.split(", "))
+    assert y == 0.0 and -10 <= x <= 10
+    assert message.startswith("f(x, y) = x + 1/y is not a finite real number at (")
+    assert message.endswith("inside the window x in [-10, 10], y in [-5, 5]")
+    with pytest.raises(OptirollError, match="not a finite real number at"):
+        surface("expr:log(4.9 - y) + x")  # only where y >= 4.9, the window's top edge
+    edge = surface("expr:log(4.9 - y) + x", Window(-10, 10, -5, 4.8))
+    assert edge.nonfinite_point() is None
+
+
+def test_the_finite_check_prints_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(OptirollError):
+            surface("expr:log(x) + y")

@@ -131,3 +131,72 @@ def test_values_outside_a_hyper_parameters_range_are_refused_before_running():
     saddle = build_experiment(optimizer_specs=["sgd"], surface_name="saddle", steps=5)
     with pytest.raises(OptirollError, match="no minimum: use --objective loss"):
         sweep(saddle, (), Objective("steps"))
+
+
+@pytest.mark.parametrize(
+    ("spec", "y"),
+    [
+        ("momentum", "momentum=0:0.9"),
+        ("adam:lr=0.3", "beta1=0:0.9"),
+        ("sgd", None),
+        ("momentum:noise=0.5", "momentum=0:0.9"),
+        ("rmsprop:noise=1,batch=4", "decay_rate=0.5:0.99"),
+    ],
+)
+def test_a_walk_is_every_point_of_the_cells_as_the_map_rolled_them(spec, y):
+    """Row r of a map walked ends where the map's row ended, a cell that diverged held at its
+    last point; without noise each cell's path is its single run's points. With noise, ball 0 of
+    a batch is the single run (noise.py), and the others see the map's draws, not a row's."""
+    steps = 25
+    exp = build_experiment(optimizer_specs=[spec], steps=steps, seed=7)
+    s = sweep(exp, (Axis("lr", 0.05, 1.2, 5), *([parse_axis(y, 3)] if y else [])))
+    (m,) = s.maps
+    noisy = m.optimizer.noise.sigma > 0
+    for row in range(m.shape[0]):
+        path = s.walk(0, row)
+        assert path.shape == (steps + 1, m.shape[1], 2)
+        np.testing.assert_array_equal(path[-1], m.final[row])
+        for column in range(m.shape[1]):
+            k = m.diverged_at[row, column]
+            assert k == 0 or (path[k:, column] == m.final[row, column]).all()
+            if noisy and (row, column) != (0, 0):
+                continue
+            cell = m.optimizer_at(row, column)
+            points = Experiment(exp.surface, exp.start, steps, (cell,), seed=7).run()[0].points
+            np.testing.assert_allclose(path[: len(points), column], points, rtol=1e-12)
+            assert (path[len(points) :, column] == points[-1]).all()
+
+
+def test_an_axis_reads_its_spacing_and_a_dashed_name():
+    assert parse_axis("decay-rate=0.5:0.9") == Axis("decay_rate", 0.5, 0.9, 64, log=False)
+    assert parse_axis("lr=0.1:1") == Axis("lr", 0.1, 1.0, 64, log=True)  # lr: log by default
+    assert parse_axis("lr=0.1:1:lin", 8) == Axis("lr", 0.1, 1.0, 8, log=False)
+    assert parse_axis("momentum=0.1:0.9:log", 8).log
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: Axis("lr", 1.0, 0.1, 8, log=True),
+            "the lr axis must go from a low to a higher number, got lr=1:0.1:log",
+        ),
+        (
+            lambda: Axis("momentum", 0.5, 0.5, 8),
+            "the momentum axis must go from a low to a higher number, got momentum=0.5:0.5:lin",
+        ),
+        (lambda: Axis("lr", 0.1, 1.0, 257), "the lr axis has at most 256 cells, got 257"),
+        (lambda: Axis("lr", 0.1, 1.0, 1), "the lr axis's cells must be at least 2, got 1"),
+        (lambda: parse_axis("=1:2"), "an axis is NAME=LOW:HIGH[:log|lin], got '=1:2'"),
+        (lambda: Objective("speed"), "--objective must be loss or steps, got 'speed'"),
+        (lambda: Objective("steps", 0.0), "--threshold must be in (0, inf), got 0"),
+    ],
+)
+def test_a_bad_axis_or_objective_says_what_is_wrong(make, message):
+    with pytest.raises(OptirollError) as err:
+        make()
+    assert str(err.value) == message
+
+
+def test_an_axis_may_have_the_most_cells():
+    assert len(Axis("lr", 0.1, 1.0, 256).values) == 256

@@ -1,5 +1,8 @@
 """Fair races: the same budget for all, a winner from the grid, and the record of the search."""
 
+import math
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -103,3 +106,41 @@ def test_default_grids_keep_to_the_budget():
 def test_a_bad_budget_is_one_line(budget, message):
     with pytest.raises(OptirollError, match=f"--budget must be {message}"):
         tune(build_experiment(), budget=budget)
+
+
+def test_the_largest_budget_is_allowed():
+    exp = build_experiment(optimizer_specs=["sgd"], steps=1)
+    assert tune(exp, budget=4096).optimizers[0].tuned.trials == 4096
+
+
+def test_a_surface_without_a_minimum_races_by_loss_but_not_by_steps():
+    saddle = build_experiment(optimizer_specs=["sgd", "momentum"], surface_name="saddle", steps=5)
+    raced = tune(saddle, Objective("loss"), budget=8)
+    assert [o.tuned.trials for o in raced.optimizers] == [8, 8]
+    with pytest.raises(OptirollError) as err:
+        tune(saddle, Objective("steps"), budget=8)
+    assert str(err.value) == "the saddle surface has no minimum: tune by --objective loss"
+
+
+@pytest.mark.parametrize("spec", ["sgd", "momentum", "adam:noise=1,lr=0.1", "sgd:noise=0.5"])
+def test_each_trials_score_is_its_single_runs(spec):
+    """Score of every trial, recomputed from a single run of its setting with the experiment's
+    seed: the final loss (inf when it diverged), or the first step within the threshold of the
+    minimum (0 when the start already is; inf when none is). With noise only the first trial
+    is a single run: trial i of a race draws row i of the noise (noise.py)."""
+    steps, threshold = 12, 0.3
+    for start in [(-7.0, 2.0), (0.1, 0.1)]:  # (0.1, 0.1) is within 0.3 of the minimum, 0
+        exp = build_experiment(optimizer_specs=[spec], start=start, steps=steps, seed=3)
+        base = exp.optimizers[0]
+        for objective in (Objective("loss"), Objective("steps", threshold)):
+            tuning = tune(exp, objective, budget=8).optimizers[0].tuned
+            trials = zip(tuning.grid.settings(), tuning.scores, strict=True)
+            for setting, score in list(trials)[: 1 if base.noise.sigma else None]:
+                single = type(exp)(exp.surface, start, steps, (replace(base, **setting),), seed=3)
+                traj = single.run()[0]
+                if objective.kind == "loss":
+                    expected = math.inf if traj.diverged_at else traj.losses[-1]
+                else:
+                    below = np.flatnonzero(traj.losses < threshold)
+                    expected = below[0] if len(below) else math.inf
+                assert score == pytest.approx(expected, rel=1e-12), (setting, objective)

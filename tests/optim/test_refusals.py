@@ -1,0 +1,119 @@
+"""What a user is told when a value is refused: the one line names the value, what is wrong and
+what is allowed (the CLI prints it as it is; tests/test_cli.py checks the stream)."""
+
+import math
+
+import pytest
+
+from optiroll.errors import OptirollError
+from optiroll.optim import cloud
+from optiroll.optim.base import Choice, Range
+from optiroll.optim.cloud import CloudSpec, roll_cloud
+from optiroll.optim.experiment import build_experiment
+from optiroll.optim.registry import make_optimizer, optimizer_class, surface
+
+
+def refusal(call, *args, **kwargs) -> str:
+    with pytest.raises(OptirollError) as err:
+        call(*args, **kwargs)
+    return str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ((-1, 1, math.nan, 1), "window bounds must be finite numbers"),
+        ((-1, math.inf, 0, 1), "window bounds must be finite numbers"),
+        (
+            (1, 1, 0, 1),
+            "window x in [1, 1], y in [0, 1] is empty: "
+            "give X_MIN X_MAX Y_MIN Y_MAX, each minimum below its maximum",
+        ),
+        (
+            (0, 1, 2, -2),
+            "window x in [0, 1], y in [2, -2] is empty: "
+            "give X_MIN X_MAX Y_MIN Y_MAX, each minimum below its maximum",
+        ),
+        ((-2e100, 1, 0, 1), "window bounds must be within ±1e+100"),
+        ((0, 1, 0, 1.5e100), "window bounds must be within ±1e+100"),
+    ],
+)
+def test_a_window_that_is_not_one_is_refused(window, message):
+    assert refusal(build_experiment, optimizer_specs=["sgd"], window=window) == message
+
+
+def test_a_window_at_the_largest_bounds_is_one():
+    exp = build_experiment(optimizer_specs=["sgd"], window=(-1e100, 1e100, -1e100, 1e100))
+    assert exp.surface.window.x_max == 1e100
+
+
+def test_an_unknown_name_with_nothing_close_lists_every_name():
+    message = refusal(optimizer_class, "zzzz")
+    names = message.removeprefix("unknown optimizer 'zzzz'; choose from ").split(", ")
+    assert "adam" in names and names == sorted(names) and len(names) > 5
+    assert refusal(optimizer_class, "adma") == "unknown optimizer 'adma'; did you mean 'adam'?"
+    assert refusal(surface, "zzzz").startswith("unknown surface 'zzzz'; choose from ")
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [(("book",), "book"), (("book", "pytorch"), "book or pytorch"), (("a", "b", "c"), "a, b or c")],
+)
+def test_a_choice_names_its_options_as_a_sentence_does(options, said):
+    assert refusal(Choice(options).check, 3, "x") == f"x must be {said}, got 3"
+
+
+def test_a_wrong_choice_is_answered_with_the_closest():
+    assert (
+        refusal(make_optimizer, "adam", {"rules": "pytorh"})
+        == "adam: rules must be book or pytorch, got 'pytorh'; did you mean 'pytorch'?"
+    )
+    assert refusal(CloudSpec, "gird") == (
+        "--starts must be grid, random or point, got 'gird'; did you mean 'grid'?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("interval", "written"),
+    [
+        (Range(), "(-inf, inf)"),
+        (Range(-math.inf, 0.0, high_open=True), "(-inf, 0)"),
+        (Range(0.0, 1.0), "[0, 1]"),
+        (Range(0.0, 1.0, low_open=True), "(0, 1]"),
+        (Range(-2.5, math.inf), "[-2.5, inf)"),
+    ],
+)
+def test_a_range_is_written_as_an_interval(interval, written):
+    """An infinite end is always open; a closed end is bracketed."""
+    assert str(interval) == written
+    assert refusal(interval.check, math.nan, "v") == "v must be finite, got nan"
+
+
+def test_a_value_outside_its_range_says_the_range():
+    assert refusal(make_optimizer, "sgd", {"lr": "0"}) == "sgd: lr must be in (0, inf), got 0"
+    assert (
+        refusal(make_optimizer, "momentum", {"momentum": "1"})
+        == "momentum: momentum must be in [0, 1), got 1"
+    )
+
+
+def test_a_cloud_too_large_to_draw_says_how_large_it_is():
+    exp = build_experiment(optimizer_specs=["sgd", "momentum"], steps=1000)
+    assert refusal(roll_cloud, exp, CloudSpec("point", 10_000), record=True) == (
+        "a cloud drawn keeps every ball's path: 10000 balls x 1001 points x 2 optimizers is over "
+        "20,000,000; use fewer --balls or --steps"
+    )
+
+
+def test_a_drawn_cloud_may_keep_exactly_as_many_points_as_allowed(monkeypatch):
+    """balls x (steps + 1) points x optimizers, against a limit made small enough to roll."""
+    monkeypatch.setattr(cloud, "MAX_RECORDED", 3 * 10 * 2)
+    exp = build_experiment(optimizer_specs=["sgd", "momentum"], steps=9)
+    drawn = roll_cloud(exp, CloudSpec("point", 3), record=True)
+    assert [r.path.shape for r in drawn.runs] == [(10, 3, 2)] * 2
+    assert "3 balls x 11 points" in refusal(
+        roll_cloud,
+        build_experiment(optimizer_specs=["sgd", "momentum"], steps=10),
+        CloudSpec("point", 3),
+        record=True,
+    )
