@@ -376,3 +376,22 @@ def test_equal_frames_written_one_by_one_become_one_image_in_a_buffered_gif(tmp_
     assert report.frames == 5 and report.holds == ((1, 1), (3, 1), (1, 1))
     probed = probe(report.path)
     assert (probed.frames, probed.images, probed.fps) == (5, 3, 25)
+
+
+def test_free_palette_entries_go_to_what_no_fixed_colour_draws_closely():
+    """Near-white fringes beside white are drawn as white (no entries of their own to flicker
+    between); a colour far from every fixed one gets an entry."""
+    frame = np.full((40, 60, 3), 255, np.uint8)
+    frame[:, :10] = (250, 250, 250)  # a fringe: within reach of white
+    frame[:, 10:12] = (246, 246, 246)
+    frame[:, 20:30] = (128, 64, 0)  # brown: far from everything fixed
+    palette = encode.gif_palette(frame, ["#ffffff", "#0072b2"], 8)
+    distinct = {tuple(c) for c in palette.tolist()}
+    assert {(255, 255, 255), (0, 0x72, 0xB2), (128, 64, 0)} <= distinct
+    assert (250, 250, 250) not in distinct and (246, 246, 246) not in distinct
+    # Only what fixed colours draw: nothing else is needed.
+    white = np.full((40, 60, 3), 252, np.uint8)
+    assert {tuple(c) for c in encode.gif_palette(white, ["#ffffff", "#000000"], 8).tolist()} == {
+        (255, 255, 255),
+        (0, 0, 0),
+    }
