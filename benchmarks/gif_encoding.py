@@ -120,8 +120,18 @@ def manim_style_gif(frames: list[np.ndarray], path: Path, fps: float) -> None:
 
 
 def describe(name: str, path: Path, seconds: float, frames: list[np.ndarray]) -> int:
+    """Print the file's time, size, images and error against `frames` (a GIF image held for
+    several frames, its delay a multiple of the shortest, is compared with each of them)."""
     with av.open(str(path)) as container:
-        decoded = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+        images = [(f.to_ndarray(format="rgb24"), f.time) for f in container.decode(video=0)]
+    times = [time for _, time in images]
+    unit = min((b - a for a, b in zip(times[:-1], times[1:], strict=True)), default=1.0)
+    starts = [round(time / unit) for time in times] + [len(frames)]
+    decoded = [
+        image
+        for (image, _), start, end in zip(images, starts[:-1], starts[1:], strict=True)
+        for _ in range(end - start)
+    ]
     white = (frames[-1] == 255).all(axis=-1)
     colours, counts = np.unique(decoded[-1][white], axis=0, return_counts=True)
     background = colours[counts.argmax()]
@@ -130,7 +140,7 @@ def describe(name: str, path: Path, seconds: float, frames: list[np.ndarray]) ->
     )
     size = path.stat().st_size
     print(
-        f"{name:<26} {seconds:6.2f} s {size:>10,} bytes  {len(decoded)} frames  "
+        f"{name:<26} {seconds:6.2f} s {size:>10,} bytes  {len(images)} images  "
         f"white -> {tuple(int(v) for v in background)}  mean error {error:.2f}"
     )
     return size
@@ -146,7 +156,9 @@ def main(width: int = 854, height: int = 480, fps: float = 25, seconds: float = 
     }
     start = time.perf_counter()
     # Frames are lent for the call only: keep RGB copies.
-    render_frames(FourPanels, settings, lambda frame: frames.append(frame[..., :3].copy()))
+    render_frames(
+        FourPanels, settings, lambda frame, repeat: frames.extend([frame[..., :3].copy()] * repeat)
+    )
     print(
         f"rendered {len(frames)} frames of {width}x{height} in "
         f"{time.perf_counter() - start:.2f} s (about {seconds} s at {fps:g} fps)"

@@ -84,6 +84,18 @@ def last_frame(path: Path) -> np.ndarray:
         return frame.to_ndarray(format="rgb24")
 
 
+def colours_used(path: Path) -> int:
+    """How many distinct colours the pictures of a GIF show (every image, as composed)."""
+    import av
+
+    seen = np.zeros(1 << 24, bool)
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            rgb = frame.to_ndarray(format="rgb24").reshape(-1, 3).astype(np.uint32)
+            seen[(rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]] = True
+    return int(seen.sum())
+
+
 def trail_match(path: Path, sidecar: dict) -> float:
     """The share of the side-car's step positions where the last frame shows the run's colour."""
     from matplotlib.colors import to_rgb
@@ -119,7 +131,9 @@ def benchmark(pairs: int, out_dir: Path, tree: Path = ROOT) -> None:
     first = out_dir / "optiroll-first.gif"
     measure(optiroll_command(first), tree)  # warms the caches; gives the colour count
     sidecar = json.loads(sidecar_path(first).read_text())
-    colors = sidecar["output"]["colors"]
+    # The peer's palette gets as many colours as optiroll's pictures show (its palette size is a
+    # ceiling that the colours it takes from the first frame may not reach).
+    colors = colours_used(first)
     ours, theirs = out_dir / "optiroll.gif", out_dir / "peer.gif"
     peer_command = [sys.executable, str(PEER), str(theirs), "--colors", str(colors)]
     for r in range(pairs):
@@ -133,14 +147,17 @@ def benchmark(pairs: int, out_dir: Path, tree: Path = ROOT) -> None:
     naive = out_dir / "mpl-naive.gif"
     naive_seconds, _ = measure([sys.executable, str(PEER), str(naive), "--naive"])
     print(f"{pairs} alternating pairs; median [min-max]; load {os.getloadavg()[0]:.1f}")
-    print(f"{'pipeline':<10} {'wall s':>18} {'bytes':>9} {'frames':>6} {'dur s':>6} {'trail':>6}")
+    print(
+        f"{'pipeline':<10} {'wall s':>18} {'bytes':>9} {'images':>6} {'dur s':>6} {'trail':>6} "
+        f"{'colours':>7}"
+    )
     rows = (("optiroll", mine, ours), ("peer", peer, theirs), ("mpl-naive", [naive_seconds], naive))
     for name, seconds, path in rows:
         info = probe(path)
         print(
             f"{name:<10} {median(seconds):>6.2f} [{min(seconds):.2f}-{max(seconds):.2f}] "
-            f"{path.stat().st_size:>9,} {info.frames:>6} {info.duration:>6.2f} "
-            f"{trail_match(path, sidecar):>6.0%}"
+            f"{path.stat().st_size:>9,} {info.images:>6} {info.duration:>6.2f} "
+            f"{trail_match(path, sidecar):>6.0%} {colours_used(path):>7}"
         )
     ratio, size = median(ratios), ours.stat().st_size / theirs.stat().st_size
     print(f"ratios optiroll/peer per pair: {' '.join(f'{x:.2f}' for x in ratios)}")
@@ -151,8 +168,10 @@ def benchmark(pairs: int, out_dir: Path, tree: Path = ROOT) -> None:
     )
 
 
-# Where one render's wall time goes, timed inside the process (the child below): Python's own
-# start-up is the process's wall time minus what the child saw from its first line.
+# Where one render's wall time goes, timed inside the process (the child below) by wrapping the
+# pipeline's steps: the sink's first and last frame, the encoder's close (the rest of the encoding,
+# gifsicle and the worker's decode), the check of the file. Python's own start-up and exit are the
+# process's wall time minus what the child saw from its first line.
 PHASES_CHILD = """
 import time; start = time.perf_counter()
 import gc, json, os, sys
@@ -164,17 +183,41 @@ gc.callbacks.append(timed)
 marks = {}
 import optiroll.cli
 marks["import optiroll.cli"] = time.perf_counter()
-from optiroll.render import pipeline
+from optiroll.render import pipeline, sink, background, output
 pipeline.import_manim()
 marks["import manim"] = time.perf_counter()
+def around(owner, name, before, after):
+    inner = getattr(owner, name)
+    def wrapper(*args, **kwargs):
+        if before: marks.setdefault(before, time.perf_counter())
+        try: return inner(*args, **kwargs)
+        finally:
+            if after: marks[after] = time.perf_counter()
+    setattr(owner, name, wrapper)
+around(sink.FrameSink, "__call__", "scene build (experiment, scene, to its first frame)",
+       "frames (drawing, the encoder keeping pace)")
+around(background.EncoderProcess, "close", None, "encoder close (last frames, gifsicle, decode)")
+around(output, "verify", None, "verify")
 try:
     optiroll.cli.main(["render", "--output", sys.argv[1]])
 except SystemExit:
     pass
-marks["render (scene, frames, encoder, verify, side-car)"] = time.perf_counter()
+marks["side-car, publish"] = time.perf_counter()
 print(json.dumps({"start": start, "marks": marks, "gc": collected[0]}), file=sys.stderr)
 if sys.argv[2] == "exit": os._exit(0)
 """
+
+
+def gifsicle_seconds(path: Path) -> float:
+    """gifsicle -O2's time on a copy of `path`: about the pass the encoder makes (which runs
+    inside the encoder's close)."""
+    import shutil
+
+    if shutil.which("gifsicle") is None:
+        return 0.0
+    started = time.perf_counter()
+    subprocess.run(["gifsicle", "-O2", "-Okeep-empty", str(path)], capture_output=True, check=True)
+    return time.perf_counter() - started
 
 
 def phases(repeats: int, out_dir: Path, tree: Path) -> None:
@@ -197,12 +240,13 @@ def phases(repeats: int, out_dir: Path, tree: Path) -> None:
         wall = time.perf_counter() - start
         report = json.loads(done.stderr.strip().splitlines()[-1])
         last, times = 0.0, {}
-        for name, at in report["marks"].items():
+        for name, at in sorted(report["marks"].items(), key=lambda mark: mark[1]):
             times[name] = at - report["start"] - last
             last = at - report["start"]
         times["garbage collection within the above"] = report["gc"]
         times["interpreter start-up and exit"] = wall - last
         times["total (process wall)"] = wall
+        times["(gifsicle -O2 on the output, alone)"] = gifsicle_seconds(out)
         for name, seconds in times.items():
             rows.setdefault(name, []).append(seconds)
     print(f"phases, median of {repeats} ({tree}); load {os.getloadavg()[0]:.1f}")
