@@ -31,11 +31,13 @@ GIF_PALETTES: tuple[GifPalette, ...] = ("fixed", "refreshed")
 # cold colour cache (about 20 ms) each time, so it happens twice a second.
 PALETTE_REFRESH = 0.5
 # A fixed colour stands for the pixels this close to it in OKLab (where distance is what the eye
-# sees, hue included, and by which the palette mapper picks). Entries of their own went to the
-# antialiased fringes of lines (near-whites beside white), which flicker between entries from
-# frame to frame: on the default figure 0.045 makes the file 11% smaller, with no grey turned
-# to a tint (a reach in RGB levels did that: the light contours took a faded run's blue).
+# sees, and by which the palette mapper picks). Entries of their own went to the antialiased
+# fringes of lines (near-whites beside white), which flicker between entries from frame to
+# frame: on the default figure 0.045 makes the file 11% smaller. A colour so left must land on
+# an entry of its own hue (within HUE_SLACK in OKLab's a and b), else it has its say in the
+# free entries: the light contours took a faded run's blue.
 FIXED_REACH = 0.045
+HUE_SLACK = 0.01
 _GIF_SCALE = 0.75
 _GIF_MIN_SCALE = 0.5
 
@@ -346,8 +348,8 @@ def _video_frame(pixels: np.ndarray, index: int) -> av.VideoFrame:
 
 
 def gif_palette(first: np.ndarray, fixed: Sequence[str], colors: int) -> np.ndarray:
-    """A (256, 3) palette: the `fixed` hex colours exactly, the rest the frame's (median cut of
-    the pixels farther than FIXED_REACH from every fixed colour).
+    """A (256, 3) palette: the `fixed` hex colours exactly, the rest the frame's: a median cut of
+    its pixels that no fixed colour draws closely (see FIXED_REACH).
 
     (Octree, 25x faster, left visible bands in the 3D relief's shading where median cut leaves
     none, at the same 256 colours.)
@@ -356,31 +358,44 @@ def gif_palette(first: np.ndarray, fixed: Sequence[str], colors: int) -> np.ndar
     room = colors - len(exact)
     if room < 2:
         raise ValueError(f"{len(exact)} fixed colours leave no room in a {colors}-colour palette")
-    pixels = _beyond_reach(np.ascontiguousarray(first[..., :3]).reshape(-1, 3), exact)
-    used: list[tuple[int, int, int]] = []
-    if len(pixels):
-        quantized = Image.fromarray(pixels.reshape(1, -1, 3)).quantize(
-            room, method=Image.Quantize.MEDIANCUT
-        )
-        table = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)
-        used = [tuple(int(c) for c in table[index]) for _, index in quantized.getcolors(room)]
-    entries = list(dict.fromkeys(exact + used))
+    pixels = np.ascontiguousarray(first[..., :3]).reshape(-1, 3)
+    packed = pixels.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
+    codes, inverse = np.unique(packed, return_inverse=True)  # the distinct colours: a few
+    lab = _oklab(np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1))
+    far = _distances(lab, _oklab(np.array(exact))).min(axis=1) > FIXED_REACH if exact else True
+    far = np.broadcast_to(far, codes.shape).copy()
+    while True:
+        entries = list(dict.fromkeys(exact + _median_cut(pixels[far[inverse]], room)))
+        # Where each colour lands (the mapper takes the nearest entry): a colour left to the
+        # fixed entries must keep its hue, else it takes part in the cut.
+        landed = _oklab(np.array(entries))[_distances(lab, _oklab(np.array(entries))).argmin(1)]
+        strayed = ~far & (np.abs(landed[:, 1:] - lab[:, 1:]).max(axis=1) > HUE_SLACK)
+        if not strayed.any():
+            break
+        far |= strayed
     # paletteuse reads exactly 256 entries; a repeated entry changes no pixel's nearest colour.
     entries += [entries[0]] * (256 - len(entries))
     return np.array(entries, dtype=np.uint8)
 
 
-def _beyond_reach(pixels: np.ndarray, exact: list[tuple[int, int, int]]) -> np.ndarray:
-    """The (N, 3) `pixels` farther than FIXED_REACH (in OKLab) from every exact colour: what
-    the free entries are for."""
-    if not exact:
-        return pixels
-    packed = pixels.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
-    codes, inverse = np.unique(packed, return_inverse=True)  # the distinct colours: a few
-    colors = np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1) / 255
-    lab, exact_lab = srgb_to_oklab(colors), srgb_to_oklab(np.array(exact) / 255)
-    gap = np.linalg.norm(lab[:, None, :] - exact_lab[None], axis=2)
-    return pixels[(gap.min(axis=1) > FIXED_REACH)[inverse]]
+def _median_cut(pixels: np.ndarray, count: int) -> list[tuple[int, int, int]]:
+    """At most `count` colours for the (N, 3) `pixels` (none for none)."""
+    if not len(pixels):
+        return []
+    quantized = Image.fromarray(pixels.reshape(1, -1, 3)).quantize(
+        count, method=Image.Quantize.MEDIANCUT
+    )
+    table = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)
+    return [tuple(int(c) for c in table[index]) for _, index in quantized.getcolors(count)]
+
+
+def _oklab(rgb: np.ndarray) -> np.ndarray:
+    return srgb_to_oklab(np.asarray(rgb) / 255)
+
+
+def _distances(lab: np.ndarray, entries: np.ndarray) -> np.ndarray:
+    """(N, M) OKLab distances from each of `lab` to each of `entries`."""
+    return np.linalg.norm(lab[:, None, :] - entries[None], axis=2)
 
 
 def _hex_to_rgb(color: str) -> tuple[int, int, int]:
