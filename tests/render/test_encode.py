@@ -395,3 +395,18 @@ def test_free_palette_entries_go_to_what_no_fixed_colour_draws_closely():
         (255, 255, 255),
         (0, 0, 0),
     }
+
+
+def test_a_grey_left_to_a_fixed_grey_never_lands_on_a_tinted_entry():
+    """A light grey (#E4E4E4) is close to a fixed grey (#D8D8D8), but a free entry for a light
+    blue that no fixed colour draws (#E4ECF5) is closer still: the grey must not be drawn blue."""
+    from optiroll.plan.colormap import srgb_to_oklab
+
+    frame = np.full((40, 60, 3), 255, np.uint8)
+    frame[:, :20] = (0xE4, 0xE4, 0xE4)
+    frame[:, 20:40] = (0xE4, 0xEC, 0xF5)
+    palette = encode.gif_palette(frame, ["#ffffff", "#d8d8d8"], 6).astype(float)
+    lab = srgb_to_oklab(palette / 255)
+    grey = srgb_to_oklab(np.array([0xE4, 0xE4, 0xE4]) / 255)
+    landed = lab[np.linalg.norm(lab - grey, axis=1).argmin()]
+    assert np.abs(landed[1:] - grey[1:]).max() <= 0.01  # the same hue
