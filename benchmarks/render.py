@@ -289,9 +289,10 @@ def per_frame(repeats: int, out_dir: Path) -> None:
 
 
 # The lecture (issue 15): the book's, at 1920x1080 60 fps and at 640x360 15 fps, drawn one section
-# after another (`--jobs 1`, the sequential path; or the code of --baseline TREE, which draws so)
-# and then its sections in parallel on 1, 2 and all cores (the render's default: a process per
-# core it may use). Target: 1080p on 2 cores in at most a third of the sequential time.
+# after another (`--jobs 1`, the sequential path; or the code of --baseline TREE, which draws so,
+# and then this code's `--jobs 1` too) and then its sections in parallel on 1, 2 and all cores
+# (the render's default: a process per core it may use). Target: 1080p on 2 cores in at most a
+# third of the sequential time.
 LECTURE_QUALITIES = ("lecture", "preview")
 LECTURE_TARGET = 1 / 3
 
@@ -302,6 +303,7 @@ def lecture(out_dir: Path, baseline: Path | None, qualities: tuple[str, ...]) ->
     cores = sorted(os.sched_getaffinity(0))
     runs: list[tuple[str, Path, list[str], list[int] | None]] = [
         ("sequential", baseline or ROOT, [] if baseline else ["--jobs", "1"], None),
+        *([("--jobs 1", ROOT, ["--jobs", "1"], None)] if baseline else []),
         ("1 core", ROOT, [], cores[:1]),
     ]
     if len(cores) >= 2:
