@@ -2,8 +2,9 @@
 
 The measure is the picture's own: each edge of a panel's frame is a thin line, and its centre is
 the centroid of its ink (the distance from the background colour) across the line, taken on
-every row (or column) of the edge's middle and then the median, so a contour or a tick crossing
-it does not move it. The side-car says only where to look (a few pixels either side). A pixel
+every row (or column) of the edge's middle and then the median of the rows that hold the line
+alone (no more ink than the quietest quarter, give or take half), so a contour, a tick or a
+title's descenders near it do not move it. The side-car says only where to look (a few pixels either side). A pixel
 index i covers [i, i + 1), so ink centred on index c is a line at c + 0.5.
 """
 
@@ -39,7 +40,8 @@ def line_centre(ink: np.ndarray, at: float, across: tuple[float, float]) -> floa
     centres = (window * (lo + 0.5 + np.arange(window.shape[1]))).sum(axis=1) / np.maximum(
         weight, 1e-9
     )
-    return float(np.median(centres[weight > 20]))
+    alone = (weight > 20) & (weight <= 1.5 * np.percentile(weight[weight > 20], 25))
+    return float(np.median(centres[alone]))
 
 
 def measured_rect(frame: np.ndarray, rect: list[float]) -> list[float]:
