@@ -12,6 +12,7 @@ from optiroll.optim.cloud import (
     NOT_CONVERGED,
     OTHER_MINIMA,
     CloudSpec,
+    classify,
     grid_shape,
     reach,
     roll_cloud,
@@ -204,3 +205,57 @@ def test_a_noisy_cloud_rolls_with_the_experiments_seed():
     starts = spec.starts(exp.surface.window, exp.start, 11)
     alone = roll(exp.optimizers[0], exp.surface, starts, 20, seed=11)
     np.testing.assert_array_equal(cloud.runs[0].final, alone.final)
+
+
+def test_a_ball_exactly_at_the_reach_of_a_minimum_has_reached_it():
+    surface = SURFACES["book"]
+    radius = reach(surface.window)
+    finals = np.array([[radius, 0.0], [0.0, -radius], [2 * radius, 0.0]])
+    outcomes, (every,) = classify(surface, [(finals, np.zeros(3, dtype=bool))])
+    kinds = [outcomes[i].kind for i in every]
+    assert kinds == [MINIMUM, MINIMUM, NOT_CONVERGED]
+
+
+def test_balls_still_rolling_are_not_converged():
+    """Five small steps from a grid of starts: the balls are still far from the book's minimum
+    (except any that started near it), and none diverged."""
+    exp = build_experiment(optimizer_specs=["sgd:lr=0.01"], steps=5)
+    cloud = roll_cloud(exp, CloudSpec("grid", 50))
+    radius = reach(exp.surface.window)
+    (run_,) = cloud.runs
+    kinds = [cloud.outcomes[i].kind for i in run_.outcome]
+    far = np.hypot(*run_.final.T) > radius
+    assert far.sum() >= 45
+    assert [k == NOT_CONVERGED for k in kinds] == far.tolist()
+    assert run_.counts(len(cloud.outcomes)).sum() == 50
+
+
+def test_found_minima_come_after_the_surfaces_own_most_reached_first_and_each_reached():
+    exp = build_experiment("styblinski-tang", ["sgd:lr=0.02", "sgd:lr=0.005"], steps=200)
+    cloud = roll_cloud(exp, CloudSpec("random", 300))
+    minima = [i for i, o in enumerate(cloud.outcomes) if o.kind == MINIMUM]
+    counts = sum(r.counts(len(cloud.outcomes)) for r in cloud.runs)
+    assert [cloud.outcomes[i].surface_minimum for i in minima] == [True] + [False] * (
+        len(minima) - 1
+    )
+    found = [counts[i] for i in minima[1:]]
+    assert len(found) >= 2 and found == sorted(found, reverse=True) and min(found) > 0
+
+
+def test_a_surface_that_names_no_minimum_has_its_minima_found():
+    bowl = SURFACES["book"]
+    unnamed = type(bowl)(
+        name="unnamed",
+        formula="",
+        latex="",
+        value_fn=bowl.value_fn,
+        gradient_fn=bowl.gradient_fn,
+        window=bowl.window,
+        start=bowl.start,
+        minima=(),
+    )
+    finals = np.array([[0.0, 0.0], [0.05, 0.0], [5.0, 3.0]])
+    outcomes, (every,) = classify(unnamed, [(finals, np.zeros(3, dtype=bool))])
+    assert [outcomes[i].kind for i in every] == [MINIMUM, MINIMUM, NOT_CONVERGED]
+    (found,) = [o for o in outcomes if o.kind == MINIMUM]
+    assert not found.surface_minimum and np.hypot(*found.point) < 1e-6

@@ -372,3 +372,15 @@ def test_an_imaginary_part_that_is_zero_over_the_window_is_no_part():
     points = np.array([[1.0, 2.0], [0.0, -3.0], [9.0, 0.5]])
     np.testing.assert_array_equal(surface.value(points), points[:, 1] ** 2)
     assert np.isnan(surface.value_fn(np.array([-1.0]), np.array([0.0]))).all()
+
+
+def test_a_formula_sympy_makes_too_large_for_a_float_is_refused_in_one_line():
+    """(10**100 x)**4 is 10**400 x**4 to sympy: beyond a float, infinite over the window."""
+    with pytest.raises(OptirollError, match="is not a finite real number at"):
+        expression_surface("(10**100*x)**4 + y")
+
+
+def test_small_exact_fractions_stay_exact():
+    surface = expression_surface("x/107 + y**2/3")
+    assert surface.value(np.array([1.0, 0.0])) == 1 / 107
+    assert surface.value(np.array([0.0, 1.0])) == 1 / 3

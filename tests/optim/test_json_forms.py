@@ -10,6 +10,8 @@ import numpy as np
 from optiroll.optim.base import Whole
 from optiroll.optim.cloud import CloudSpec, reach, roll_cloud
 from optiroll.optim.experiment import Experiment, build_experiment
+from optiroll.optim.noise import Noise
+from optiroll.optim.registry import make_optimizer
 from optiroll.optim.sweep import Axis, Objective, sweep
 from optiroll.optim.tune import tune
 
@@ -149,3 +151,28 @@ def test_where_each_value_came_from_is_empty_when_not_told():
 
 def test_a_whole_number_is_described_as_typed():
     assert Whole(1).describe(16) == "16"
+
+
+def test_an_experiments_json_says_its_steps_start_and_how_each_optimizer_was_chosen():
+    exp = tune(build_experiment(optimizer_specs=["sgd"], start=(-6.0, 1.5), steps=12), budget=4)
+    data = strict(exp.to_dict())
+    assert data["steps"] == 12 and data["start"] == [-6.0, 1.5]
+    (entry,) = data["optimizers"]
+    assert entry["tuned"] == strict(exp.optimizers[0].tuned.to_dict())
+
+
+def test_an_optimizer_no_preset_tuned_comes_from_nowhere_in_particular():
+    exp = build_experiment(optimizer_specs=["nadam", "sgd"])
+    assert exp.origins == ("", "preset book")
+
+
+def test_a_run_settings_default_is_what_a_spec_without_it_gives():
+    told = make_optimizer("sgd", {"schedule": "step", "warmup": "3", "noise": "0.5", "batch": "4"})
+    bare, noisy = make_optimizer("sgd", {}), make_optimizer("sgd", {"noise": "0.5"})
+    assert told.default("schedule") == bare.schedule.kind
+    assert told.default("warmup") == bare.schedule.warmup
+    assert told.default("noise") == bare.noise.sigma
+    assert told.default("batch") == noisy.noise.batch
+    # a spec's numbers are read as the kind they are: a batch is a whole number, noise a float
+    assert isinstance(told.noise.batch, int) and isinstance(told.noise.sigma, float)
+    assert isinstance(Noise(2, owner="sgd").sigma, float)

@@ -102,3 +102,11 @@ def test_newton_never_ends_worse_than_the_grid_nor_beyond_a_cell_of_it(cx, cy, a
     assert s.value(found) <= s.value(sample)
     assert np.all(np.abs(found - sample) <= cell * (1 + 1e-12))
     assert WINDOW.contains(found)
+
+
+@pytest.mark.parametrize(
+    "formula", ["x**2 + (y - 7)**2", "x**2 + (y + 7)**2", "(x + 12)**2 + y**2"]
+)
+def test_none_when_the_lowest_point_is_on_any_edge(formula):
+    """A bowl centred beyond the top, bottom or left edge: its lowest sample is on that edge."""
+    assert expression_surface(formula, WINDOW).minima == ()

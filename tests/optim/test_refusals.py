@@ -10,7 +10,7 @@ from optiroll.optim import cloud
 from optiroll.optim.base import Choice, Range
 from optiroll.optim.cloud import CloudSpec, roll_cloud
 from optiroll.optim.experiment import build_experiment
-from optiroll.optim.registry import make_optimizer, optimizer_class, surface
+from optiroll.optim.registry import make_optimizer, optimizer_class, parse_spec, surface
 
 
 def refusal(call, *args, **kwargs) -> str:
@@ -117,3 +117,42 @@ def test_a_drawn_cloud_may_keep_exactly_as_many_points_as_allowed(monkeypatch):
         CloudSpec("point", 3),
         record=True,
     )
+
+
+def test_an_unknown_hyper_parameter_lists_the_optimizers_own():
+    assert (
+        refusal(make_optimizer, "momentum", {"zzz": "1"})
+        == "momentum: unknown hyper-parameter 'zzz'; it has lr, momentum, rules"
+    )
+
+
+def test_a_number_that_is_not_one_is_quoted():
+    assert refusal(make_optimizer, "sgd", {"lr": "fast"}) == "sgd: lr must be a number, got 'fast'"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (":lr=0.1", "optimizer spec ':lr=0.1' has no name (expected NAME:key=value,...)"),
+        ("sgd:lr", "'lr' in 'sgd:lr' is not key=value"),
+        ("sgd:=0.1", "'=0.1' in 'sgd:=0.1' is not key=value"),
+        ("sgd:lr=0.1,lr=0.2", "sgd: lr is given twice in 'sgd:lr=0.1,lr=0.2'"),
+        ("sgd:lr=0.1,eta=0.2", "sgd: lr is given twice ('lr' and 'eta')"),
+        ("sgd:lr=0.1=3", "sgd: lr must be a number, got '0.1=3'"),
+        ("sgd:noise=loud", "sgd: noise must be a number, got 'loud'"),
+        ("sgd:noise=1,batch=many", "sgd: batch must be a whole number, got 'many'"),
+        ("sgd:schedule=step,gamma=half", "sgd: gamma must be a number, got 'half'"),
+        ("sgd:schedule=step,every=often", "sgd: every must be a whole number, got 'often'"),
+        ("sgd:warmup=soon", "sgd: warmup must be a whole number, got 'soon'"),
+    ],
+)
+def test_a_bad_spec_is_one_line_naming_the_part(spec, message):
+    assert refusal(lambda: make_optimizer(*parse_spec(spec))) == message
+
+
+def test_aliases_name_their_optimizers():
+    assert [optimizer_class(a).name for a in ("gd", "NAG", "rmspropm")] == [
+        "sgd",
+        "nesterov",
+        "rmsprop-momentum",
+    ]

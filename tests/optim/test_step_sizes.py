@@ -17,7 +17,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optiroll.optim.quantities import FIRST_MOMENT, STEP_SIZE, VELOCITY
+from optiroll.optim.book import Adam
+from optiroll.optim.quantities import (
+    FIRST_MOMENT,
+    FIRST_MOMENT_HAT,
+    SECOND_MOMENT,
+    SECOND_MOMENT_HAT,
+    STEP_SIZE,
+    VELOCITY,
+)
 from optiroll.optim.registry import make_optimizer
 from optiroll.optim.surfaces import BOOK
 from optiroll.optim.trajectory import Trajectory, run
@@ -94,3 +102,13 @@ def test_rmsprop_with_momentum_moves_by_its_velocity_built_from_the_step_size(
         np.testing.assert_allclose(
             v[1:], momentum * v[:-1] - size[1:] * g[:-1], rtol=1e-9, atol=1e-12
         )
+
+
+def test_without_bias_correction_the_moments_the_step_uses_are_the_moments():
+    opt = Adam(lr=0.1, bias_correction=False)
+    state = opt.init(np.array([-7.0, 2.0]))
+    for g in ([0.3, -1.0], [0.2, 4.0], [-0.5, 0.1]):
+        _, state = opt.update(np.array(g), state, np.zeros(2))
+    q = opt.quantities(state)
+    np.testing.assert_array_equal(q[FIRST_MOMENT_HAT], q[FIRST_MOMENT])
+    np.testing.assert_array_equal(q[SECOND_MOMENT_HAT], q[SECOND_MOMENT])

@@ -282,15 +282,15 @@ def test_a_rotated_spec_gives_its_angle_back_to_the_last_digit():
 
 
 def test_a_formula_undefined_on_one_line_of_the_window_is_refused_at_a_point_of_that_line():
-    """x + 1/y is infinite only where y = 0, a line the 101 x 101 check grid of the book's window
-    [-10, 10] x [-5, 5] has (row 50). The error names a point where f is not finite."""
+    """y + 1/x is infinite only where x = 0, a line the 101 x 101 check grid of the book's window
+    [-10, 10] x [-5, 5] has (column 50). The error names a point where f is not finite."""
     with pytest.raises(OptirollError) as err:
-        surface("expr:x + 1/y")
+        surface("expr:y + 1/x")
     message = str(err.value)
     at = message.split(" at (")[1].split(")")[0]
     x, y = (float(v) for v in at.split(", "))
-    assert y == 0.0 and -10 <= x <= 10
-    assert message.startswith("f(x, y) = x + 1/y is not a finite real number at (")
+    assert x == 0.0 and -5 <= y <= 5
+    assert message.startswith("f(x, y) = y + 1/x is not a finite real number at (")
     assert message.endswith("inside the window x in [-10, 10], y in [-5, 5]")
     with pytest.raises(OptirollError, match="not a finite real number at"):
         surface("expr:log(4.9 - y) + x")  # only where y >= 4.9, the window's top edge

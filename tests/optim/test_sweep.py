@@ -200,3 +200,42 @@ def test_a_bad_axis_or_objective_says_what_is_wrong(make, message):
 
 def test_an_axis_may_have_the_most_cells():
     assert len(Axis("lr", 0.1, 1.0, 256).values) == 256
+
+
+def test_an_axis_an_optimizer_lacks_still_sets_the_number_of_cells():
+    """An optimizer without the axes asked gets its defaults, with the cells asked: the first
+    axis's for x, the second's for y."""
+    exp = build_experiment(optimizer_specs=["sgd", "momentum", "adam"], steps=5)
+    s = sweep(exp, (parse_axis("beta1=0:0.9", 7), parse_axis("beta2=0.9:0.99", 3)))
+    assert [m.shape for m in s.maps] == [(1, 7), (3, 7), (3, 7)]
+    assert [(m.x.name, m.y.name if m.y else None) for m in s.maps] == [
+        ("lr", None),
+        ("lr", "momentum"),
+        ("beta1", "beta2"),
+    ]
+
+
+def test_a_map_where_every_cell_failed_has_no_best_cell():
+    exp = build_experiment(optimizer_specs=["sgd"], steps=20)
+    s = sweep(exp, (Axis("lr", 1.5, 3.0, 3),))  # every lr above 1 diverges along y
+    (m,) = s.maps
+    assert m.best() is None and (m.diverged_at > 0).all()
+    assert s.to_dict()["maps"][0]["best"] is None
+
+
+def test_steps_are_zero_for_a_start_already_close_and_inf_for_a_cell_that_never_gets_there():
+    """From (0, 0.1) the loss 0.01 is within 0.02 of the minimum at the start; a learning rate of
+    1e-9 barely moves the ball from (-7, 2)."""
+    near = build_experiment(optimizer_specs=["sgd"], start=(0.0, 0.1), steps=5)
+    (m,) = sweep(near, (Axis("lr", 0.1, 0.2, 2),), Objective("steps", 0.02)).maps
+    assert m.score.tolist() == [[0.0, 0.0]] and m.reached_at.tolist() == [[0, 0]]
+    far = build_experiment(optimizer_specs=["sgd"], steps=5)
+    (m,) = sweep(far, (Axis("lr", 1e-9, 2e-9, 2),), Objective("steps", 0.02)).maps
+    assert m.score.tolist() == [[math.inf, math.inf]] and m.best() is None
+
+
+def test_an_axis_no_optimizer_has_names_them_all():
+    exp = build_experiment(optimizer_specs=["sgd", "momentum"], steps=5)
+    with pytest.raises(OptirollError) as err:
+        sweep(exp, (parse_axis("beta1=0:0.9"),))
+    assert str(err.value) == "none of sgd, momentum has a hyper-parameter 'beta1'"

@@ -1,5 +1,7 @@
 """Trajectories: shapes, divergence as a result, and batches equal to single runs."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -8,8 +10,9 @@ from hypothesis import strategies as st
 from optiroll.errors import OptirollError
 from optiroll.optim.book import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
 from optiroll.optim.experiment import build_experiment
+from optiroll.optim.registry import make_optimizer, parse_spec
 from optiroll.optim.surfaces import BOOK, Surface, Window
-from optiroll.optim.trajectory import run, run_batch
+from optiroll.optim.trajectory import roll, run, run_batch
 
 
 def test_a_run_has_steps_plus_one_rows_of_everything():
@@ -112,3 +115,44 @@ def test_a_presets_own_runs_say_they_come_from_it():
 def test_a_start_far_outside_the_window_is_rejected():
     with pytest.raises(OptirollError, match="too far"):
         build_experiment(start=(1e6, 0.0))
+
+
+@pytest.mark.parametrize("y0", [25.0, -25.0])
+def test_a_ball_landing_exactly_on_the_bound_is_still_inside(y0):
+    """SGD at lr 1.5 on the book's bowl: y_1 = y_0 (1 - 2 * 1.5) = -2 y_0, exactly -50 or 50, the
+    divergence bound (ten times the window's 5); it leaves at the next step, as the run says."""
+    traj = run(SGD(lr=1.5), BOOK, (0.0, y0), 5)
+    assert traj.points[1][1] == -2 * y0 and traj.diverged_at == 2
+    rolled = roll(SGD(lr=1.5), BOOK, np.array([[0.0, y0]]), 5, record=True)
+    assert rolled.diverged_at.tolist() == [2]
+    np.testing.assert_array_equal(rolled.final[0], traj.points[-1])
+
+
+def test_whole_number_starts_roll_as_their_floats():
+    starts = np.array([[-7, 2], [3, -4], [0, 1]])
+    for spec in ["sgd:lr=1.2", "momentum:lr=0.3"]:  # lr 1.2 throws every ball out
+        opt = make_optimizer(*parse_spec(spec))
+        as_int = roll(opt, BOOK, starts, 30, record=True, threshold=0.5)
+        as_float = roll(opt, BOOK, starts.astype(float), 30, record=True, threshold=0.5)
+        for got, expected in zip(as_int.__dict__.values(), as_float.__dict__.values(), strict=True):
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_a_roll_keeps_the_path_only_when_asked():
+    starts = np.array([[-7.0, 2.0]])
+    assert roll(SGD(), BOOK, starts, 3).path is None
+    assert roll(SGD(), BOOK, starts, 3, record=True).path.shape == (4, 1, 2)
+
+
+def test_a_threshold_is_reached_below_it_not_at_it():
+    """From (0, 1) the loss is exactly 1: with threshold 1 the start has not reached it; SGD at
+    lr 0.25 halves y, and the loss 0.25 at step 1 is below."""
+    rolled = roll(SGD(lr=0.25), BOOK, np.array([[0.0, 1.0]]), 4, threshold=1.0)
+    assert rolled.reached_at.tolist() == [1]
+
+
+def test_a_roll_that_overflows_prints_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rolled = roll(SGD(lr=30.0), BOOK, np.array([[-7.0, 2.0], [0.0, 0.0]]), 400)
+    assert rolled.diverged_at.tolist()[0] > 0 and rolled.diverged_at.tolist()[1] == 0
