@@ -8,10 +8,12 @@ import math
 import numpy as np
 
 from optiroll.optim.base import Whole
+from optiroll.optim.book import Adam
 from optiroll.optim.cloud import CloudSpec, reach, roll_cloud
 from optiroll.optim.experiment import Experiment, build_experiment
 from optiroll.optim.noise import Noise
-from optiroll.optim.registry import make_optimizer
+from optiroll.optim.registry import OPTIMIZERS, make_optimizer
+from optiroll.optim.schedules import Schedule
 from optiroll.optim.sweep import Axis, Objective, sweep
 from optiroll.optim.tune import tune
 
@@ -176,3 +178,27 @@ def test_a_run_settings_default_is_what_a_spec_without_it_gives():
     # a spec's numbers are read as the kind they are: a batch is a whole number, noise a float
     assert isinstance(told.noise.batch, int) and isinstance(told.noise.sigma, float)
     assert isinstance(Noise(2, owner="sgd").sigma, float)
+
+
+def test_a_runs_json_is_its_rows():
+    (traj,) = build_experiment(optimizer_specs=["adam:lr=0.3"], steps=6).run()
+    data = strict(traj.to_dict())
+    assert data["losses"] == traj.losses.tolist() and len(data["losses"]) == 7
+    assert data["gradients"] == traj.gradients.tolist()
+    assert data["quantities"] == {k: v.tolist() for k, v in traj.quantities.items()}
+    assert set(data["quantities"]) >= {"m", "v"}
+
+
+def test_a_schedule_is_read_as_the_cli_writes_it():
+    schedule = Schedule(" Cosine ", 3.0)
+    assert schedule.kind == "cosine" and schedule.warmup == 3 and isinstance(schedule.warmup, int)
+    assert schedule.factor(4 + 3, 3 + 3) == 0.0  # the cosine, not a constant, after warm-up
+
+
+def test_each_hyper_parameter_is_documented_with_its_defaults_under_each_rules():
+    for cls in OPTIMIZERS:
+        for name, doc in cls.parameter_docs().items():
+            assert isinstance(doc.doc, str) and doc.doc, (cls.name, name)
+    eps = Adam.parameter_docs()["eps"]
+    assert eps.by_rules == {"book": 1e-7, "pytorch": 1e-8}  # the book's code; torch.optim.Adam
+    assert eps.default == 1e-7

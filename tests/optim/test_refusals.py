@@ -7,7 +7,7 @@ import pytest
 
 from optiroll.errors import OptirollError
 from optiroll.optim import cloud
-from optiroll.optim.base import Choice, Range
+from optiroll.optim.base import Choice, Range, Whole
 from optiroll.optim.cloud import CloudSpec, roll_cloud
 from optiroll.optim.experiment import build_experiment
 from optiroll.optim.registry import make_optimizer, optimizer_class, parse_spec, surface
@@ -156,3 +156,13 @@ def test_aliases_name_their_optimizers():
         "nesterov",
         "rmsprop-momentum",
     ]
+
+
+def test_a_choice_with_nothing_close_gives_no_hint():
+    assert refusal(CloudSpec, "zzzz") == "--starts must be grid, random or point, got 'zzzz'"
+
+
+def test_a_whole_number_that_is_not_a_number_is_named():
+    assert (
+        refusal(Whole(1).check, "many", "--balls") == "--balls must be a whole number, got 'many'"
+    )

@@ -156,3 +156,10 @@ def test_a_roll_that_overflows_prints_no_warning():
         warnings.simplefilter("error")
         rolled = roll(SGD(lr=30.0), BOOK, np.array([[-7.0, 2.0], [0.0, 0.0]]), 400)
     assert rolled.diverged_at.tolist()[0] > 0 and rolled.diverged_at.tolist()[1] == 0
+
+
+def test_a_threshold_is_reached_at_the_first_step_below_it():
+    """Losses 1, 0.25, 0.0625 ... (y halves each step): with threshold 0.25 the first point below
+    it is point 2, not point 1 which is at it."""
+    rolled = roll(SGD(lr=0.25), BOOK, np.array([[0.0, 1.0]]), 4, threshold=0.25)
+    assert rolled.reached_at.tolist() == [2]
