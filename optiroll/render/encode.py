@@ -33,9 +33,9 @@ PALETTE_REFRESH = 0.5
 # A fixed colour stands for the pixels this close to it in OKLab (where distance is what the eye
 # sees, and by which the palette mapper picks). Entries of their own went to the antialiased
 # fringes of lines (near-whites beside white), which flicker between entries from frame to
-# frame: on the default figure 0.045 makes the file 11% smaller. A colour so left must land on
-# an entry of its own hue (within HUE_SLACK in OKLab's a and b), else it has its say in the
-# free entries: the light contours took a faded run's blue.
+# frame: on the default figure 0.045 makes the file 11% smaller. A colour so left must keep its
+# hue where it lands (see _turns_hue), else it has its say in the free entries: the light
+# contours took a faded run's blue.
 FIXED_REACH = 0.045
 HUE_SLACK = 0.01
 _GIF_SCALE = 0.75
@@ -349,7 +349,8 @@ def _video_frame(pixels: np.ndarray, index: int) -> av.VideoFrame:
 
 def gif_palette(first: np.ndarray, fixed: Sequence[str], colors: int) -> np.ndarray:
     """A (256, 3) palette: the `fixed` hex colours exactly, the rest the frame's: a median cut of
-    its pixels that no fixed colour draws closely (see FIXED_REACH).
+    its pixels that no fixed colour draws closely (see FIXED_REACH), redone until every colour
+    left to the fixed entries keeps its hue where it lands (see _lures for the exception).
 
     (Octree, 25x faster, left visible bands in the 3D relief's shading where median cut leaves
     none, at the same 256 colours.)
@@ -360,22 +361,55 @@ def gif_palette(first: np.ndarray, fixed: Sequence[str], colors: int) -> np.ndar
         raise ValueError(f"{len(exact)} fixed colours leave no room in a {colors}-colour palette")
     pixels = np.ascontiguousarray(first[..., :3]).reshape(-1, 3)
     packed = pixels.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
-    codes, inverse = np.unique(packed, return_inverse=True)  # the distinct colours: a few
+    # The distinct colours (a few thousand) and how many pixels each has.
+    codes, inverse, counts = np.unique(packed, return_inverse=True, return_counts=True)
     lab = _oklab(np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1))
     far = _distances(lab, _oklab(np.array(exact))).min(axis=1) > FIXED_REACH if exact else True
     far = np.broadcast_to(far, codes.shape).copy()
+    tinted = np.hypot(lab[:, 1], lab[:, 2]) > HUE_SLACK
+    ceded = np.zeros_like(far)  # tinted colours whose entry drew greys off their hue
     while True:
         entries = list(dict.fromkeys(exact + _median_cut(pixels[far[inverse]], room)))
-        # Where each colour lands (the mapper takes the nearest entry): a colour left to the
-        # fixed entries must keep its hue, else it takes part in the cut.
-        landed = _oklab(np.array(entries))[_distances(lab, _oklab(np.array(entries))).argmin(1)]
-        strayed = ~far & (np.abs(landed[:, 1:] - lab[:, 1:]).max(axis=1) > HUE_SLACK)
+        entry_lab = _oklab(np.array(entries))
+        nearest = _distances(lab, entry_lab).argmin(axis=1)  # the mapper takes the nearest
+        strayed = ~far & ~ceded & _turns_hue(lab, entry_lab[nearest])
         if not strayed.any():
             break
-        far |= strayed
+        lures = _lures(strayed & ~tinted, far, nearest, counts, len(exact))
+        ceding = far & tinted & np.isin(nearest, lures)
+        if ceding.any():
+            ceded |= ceding
+            far &= ~ceding
+        else:
+            far |= strayed
     # paletteuse reads exactly 256 entries; a repeated entry changes no pixel's nearest colour.
     entries += [entries[0]] * (256 - len(entries))
     return np.array(entries, dtype=np.uint8)
+
+
+def _turns_hue(lab: np.ndarray, landed: np.ndarray) -> np.ndarray:
+    """Which colours (OKLab rows) turn hue where they land: a landing may fade a colour toward
+    grey (an antialiased fringe of a blue line drawn grey) but not tint it nor turn its hue,
+    so the landed (a, b) must lie within HUE_SLACK of the segment from grey to the colour's."""
+    own, got = lab[:, 1:], landed[:, 1:]
+    norm = (own * own).sum(axis=1)
+    along = np.clip((got * own).sum(axis=1) / np.maximum(norm, 1e-12), 0, 1)
+    return np.linalg.norm(got - along[:, None] * own, axis=1) > HUE_SLACK
+
+
+def _lures(
+    greys: np.ndarray, own: np.ndarray, nearest: np.ndarray, counts: np.ndarray, fixed: int
+) -> list[int]:
+    """The free entries (indices from `fixed` on) that draw more pixels of the `greys` off their
+    hue than of the colours they were cut for (`own`), given each colour's `nearest` entry and
+    pixel `counts`. Such an entry is a faint tint of a few fringe pixels (a ball's near-white
+    edge) that the near-white greys beside the lines land on rather than on white: it goes, its
+    colours landing where the mapper puts them, rather than the greys taking entries of their
+    own (on the default figure six near-white levels that flickered from frame to frame)."""
+    size = max(fixed, int(nearest.max()) + 1)
+    drawn = np.bincount(nearest[greys], weights=counts[greys], minlength=size)
+    kept = np.bincount(nearest[own], weights=counts[own], minlength=size)
+    return [int(i) for i in np.flatnonzero(drawn) if i >= fixed and drawn[i] > kept[i]]
 
 
 def _median_cut(pixels: np.ndarray, count: int) -> list[tuple[int, int, int]]:

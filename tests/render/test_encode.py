@@ -410,3 +410,19 @@ def test_a_grey_left_to_a_fixed_grey_never_lands_on_a_tinted_entry():
     grey = srgb_to_oklab(np.array([0xE4, 0xE4, 0xE4]) / 255)
     landed = lab[np.linalg.norm(lab - grey, axis=1).argmin()]
     assert np.abs(landed[1:] - grey[1:]).max() <= 0.01  # the same hue
+    # The blue covers as much as the grey: it keeps an entry of its own hue too.
+    blue = srgb_to_oklab(np.array([0xE4, 0xEC, 0xF5]) / 255)
+    landed = lab[np.linalg.norm(lab - blue, axis=1).argmin()]
+    assert np.abs(landed[1:] - blue[1:]).max() <= 0.01
+
+
+def test_near_white_greys_land_on_white_not_on_a_faint_tint_of_a_few_fringe_pixels():
+    """A few pixels of a faint warm near-white (a ball's antialiased edge, too far from white for
+    white to draw) would get an entry that the many near-white greys beside the lines are nearer
+    to than to white, tinting them. The tint's entry goes and the greys stay white: no entries
+    spent on grey fringe levels (which flicker from frame to frame and cost bytes)."""
+    frame = np.full((40, 60, 3), 255, np.uint8)
+    frame[:, :30] = (0xF6, 0xF6, 0xF6)  # 1200 pixels, within reach of white
+    frame[:2, 40:44] = (0xF6, 0xEE, 0xE6)  # 8 pixels, beyond it
+    palette = {tuple(c) for c in encode.gif_palette(frame, ["#ffffff", "#0072b2"], 8).tolist()}
+    assert palette == {(255, 255, 255), (0, 0x72, 0xB2)}
