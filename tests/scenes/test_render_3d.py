@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from media import decode, rgb
+from media import decode, gif_delays, rgb
 from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
 from optiroll.plan.colormap import relief_colors, srgb_to_oklab
@@ -221,7 +221,10 @@ def test_a_gif_has_the_frames_and_size_asked(orbit_gif):
     settings = RenderSettings(**sidecar["settings"])
     with Image.open(path) as im:
         assert im.size == (426, 240)
-        assert im.n_frames == expected_frames(settings, STEPS) == sidecar["output"]["frames"]
+    # A held picture is one image shown longer: the delays add up to the planned frames.
+    frames = sum(gif_delays(path)) * settings.fps / 100
+    assert frames == pytest.approx(expected_frames(settings, STEPS))
+    assert sidecar["output"]["frames"] == expected_frames(settings, STEPS)
     panel = sidecar["panels"][0]
     assert panel["kind"] == "surface3d"
     assert panel["camera_end"]["theta_degrees"] == pytest.approx(math.degrees(THETA_END))
