@@ -254,8 +254,58 @@ def test_a_surface_that_names_no_minimum_has_its_minima_found():
         start=bowl.start,
         minima=(),
     )
-    finals = np.array([[0.0, 0.0], [0.05, 0.0], [5.0, 3.0]])
-    outcomes, (every,) = classify(unnamed, [(finals, np.zeros(3, dtype=bool))])
-    assert [outcomes[i].kind for i in every] == [MINIMUM, MINIMUM, NOT_CONVERGED]
-    (found,) = [o for o in outcomes if o.kind == MINIMUM]
-    assert not found.surface_minimum and np.hypot(*found.point) < 1e-6
+    for finals in ([[0.0, 0.0], [0.05, 0.0], [5.0, 3.0]], [[0.0, 0.0], [5.0, 3.0]]):
+        outcomes, (every,) = classify(unnamed, [(np.array(finals), np.zeros(len(finals), bool))])
+        assert [outcomes[i].kind for i in every] == [MINIMUM] * (len(finals) - 1) + [NOT_CONVERGED]
+        (found,) = [o for o in outcomes if o.kind == MINIMUM]
+        assert not found.surface_minimum and np.hypot(*found.point) < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("preset", "spec", "steps", "layout"),
+    [
+        ("himmelblau", "sgd:lr=0.001", 3, "grid"),  # most balls still rolling
+        ("himmelblau", "sgd:lr=0.01", 200, "random"),
+        ("styblinski-tang", "sgd:lr=0.02", 200, "random"),
+        ("rastrigin", "sgd:lr=0.002", 150, "random"),  # more minima than colours
+    ],
+)
+def test_every_outcome_is_what_its_balls_did(preset, spec, steps, layout):
+    """A ball is not converged only when it ended farther than the reach from every minimum
+    told; every minimum told was reached by some ball, the surface's own first and the found
+    ones after them, most reached first."""
+    exp = build_experiment(preset, [spec], steps=steps)
+    check_outcomes(roll_cloud(exp, CloudSpec(layout, 300)))
+
+
+def test_balls_thrown_out_find_no_minimum_where_they_land():
+    """cos(x) + cos(y) has minima everywhere; at lr 300 every ball leaves the bound at once, and
+    the minima told are those the balls of lr 0.5 reached, not any beyond the bound."""
+    exp = build_experiment(
+        optimizer_specs=["sgd:lr=300", "sgd:lr=0.5"], surface_name="expr:cos(x) + cos(y)", steps=30
+    )
+    for balls in (3, 100):  # few enough that every minimum found would get its own colour
+        cloud = roll_cloud(exp, CloudSpec("random", balls))
+        assert (cloud.runs[0].diverged_at > 0).all()
+        check_outcomes(cloud)
+
+
+def check_outcomes(cloud):
+    radius = reach(cloud.experiment.surface.window)
+    counts = sum(r.counts(len(cloud.outcomes)) for r in cloud.runs)
+    told = [(i, o) for i, o in enumerate(cloud.outcomes) if o.kind == MINIMUM]
+    for i, o in told:
+        assert counts[i] > 0 or o.surface_minimum, o
+    found = [counts[i] for i, o in told if not o.surface_minimum]
+    assert found == sorted(found, reverse=True)
+    assert [o.surface_minimum for _, o in told] == sorted(
+        [o.surface_minimum for _, o in told], reverse=True
+    )
+    points = np.array([o.point for _, o in told])
+    for run_ in cloud.runs:
+        for ball, outcome in enumerate(run_.outcome):
+            kind = cloud.outcomes[outcome].kind
+            if kind == NOT_CONVERGED:
+                assert np.hypot(*(points - run_.final[ball]).T).min() > radius
+            elif kind == MINIMUM:
+                assert np.hypot(*(cloud.outcomes[outcome].point - run_.final[ball])) <= radius

@@ -110,3 +110,10 @@ def test_newton_never_ends_worse_than_the_grid_nor_beyond_a_cell_of_it(cx, cy, a
 def test_none_when_the_lowest_point_is_on_any_edge(formula):
     """A bowl centred beyond the top, bottom or left edge: its lowest sample is on that edge."""
     assert expression_surface(formula, WINDOW).minima == ()
+
+
+def test_a_newton_step_out_of_the_cell_is_not_taken():
+    """Near the bottom of sqrt((x - 0.05)**2 + 1e-6), a smoothed |x - 0.05|, the curvature at the
+    grid's lowest sample (0, 0) is tiny and Newton would jump about 125 away: the sample is kept."""
+    s = expression_surface("sqrt((x - 0.05)**2 + 0.000001) + (y - 0.03)**2", WINDOW)
+    assert s.minima == ((0.0, 0.0),)

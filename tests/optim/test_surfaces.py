@@ -303,3 +303,10 @@ def test_the_finite_check_prints_no_warning():
         warnings.simplefilter("error")
         with pytest.raises(OptirollError):
             surface("expr:log(x) + y")
+
+
+def test_the_finite_check_samples_both_axes_as_finely():
+    """x + 1/y is infinite only on the row y = 0 of the 101 x 101 grid, as y + 1/x on its column."""
+    for formula in ("x + 1/y", "y + 1/x"):
+        with pytest.raises(OptirollError, match="is not a finite real number at"):
+            surface(f"expr:{formula}")
