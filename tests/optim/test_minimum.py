@@ -84,14 +84,13 @@ def _grid_lowest(surface, window):
 
 @settings(max_examples=40, deadline=None)
 @given(
-    cx=st.floats(-5.0, 5.0),
-    cy=st.floats(-2.5, 2.5),
-    a=st.floats(0.1, 3.0),
-    k=st.floats(2.0, 12.0),
+    centre=st.tuples(st.floats(-5.0, 5.0), st.floats(-2.5, 2.5)),
+    ripple=st.tuples(st.floats(0.1, 3.0), st.floats(2.0, 12.0)),
 )
-def test_newton_never_ends_worse_than_the_grid_nor_beyond_a_cell_of_it(cx, cy, a, k):
+def test_newton_never_ends_worse_than_the_grid_nor_beyond_a_cell_of_it(centre, ripple):
     """On a bowl with ripples, where Newton steps can overshoot into another ripple or climb,
     the point kept is no higher than the grid's lowest sample and within a cell of it."""
+    (cx, cy), (a, k) = centre, ripple
     formula = f"(x - ({cx}))**2/10 + (y - ({cy}))**2/5 + {a}*cos({k}*x)*cos({k}*y)"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
