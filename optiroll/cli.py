@@ -618,7 +618,7 @@ def render(
     _err(
         f"rendering {scene} ({settings.width}x{settings.height}, {settings.fps:g} fps) to {target}"
     )
-    from .render.parallel import usable_cores
+    from .cores import usable_cores
 
     result = render_figure(
         settings,
@@ -713,7 +713,7 @@ def build(figures_path: str, out_dir: str | None, jobs: int | None, force: bool)
     from .builder.figures_file import FiguresFileError, load_figures
     from .builder.pipeline import build as build_figures
     from .builder.pipeline import default_out_dir
-    from .builder.runner import default_jobs
+    from .cores import usable_cores
 
     try:
         figures_file = load_figures(Path(figures_path))
@@ -726,7 +726,7 @@ def build(figures_path: str, out_dir: str | None, jobs: int | None, force: bool)
     out = Path(out_dir) if out_dir is not None else default_out_dir(Path(figures_path))
     if out.exists() and not out.is_dir():
         raise OptirollError(f"--out {out} is not a directory")
-    workers = jobs or default_jobs()
+    workers = jobs or usable_cores()
     progress, on_done = _build_progress()
     report = build_figures(figures_file, out, workers, force, progress, on_done)
     _out(

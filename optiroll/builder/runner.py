@@ -63,14 +63,6 @@ _worker_import_error: str | None = None
 _worker_busy = False  # a job is running: a stop unwinds it (removing its files) first
 
 
-def default_jobs() -> int:
-    """One worker per core this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def _init_worker(progress_queue: Any, build: int) -> None:
     """Tie the worker's life to the build's (process `build`), then import Manim once; a
     missing extra fails each job with the install hint. The encoder process of one render

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import pickle
 import signal
 import sys
@@ -47,11 +46,6 @@ if TYPE_CHECKING:
 SKIP_COST = 0.04
 REPORT_EVERY = 10  # frames between a worker's progress reports
 STOP_GRACE = 10.0  # seconds a stopped worker has to remove its files before it is killed
-
-
-def usable_cores() -> int:
-    """The cores this process may run on: the default number of processes."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def split_blocks(frames: Sequence[int], jobs: int, skip_cost: float = SKIP_COST) -> list[range]:
