@@ -166,3 +166,8 @@ def test_a_whole_number_that_is_not_a_number_is_named():
     assert (
         refusal(Whole(1).check, "many", "--balls") == "--balls must be a whole number, got 'many'"
     )
+
+
+def test_a_closed_end_is_allowed_and_a_value_of_the_wrong_type_is_named():
+    assert make_optimizer("sgd", {"schedule": "step", "gamma": "1"}).schedule.gamma == 1.0
+    assert refusal(make_optimizer, "sgd", {"lr": [0.1]}) == "sgd: lr must be a number, got [0.1]"

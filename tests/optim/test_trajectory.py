@@ -163,3 +163,13 @@ def test_a_threshold_is_reached_at_the_first_step_below_it():
     it is point 2, not point 1 which is at it."""
     rolled = roll(SGD(lr=0.25), BOOK, np.array([[0.0, 1.0]]), 4, threshold=0.25)
     assert rolled.reached_at.tolist() == [2]
+
+
+@pytest.mark.parametrize("x0", [50.0, -50.0])
+def test_a_ball_landing_exactly_on_the_bounds_side_is_still_inside(x0):
+    """SGD at lr 30 on x alone: x_1 = x_0 (1 - 30/10) = -2 x_0, exactly -100 or 100, the bound
+    (ten times the window's 10)."""
+    traj = run(SGD(lr=30.0), BOOK, (x0, 0.0), 3)
+    assert traj.points[1][0] == -2 * x0 and traj.diverged_at == 2
+    rolled = roll(SGD(lr=30.0), BOOK, np.array([[x0, 0.0]]), 3)
+    assert rolled.diverged_at.tolist() == [2]
