@@ -6,17 +6,20 @@ from pathlib import Path
 import numpy as np
 
 
-def decode(path: Path) -> list[np.ndarray]:
+def decode(path: Path, fps: float | None = None) -> list[np.ndarray]:
     """Every frame of a video or GIF file, as RGB uint8 arrays (PyAV). A GIF's picture held for
-    several frames (one image, shown longer) is in the list once per frame it lasts."""
+    several frames (one image, shown longer) is in the list once per frame it lasts: frames at
+    `fps` where given (a GIF of one held picture says nothing else of its rate)."""
     import av
 
     with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        unit = round(1 / (fps * stream.time_base)) if fps else None
         decoded = [
             (frame.to_ndarray(format="rgb24"), frame.duration or 1)
-            for frame in container.decode(video=0)
+            for frame in container.decode(stream)
         ]
-    return _per_frame(decoded)
+    return _per_frame(decoded, unit)
 
 
 def gif_frames(path: Path) -> list[np.ndarray]:
@@ -40,10 +43,10 @@ def gif_delays(path: Path) -> list[int]:
     return list(gif_blocks(path).delays)
 
 
-def _per_frame(images: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
-    """Pictures with their durations as frames at the rate of the shortest: a picture shown for
-    k of those is k frames (the same array, no copy)."""
-    unit = math.gcd(*(duration for _, duration in images)) or 1
+def _per_frame(images: list[tuple[np.ndarray, int]], unit: int | None = None) -> list[np.ndarray]:
+    """Pictures with their durations as frames `unit` long (default: the shortest picture's
+    length): a picture shown for k units is k frames (the same array, no copy)."""
+    unit = unit or math.gcd(*(duration for _, duration in images)) or 1
     return [picture for picture, duration in images for _ in range(duration // unit)]
 
 

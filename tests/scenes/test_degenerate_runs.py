@@ -41,7 +41,7 @@ def test_every_scene_renders_a_degenerate_run(tmp_path, scene, case):
     assert result.exit_code == 0, result.output
     (media,) = [p for p in tmp_path.iterdir() if p.suffix in (".gif", ".mp4")]
     sidecar = strict(media.with_name(media.name + ".json").read_text())
-    frames = decode(media)
+    frames = decode(media, fps=sidecar["output"]["fps"])
     assert len(frames) == sidecar["output"]["frames"] > 1
     (run,) = sidecar["trajectories"]
     if case == "stops at step 0":
