@@ -244,3 +244,30 @@ def test_labels_come_from_the_values():
     assert Momentum(lr=0.1).label() == "Momentum lr=0.1 momentum=0.9"
     assert AdaGrad(lr=1.5).label() == "AdaGrad lr=1.5"
     assert AdaGrad(lr=1.5, eps=1e-8).label() == "AdaGrad lr=1.5 eps=1e-08"
+
+
+def test_the_defaults_are_the_books():
+    """common/optimizer.py: SGD(lr=0.01), Momentum(lr=0.01, momentum=0.9), AdaGrad(lr=0.01),
+    RMSprop(lr=0.01, decay_rate=0.99), Adam(lr=0.001, beta1=0.9, beta2=0.999); eps 1e-7."""
+    assert SGD().hyperparameters() == {"lr": 0.01}
+    assert Momentum().hyperparameters() == {"lr": 0.01, "momentum": 0.9, "rules": "book"}
+    assert AdaGrad().hyperparameters() == {"lr": 0.01, "eps": 1e-7, "rules": "book"}
+    assert RMSProp().hyperparameters() == {
+        "lr": 0.01,
+        "decay_rate": 0.99,
+        "eps": 1e-7,
+        "rules": "book",
+    }
+    adam = Adam().hyperparameters()
+    assert {k: adam[k] for k in ("lr", "beta1", "beta2", "eps")} == {
+        "lr": 0.001,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-7,
+    }
+
+
+def test_hyper_parameters_may_be_given_in_order():
+    """The rule's values come first, in order; the run settings (schedule, noise) only by name."""
+    assert Momentum(0.05, 0.5).hyperparameters() == {"lr": 0.05, "momentum": 0.5, "rules": "book"}
+    assert SGD(0.3).lr == 0.3
