@@ -18,6 +18,7 @@ from optiroll.optim.cloud import (
     roll_cloud,
 )
 from optiroll.optim.experiment import build_experiment
+from optiroll.optim.expression import expression_surface
 from optiroll.optim.surfaces import SURFACES
 from optiroll.optim.trajectory import roll, run
 
@@ -309,3 +310,44 @@ def check_outcomes(cloud):
                 assert np.hypot(*(points - run_.final[ball]).T).min() > radius
             elif kind == MINIMUM:
                 assert np.hypot(*(cloud.outcomes[outcome].point - run_.final[ball])) <= radius
+
+
+COS_WELLS = [(x * np.pi, y * np.pi) for x in (-3, -1, 1, 3) for y in (-1, 1)]
+"""The eight minima of cos(x) + cos(y) in its default window [-10, 10] x [-5, 5]."""
+
+
+def balls_around(wells, counts, radius):
+    """`counts[i]` ball ends within `radius` / 3 of `wells[i]`, and which well each is at."""
+    finals = [
+        (x + radius / 3 * np.cos(j), y + radius / 3 * np.sin(j))
+        for (x, y), n in zip(wells, counts, strict=True)
+        for j in range(n)
+    ]
+    return np.array(finals), np.repeat(np.arange(len(wells)), counts)
+
+
+def test_with_more_minima_than_colours_every_ball_at_a_minimum_is_told_one():
+    """Eight minima, reached by 8, 7, ..., 1 balls: five get a colour, and the balls of the three
+    least reached are 'other minima', none 'not converged'."""
+    surface = expression_surface("cos(x) + cos(y)")
+    radius = reach(surface.window)
+    finals, well = balls_around(COS_WELLS, range(8, 0, -1), radius)
+    outcomes, (every,) = classify(surface, [(finals, np.zeros(len(finals), bool))])
+    kinds = np.array([outcomes[i].kind for i in every])
+    assert [o.kind for o in outcomes] == [MINIMUM] * 5 + [OTHER_MINIMA, NOT_CONVERGED, DIVERGED]
+    assert set(kinds[well >= 5]) == {OTHER_MINIMA}
+    for i in every[well < 5]:
+        assert np.hypot(*(np.array(outcomes[i].point) - finals[every == i]).T).max() <= radius
+
+
+def test_a_diverged_balls_last_point_finds_no_minimum():
+    """A ball stopped by a non-finite gradient keeps its last finite point, which can lie at a
+    minimum no other ball reached: that minimum is not found (no ball of its own reached it)."""
+    surface = expression_surface("cos(x) + cos(y)")
+    radius = reach(surface.window)
+    finals, _ = balls_around(COS_WELLS[:2], [3, 1], radius)
+    diverged = np.array([False, False, False, True])
+    outcomes, (every,) = classify(surface, [(finals, diverged)])
+    found = [o.point for o in outcomes if o.kind == MINIMUM and not o.surface_minimum]
+    assert len(found) == 1 and np.allclose(found[0], COS_WELLS[0], atol=1e-6)
+    assert [outcomes[i].kind for i in every] == [MINIMUM] * 3 + [DIVERGED]

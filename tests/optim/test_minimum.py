@@ -1,5 +1,6 @@
 """The lowest point inside a window, found numerically: where a figure marks an `expr:` minimum."""
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -8,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from optiroll.optim.expression import expression_surface
-from optiroll.optim.minimum import window_minimum
+from optiroll.optim.minimum import GRID, _polish, window_minimum
 from optiroll.optim.surface import Window
 from optiroll.optim.surfaces import SURFACES
 
@@ -116,3 +117,88 @@ def test_a_newton_step_out_of_the_cell_is_not_taken():
     grid's lowest sample (0, 0) is tiny and Newton would jump about 125 away: the sample is kept."""
     s = expression_surface("sqrt((x - 0.05)**2 + 0.000001) + (y - 0.03)**2", WINDOW)
     assert s.minima == ((0.0, 0.0),)
+
+
+# Newton's polish (_polish) from a given start, on a wide window and a cell of one unit: its
+# contract is that a step is taken only while it stays within a cell of the start and in the
+# window, and lowers f or keeps it; it stops once the step is below the tolerance.
+WIDE = Window(-10.0, 10.0, -10.0, 10.0)
+UNIT = np.array([1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("formula", "start"),
+    [
+        ("(x - 3)**2 + (y - 3)**2", (0.0, 0.0)),  # the bottom three cells away
+        ("(x - 10.5)**2 + y**2", (9.5, 0.0)),  # the bottom within a cell, but outside the window
+    ],
+)
+def test_newton_never_steps_beyond_a_cell_of_its_start_or_out_of_the_window(formula, start):
+    point = _polish(expression_surface(formula, WIDE), np.array(start), UNIT, WIDE)
+    assert np.all(np.abs(point - start) <= UNIT) and WIDE.contains(point)
+
+
+def test_a_step_of_exactly_one_cell_is_within_the_limit():
+    """From 0.5, with a cell of 0.25, Newton's step to the bottom at 0.75 is exactly one cell."""
+    surface = expression_surface("(x - 0.75)**2 + y**2", WIDE)
+    point = _polish(surface, np.array([0.5, 0.0]), np.array([0.25, 0.25]), WIDE)
+    assert point.tolist() == [0.75, 0.0]
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "10000*(y - 0.1*x - 0.01)**2 + 0.001*(x - 0.05)**2",
+        "10000*(x - 0.1*y - 0.01)**2 + 0.001*(y - 0.05)**2",
+    ],
+)
+def test_the_answer_is_within_one_grid_spacing_of_the_lowest_sample(formula):
+    """In a narrow valley tilted off an axis the grid's lowest sample lies 1.3 spacings along it
+    from the bottom: Newton may not step so far, on either axis (the spacing of each axis is
+    the window's side over GRID - 1)."""
+    surface = expression_surface(formula, WIDE)
+    xs = np.linspace(WIDE.x_min, WIDE.x_max, GRID)
+    ys = np.linspace(WIDE.y_min, WIDE.y_max, GRID)
+    samples = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    lowest = samples[np.argmin(surface.value(samples))]
+    spacing = np.array([WIDE.x_max - WIDE.x_min, WIDE.y_max - WIDE.y_min]) / (GRID - 1)
+    found = np.array(window_minimum(surface, WIDE))
+    assert np.all(np.abs(found - lowest) <= spacing * (1 + 1e-12))
+    assert surface.value(found) <= surface.value(lowest)
+
+
+def test_newton_never_takes_a_step_that_raises_f():
+    """Where cos is concave, Newton's step heads for its maximum at 0: not taken."""
+    surface = expression_surface("cos(x) + y**2", WIDE)
+    start = np.array([0.3, 0.0])
+    point = _polish(surface, start, UNIT, WIDE)
+    assert surface.value(point) <= surface.value(start)
+
+
+def test_newton_reaches_the_minimum_where_f_is_flat_in_floating_point():
+    """1 + x² + y² rounds to 1 within 1e-8 of its minimum: a step that keeps f is still taken."""
+    point = _polish(expression_surface("1 + x**2 + y**2", WIDE), np.array([1e-9, 1e-9]), UNIT, WIDE)
+    assert np.all(np.abs(point) < 1e-15)
+
+
+@pytest.mark.parametrize(
+    ("bottom", "steps"),
+    [
+        ((0.25, -0.5), 2),  # the first step lands on the bottom, the second is zero
+        ((1e-12, 0.0), 1),  # the first step is exactly the tolerance, a millionth of a millionth
+    ],
+)
+def test_newton_stops_once_its_step_is_within_the_tolerance(bottom, steps):
+    """On a bowl Newton's first step lands on the bottom: it stops once a step is no longer than
+    1e-12 of a cell, after `steps` steps (a gradient and four for the Hessian each)."""
+    bowl = expression_surface(f"(x - {bottom[0]!r})**2 + 2*(y - {bottom[1]!r})**2", WIDE)
+    calls = []
+
+    def counted(x, y):
+        calls.append(1)
+        return bowl.gradient_fn(x, y)
+
+    surface = dataclasses.replace(bowl, gradient_fn=counted)
+    point = _polish(surface, np.array([0.0, 0.0]), UNIT, WIDE)
+    np.testing.assert_allclose(point, bottom, atol=1e-12)
+    assert len(calls) == steps * 5
