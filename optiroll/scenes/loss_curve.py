@@ -13,13 +13,13 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, Dot, Line, ValueTracker, VGroup, VMobject
 
-from ..plan.axes import MIN_TEXT
+from ..plan.axes import MIN_TEXT, TICK_TEXT
 from ..plan.layout import TEXT as TITLE_TEXT
 from ..plan.loss_axes import LEFT_MARGIN, RIGHT_MARGIN, TOP_MARGIN, LossAxes, superscript
 from .mobjects import label, polyline
 from .style import DEFAULT_STYLE, Style
 
-TEXT = MIN_TEXT  # tick labels' height: the smallest text there is (15 px at 480p)
+TEXT = MIN_TEXT  # the smallest text there is (15 px at 480p): the decades' spacing, "step"
 
 
 class LossCurveFrame(VGroup):
@@ -53,11 +53,15 @@ class LossCurveFrame(VGroup):
         for n in axes.labelled_decades(TEXT):
             tick = label(
                 superscript(n),
-                height=TEXT,
-                max_width=LEFT_MARGIN - 0.15,
+                height=TICK_TEXT,
+                max_width=float("inf"),
                 style=style,
                 color=scheme.muted_text,
             )
+            # Its "10" as tall as the maps' digits, the exponent above them.
+            tick.scale(TICK_TEXT / VGroup(*tick[:2]).height)
+            if tick.width > LEFT_MARGIN - 0.15:
+                tick.scale_to_fit_width(LEFT_MARGIN - 0.15)
             self.add(tick.next_to([plot.left, float(axes.decade_y(10.0**n)), 0], LEFT, buff=0.1))
         self.add(
             Line(
@@ -70,7 +74,7 @@ class LossCurveFrame(VGroup):
         for step in (0, axes.steps):
             tick = label(
                 str(step),
-                height=TEXT,
+                height=TICK_TEXT,
                 max_width=plot.width / 3,
                 style=style,
                 color=scheme.muted_text,
