@@ -6,6 +6,19 @@ from pathlib import Path
 import numpy as np
 
 
+def rendered(out: Path, *args: str) -> dict:
+    """Run `optiroll render ARGS -O out` in this process; its side-car, once it succeeded."""
+    import json
+
+    from click.testing import CliRunner
+
+    from optiroll.cli import cli
+
+    result = CliRunner().invoke(cli, ["render", *args, "-O", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.with_name(out.name + ".json").read_text())
+
+
 def decode(path: Path, fps: float | None = None) -> list[np.ndarray]:
     """Every frame of a video or GIF file, as RGB uint8 arrays (PyAV). A GIF's picture held for
     several frames (one image, shown longer) is in the list once per frame it lasts: frames at

@@ -2,27 +2,22 @@
 still start, the held end, sped-up stretches marked beside a counter that tells the true step,
 and plots that cover the frame as the side-car's rectangles say."""
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 pytest.importorskip("manim")
 
-from media import gif_delays, gif_frames  # noqa: E402
-from optiroll.cli import cli  # noqa: E402
+from media import gif_delays, gif_frames, rendered  # noqa: E402
 from optiroll.optim.experiment import build_experiment  # noqa: E402
 from optiroll.plan.layout import layout_figure, scene_box_to_pixels  # noqa: E402
 from optiroll.plan.settings import RenderSettings  # noqa: E402
 
 
 def render(tmp_path: Path, *args: str, name: str = "out.gif") -> tuple[list, dict]:
-    out = tmp_path / name
-    result = CliRunner().invoke(cli, ["render", *args, "-O", str(out)])
-    assert result.exit_code == 0, result.output
-    return gif_frames(out), json.loads((tmp_path / (name + ".json")).read_text())
+    sidecar = rendered(tmp_path / name, *args)
+    return gif_frames(tmp_path / name), sidecar
 
 
 def same(a: np.ndarray, b: np.ndarray) -> bool:

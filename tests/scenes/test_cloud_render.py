@@ -1,6 +1,5 @@
 """render cloud: every ball where its path says, in its outcome's colour; the basin map last."""
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ from optiroll.cli import cli
 from optiroll.optim.cloud import CloudSpec, roll_cloud
 from optiroll.optim.experiment import build_experiment
 from optiroll.plan.cloud_figure import _cloud_figure
-from tests.media import gif_frames, pixel_of, rgb
+from tests.media import gif_frames, pixel_of, rendered, rgb
 
 pytest.importorskip("manim")
 
@@ -19,10 +18,7 @@ ARGS = ["-p", "himmelblau", "-o", "sgd:lr=0.01", "-o", "momentum:lr=0.01", "--st
 
 
 def render(tmp_path: Path, *args: str, name: str = "cloud.gif") -> tuple[Path, dict]:
-    out = tmp_path / name
-    result = CliRunner().invoke(cli, ["render", "cloud", *args, "-O", str(out)])
-    assert result.exit_code == 0, result.output
-    return out, json.loads((tmp_path / (name + ".json")).read_text())
+    return tmp_path / name, rendered(tmp_path / name, "cloud", *args)
 
 
 @pytest.fixture(scope="module")

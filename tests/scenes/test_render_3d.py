@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from media import decode, gif_delays, rgb
+from media import decode, gif_delays, rendered, rgb
 from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
 from optiroll.plan.colormap import relief_colors, srgb_to_oklab
@@ -194,11 +194,8 @@ STEPS = 4
 
 
 def render(tmp_path: Path, *args: str, name: str) -> tuple[Path, dict]:
-    out = tmp_path / name
-    command = ["render", "surface3d", "-n", str(STEPS), "--quality", "preview", "-O", str(out)]
-    result = CliRunner().invoke(cli, [*command, *args])
-    assert result.exit_code == 0, result.output
-    return out, json.loads((tmp_path / (name + ".json")).read_text())
+    command = ["surface3d", "-n", str(STEPS), "--quality", "preview", *args]
+    return tmp_path / name, rendered(tmp_path / name, *command)
 
 
 def color_near(frame: np.ndarray, pixel, color: str, reach: int = 2) -> int:

@@ -1,6 +1,5 @@
 """render sweep: every cell in its colour, the walk's highlight and paths where the maps say."""
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ from optiroll.cli import cli
 from optiroll.optim.experiment import build_experiment
 from optiroll.optim.sweep import parse_axis, sweep
 from optiroll.plan.sweep_figure import ColorScale
-from tests.media import gif_frames, pixel_of, rgb
+from tests.media import gif_frames, pixel_of, rendered, rgb
 
 pytest.importorskip("manim")
 
@@ -19,10 +18,7 @@ CELLS, STEPS = 8, 20
 
 
 def render(tmp_path: Path, *args: str, name: str = "sweep.gif") -> tuple[Path, dict]:
-    out = tmp_path / name
-    result = CliRunner().invoke(cli, ["render", "sweep", *args, "-O", str(out)])
-    assert result.exit_code == 0, result.output
-    return out, json.loads((tmp_path / (name + ".json")).read_text())
+    return tmp_path / name, rendered(tmp_path / name, "sweep", *args)
 
 
 @pytest.fixture(scope="module")
