@@ -27,7 +27,8 @@ from processes import (  # noqa: E402
 from optiroll.cli import cli  # noqa: E402
 
 TINY = ("-o", "sgd", "-n", "1", "-q", "preview")
-LONG = ("single", "-o", "sgd", "-n", "300", "-q", "preview")  # long enough to be interrupted
+# Long enough to be interrupted: a slow Momentum keeps moving (pacing compresses no still stretch).
+LONG = ("single", "-o", "momentum:lr=0.01", "-n", "1000", "-q", "preview")
 
 
 def names(folder: Path) -> list[str]:
