@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..folders import make_folder
 from ..optim.experiment import Experiment, build_experiment
 from ..plan.settings import RenderSettings
 from ..plan.timeline import PACED_SCENES, expected_frames, figure_timeline
+from ..render.pipeline import POSTER_SOURCES
 from ..writes import sweep
 from .cache import BuildCache, output_file, readable, render_key
-from .figures_file import FiguresFile
+from .figures_file import POSTER_FORMAT, FiguresFile
 from .runner import Job, Outcome, Progress, run_here, run_jobs
 from .snippets import INDEX, index, snippet
 from .terminal_figure import SCENE as TERMINAL
@@ -36,11 +37,15 @@ def default_out_dir(figures_path: Path) -> Path:
 def plan(
     figures_file: FiguresFile, out_dir: Path, cache: BuildCache, force: bool = False
 ) -> tuple[list[Job], list[str]]:
-    """The files to render and the files already up to date."""
+    """The files to render and the files already up to date. A stale poster whose figure also
+    renders a stale animation of the same settings but the format is taken from that render
+    (`Job.poster`), not rendered again."""
     jobs, fresh = [], []
     for figure in figures_file.figures:
+        stale: dict[str, tuple[Job, RenderSettings | None]] = {}
         for fmt in figure.outputs:
             request = figure.request_for(fmt)
+            settings = None
             if figure.terminal:
                 experiment = build_experiment(**figure.experiment_args)
                 key = terminal_key(request, experiment)
@@ -52,13 +57,33 @@ def plan(
                 fresh.append(name)
                 continue
             frames = experiment.steps + 1 if figure.terminal else _frames(settings, experiment)
-            jobs.append(Job(figure.name, name, request, figure.experiment_args, key, frames))
+            job = Job(figure.name, name, request, figure.experiment_args, key, frames)
+            stale[fmt] = (job, settings)
+        jobs.extend(_with_poster(stale))
     return jobs, fresh
 
 
+def _with_poster(stale: dict[str, tuple[Job, RenderSettings | None]]) -> list[Job]:
+    """The figure's stale jobs, its poster's joined to the first animation it can be taken
+    from: one whose settings, made a PNG's, are the poster's (a GIF's size and rate are not)."""
+    jobs = {fmt: job for fmt, (job, _) in stale.items()}
+    poster, still = stale.get(POSTER_FORMAT, (None, None))
+    if poster is None or still is None:
+        return list(jobs.values())
+    for fmt, (job, settings) in stale.items():
+        if fmt in POSTER_SOURCES and settings is not None:
+            if replace(settings, format=POSTER_FORMAT, max_bytes=None) == still:
+                jobs[fmt] = replace(job, poster=poster)
+                del jobs[POSTER_FORMAT]
+                break
+    return list(jobs.values())
+
+
 def _frames(settings: RenderSettings, experiment: Experiment) -> int:
-    """About how many frames a file takes, for the progress line: a 2D figure's paced timeline,
-    else every step in the same time."""
+    """About how many frames a file takes, for the progress line: a poster's one, a 2D figure's
+    paced timeline, else every step in the same time."""
+    if settings.format == POSTER_FORMAT:
+        return 1
     if settings.scene in PACED_SCENES:
         return figure_timeline(settings, experiment, experiment.run()).frames
     return expected_frames(settings, experiment.steps)

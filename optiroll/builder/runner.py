@@ -41,7 +41,11 @@ QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 
 @dataclass(frozen=True)
 class Job:
-    """One file to render; plain values only, so it pickles (surfaces hold functions)."""
+    """One file to render; plain values only, so it pickles (surfaces hold functions).
+
+    An animation's job may carry its figure's `poster`: that file's own job (its name, request
+    and key), written from this render's last frame and published with it (see `render`).
+    """
 
     figure: str
     file_name: str
@@ -49,6 +53,12 @@ class Job:
     experiment_args: dict[str, Any]
     key: str
     frames: int  # expected, for the progress display until the worker reports its own count
+    poster: Job | None = None
+
+    @property
+    def files(self) -> tuple[Job, ...]:
+        """The jobs of the files this one writes: itself, and its poster's."""
+        return (self,) if self.poster is None else (self, self.poster)
 
 
 @dataclass(frozen=True)
@@ -132,10 +142,11 @@ def _render_job(job: Job, out_dir: Path) -> float:
         if done % PROGRESS_EVERY == 0 or done == total:
             _worker_queue.put((job.file_name, done, total))
 
+    poster = out_dir / job.poster.file_name if job.poster else None
     started = time.perf_counter()
     _worker_busy = True
     try:
-        render(settings, experiment, out_dir / job.file_name, progress)
+        render(settings, experiment, out_dir / job.file_name, progress, poster=poster)
     except KeyboardInterrupt as stop:  # only a stop arrives so: SIGINT is ignored here
         _exit(exit_code(stop))
     finally:
@@ -176,22 +187,27 @@ def run_jobs(
     progress: Progress | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Render every job, `workers` at a time; a failing job is an Outcome with its error."""
+    """Render every job, `workers` at a time: an Outcome for each file (a job's and its
+    poster's alike, a failing job's with its error)."""
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
     if QUIET_TRACKER not in sys.warnoptions:
         sys.warnoptions.append(QUIET_TRACKER)
     messages = context.Queue()
-    frames_done = {job.file_name: 0 for job in jobs}
-    frames_all = {job.file_name: job.frames for job in jobs}
+    files = [file for job in jobs for file in job.files]
+    frames_done = {file.file_name: 0 for file in files}
+    frames_all = {file.file_name: file.frames for file in files}
     outcomes: list[Outcome] = []
     waiting = hand_out_order(jobs)
     workers = max(1, min(workers, len(jobs)))
 
-    def finish(outcome: Outcome) -> None:
-        frames_done[outcome.job.file_name] = frames_all[outcome.job.file_name]
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
+    def finish(job: Job, seconds: float, error: str | None = None) -> None:
+        """The outcomes of `job`'s files: its poster's took no render of its own."""
+        for file in job.files:
+            frames_done[file.file_name] = frames_all[file.file_name]
+            outcome = Outcome(file, seconds if file is job else 0.0, error)
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
 
     with ProcessPoolExecutor(
         max_workers=workers,
@@ -208,20 +224,21 @@ def run_jobs(
                     try:
                         running[pool.submit(_render_job, job, out_dir)] = job
                     except BrokenProcessPool as err:  # a worker died: no more can start
-                        finish(Outcome(job, 0.0, f"not rendered: {_describe(err)}"))
+                        finish(job, 0.0, f"not rendered: {_describe(err)}")
                 finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
                 _drain(messages, frames_done, frames_all)
                 for future in finished:
                     job = running.pop(future)
                     try:
-                        outcome = Outcome(job, future.result())
+                        seconds = future.result()
                     except Exception as err:  # noqa: BLE001 - any failure belongs to this figure
-                        outcome = Outcome(job, 0.0, _describe(err))
-                    finish(outcome)
+                        finish(job, 0.0, _describe(err))
+                    else:
+                        finish(job, seconds)
                 if progress:
                     progress(
                         len(outcomes),
-                        len(jobs),
+                        len(files),
                         sum(frames_done.values()),
                         sum(frames_all.values()),
                     )

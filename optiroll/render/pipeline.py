@@ -13,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from ..plan.settings import (
 )
 from ..plan.theme import theme
 from ..tables import json_run
-from ..writes import staged, sweep
+from ..writes import Staged, staged, sweep
 from .capture import MANIM_FOLDER
 from .lean_imports import import_manim_lean
 from .tracks import CAPTIONED, write_tracks
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ..scenes.base import OptirollScene
     from .background import EncoderProcess
     from .encode import EncodeReport
+    from .sink import FrameSink
 
 Progress = Callable[[int, int], None]
 # Measured on the default figure: 32 colours, the scheme's own among them, look like 64 and make
@@ -51,6 +52,8 @@ GIF_FREE_COLORS = 5
 # A scene that refreshes its palette (`gif_palette`) is shaded: 256 colours keep its shading
 # smooth (the 3D relief at 32 or 64 colours falls apart into patches).
 GIF_SHADED_COLORS = 256
+# What a render can take its poster from: a picture drawn frame by frame in this process.
+POSTER_SOURCES = ("gif", "mp4", "webm")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class RenderResult:
     given_up: tuple[str, ...]
     sections: Path | None = None  # the folder of section clips, for scenes with sections
     fits: bool = True  # within --max-size (a GIF that could not shrink enough says so here)
+    poster: RenderResult | None = None  # the PNG taken from this animation's last frame
 
 
 _RENDER_MODULES = ("manim", "cairo", "manimpango", "av", "PIL")
@@ -131,15 +135,22 @@ def render(
     *,
     long_ok: bool = False,
     jobs: int = 1,
+    poster: Path | None = None,
 ) -> RenderResult:
     """Render the figure to `output` and its side-car beside it: both appear together, or
     neither (nor any temporary) does. A sectioned video's sections are drawn by up to `jobs`
     processes at once (`parallel.py`).
 
+    `poster`, for an animation (POSTER_SOURCES) drawn with `jobs` 1: also write there, with its
+    own side-car, the PNG that `settings` with format png render (the last frame, with no
+    second render), published together with the animation or not at all.
+
     A write that fails is one line: an OptirollError for what the path decides (permissions, a
     read-only file system), else an OptirollFailure (a full disk, a folder removed meanwhile).
     An animation longer than MAX_SECONDS is refused before drawing unless `long_ok`.
     """
+    if poster is not None and (settings.format not in POSTER_SOURCES or jobs != 1):
+        raise ValueError(f"a poster is taken from a {'/'.join(POSTER_SOURCES)} drawn here")
     if settings.format == "html":  # drawn by the reader's browser: neither Manim nor PyAV
         return _page(settings, experiment, output)
     if settings.format == "slides":  # the lecture's MP4 clips, in a folder with their page
@@ -148,13 +159,14 @@ def render(
         return render_slides(settings, experiment, output, progress, long_ok=long_ok, jobs=jobs)
     require_render_extra()
     output = check_output(output)
+    poster = check_output(poster, "poster") if poster is not None else None
     sweep(output.parent)  # what a killed render left here
     sweep(Path(tempfile.gettempdir()), prefix=f".{MANIM_FOLDER}.")
     from .background import EncoderProcess
 
     encoder = EncoderProcess.ready()  # starts now: its imports overlap Manim's
     try:
-        return _render(settings, experiment, output, progress, encoder, long_ok, jobs)
+        return _render(settings, experiment, output, progress, encoder, long_ok, jobs, poster)
     except OSError as err:
         encoder.abort()
         raise failure(err, err.filename or output) from None
@@ -171,6 +183,7 @@ def _render(
     encoder: EncoderProcess,
     long_ok: bool,
     jobs: int = 1,
+    poster: Path | None = None,
 ) -> RenderResult:
     import_manim()
     from .capture import render_frames
@@ -179,14 +192,14 @@ def _render(
 
     trajectories = experiment.run()
     cls = scene_class(settings.scene)
-    poster = settings.format == "png"  # only the last frame is drawn
-    total = 1 if poster else cls.planned_frames(settings, trajectories)
+    still = settings.format == "png"  # only the last frame is drawn
+    total = 1 if still else cls.planned_frames(settings, trajectories)
     if not long_ok and total / settings.fps > MAX_SECONDS:
         raise OptirollError(
             f"this animation would run {total / settings.fps / 3600:.1f} hours ({total} frames); "
             "use fewer --steps or a shorter --seconds-per-step, or pass --yes to render it"
         )
-    folder = sections_path(output) if cls.sectioned and not poster else None
+    folder = sections_path(output) if cls.sectioned and not still else None
     captioned = settings.format in CAPTIONED
     tracks = cls.planned_tracks(settings, experiment, trajectories) if captioned else None
     fixed = cls.exact_colors(settings, experiment)
@@ -197,6 +210,7 @@ def _render(
     with staged() as staging, _aborting(encoder):
         temporary = staging.file(output)
         clip_folder = staging.folder(folder) if folder else None
+        still_temporary = staging.file(poster) if poster else None
         sink = FrameSink(
             encoder,
             settings.format,
@@ -212,6 +226,7 @@ def _render(
             max_bytes=settings.max_bytes,
             fixed_colors=fixed,
             palette=cls.gif_palette,
+            poster=still_temporary,
         )
 
         def build(drawn: range | None = None, on_section=sink.on_section) -> OptirollScene:
@@ -235,7 +250,7 @@ def _render(
             plan = cls.planned_sections(settings, trajectories)
             draw = partial(draw_sections, jobs, plan, build, manim_settings, sink)
         else:
-            draw = partial(render_frames, build, manim_settings, sink, still=poster)
+            draw = partial(render_frames, build, manim_settings, sink, still=still)
         report, clips = sink.record(draw)
         # A video joined from clips is their packets, each clip decoded and checked already.
         info = verify(temporary, report, decode=not sink.joined)
@@ -254,6 +269,37 @@ def _render(
             clips,
             captions,
         )
+        still_drawn = None
+        if poster is not None and still_temporary is not None:
+            still_drawn = _write_poster(
+                staging,
+                sink,
+                built[-1],
+                settings,
+                experiment,
+                trajectories,
+                poster,
+                still_temporary,
+            )
+    return _result(
+        output,
+        sidecar,
+        report,
+        info.duration,
+        folder,
+        _result(poster, sidecar_path(poster), *still_drawn) if still_drawn else None,
+    )
+
+
+def _result(
+    output: Path,
+    sidecar: Path,
+    report: EncodeReport,
+    duration: float,
+    folder: Path | None = None,
+    poster: RenderResult | None = None,
+) -> RenderResult:
+    """What a published render wrote."""
     return RenderResult(
         output,
         sidecar,
@@ -262,11 +308,34 @@ def _render(
         report.fps,
         report.frames,
         output.stat().st_size,
-        info.duration,
+        duration,
         tuple(getattr(report, "given_up", ())),
         folder,
         getattr(report, "fits", True),
+        poster,
     )
+
+
+def _write_poster(
+    staging: Staged,
+    sink: FrameSink,
+    scene: OptirollScene,
+    settings: RenderSettings,
+    experiment: Experiment,
+    trajectories: list,
+    poster: Path,
+    temporary: Path,
+) -> tuple[EncodeReport, float]:
+    """The poster the sink kept, checked, with the side-car a PNG render of `settings` writes
+    (the scene's layout is the still's: only the format differs). Its report and duration."""
+    from .output import verify
+
+    report = sink.finish_poster()
+    info = verify(temporary, report, decode=True)
+    still = replace(settings, format="png", max_bytes=None)
+    path = staging.file(sidecar_path(poster))
+    _write_sidecar(path, scene, still, experiment, trajectories, report, poster)
+    return report, info.duration
 
 
 @contextmanager

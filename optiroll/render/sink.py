@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .background import EncoderProcess
-from .encode import EncodeReport
+from .encode import EncodeReport, open_encoder
 from .sections import JOINABLE, Clip, SectionCutter, join_clips
 
 Progress = Callable[[int, int], None]
@@ -40,11 +40,15 @@ class FrameSink:
         sections: Path | None = None,
         chapters: Sequence[str] = (),
         progress: Progress | None = None,
+        poster: Path | None = None,
         **options: Any,
     ) -> None:
         """`total`: the frames the scene plans; `chapters`: a title per section, which a joined
-        video marks as its chapters; `options` go to the encoder."""
+        video marks as its chapters; `poster`: a PNG to write the last frame to as well (see
+        `finish_poster`); `options` go to the encoder."""
         self.encoder, self.fmt, self.target = encoder, fmt, target
+        # The frames are lent, not kept: the poster's encoder copies the last as it comes.
+        self.poster = open_encoder("png", poster, width, height, fps) if poster else None
         self.chapters = chapters
         self.total, self.progress = total, progress
         self.frames = 0
@@ -67,6 +71,8 @@ class FrameSink:
         if self.cutter:
             self.cutter.write(frame, repeat)
         self.frames += repeat
+        if self.poster is not None and self.frames == self.total:
+            self.poster.write(frame)
         if self.progress:
             self.progress(self.frames, self.total)
 
@@ -94,3 +100,10 @@ class FrameSink:
             report = join_clips(self.cutter.folder, clips, self.fmt, self.target, self.chapters)
             return report, clips
         return self.encoder.close(), clips
+
+    def finish_poster(self) -> EncodeReport:
+        """Write the poster from the last frame, as a PNG render's encoder writes its only one
+        (call after `record`; the frames drawn elsewhere never reach it)."""
+        if self.poster is None:
+            raise ValueError("this sink was given no poster")
+        return self.poster.close()
