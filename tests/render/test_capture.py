@@ -176,3 +176,28 @@ def test_a_still_is_the_last_frame_alone():
     count = render_frames(DotRight, SETTINGS, every_frame(stills), still=True)
     assert count == len(stills) == 1
     assert np.array_equal(stills[0], frames[-1])
+
+
+def test_a_still_is_drawn_once_however_many_plays_it_skips(monkeypatch):
+    from manim.camera.camera import Camera
+
+    drawn = []
+    draw = Camera.capture_mobjects
+    monkeypatch.setattr(
+        Camera, "capture_mobjects", lambda self, *a, **k: drawn.append(1) or draw(self, *a, **k)
+    )
+    render_frames(DotRight, SETTINGS, lambda frame, repeat: None, still=True)
+    assert len(drawn) == 1
+    drawn.clear()
+    capture()  # a play of 10 frames and a wait: every frame drawn, and the static parts
+    assert len(drawn) > 10
+
+
+def test_the_settings_are_undone_when_the_scene_fails():
+    def build():
+        raise RuntimeError("the scene broke")
+
+    before = config.copy()
+    with pytest.raises(RuntimeError, match="the scene broke"):
+        capture(build, {**SETTINGS, "frame_rate": 10})
+    assert config.frame_rate == before.frame_rate and config.renderer == before.renderer
