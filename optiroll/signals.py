@@ -5,6 +5,11 @@ SIGINT (Ctrl-C), SIGTERM and SIGHUP all stop a command the same way: an `Interru
 terminal is restored and unfinished files are removed, and the process exits with 128 + the
 signal's number. A signal that was ignored when optiroll started (`nohup`) stays ignored. While a
 set of finished files is being renamed into place, the signals wait until the last rename.
+
+Python runs a handler wherever the main thread happens to be, and an exception raised there can be
+lost: code between the handler and us may swallow it (a finaliser, a library's `except
+BaseException`, a C function that clears errors). So a stop is also remembered, and the places
+that must not go on after one (each frame drawn, the publishing of files) ask `raise_if_stopped`.
 """
 
 from __future__ import annotations
@@ -45,18 +50,41 @@ def describe(stop: BaseException) -> str:
     return f"{_WORDS.get(signum, 'stopped')} ({signal.Signals(signum).name})"
 
 
+_stops: list[int] = []  # the stopping signals received within the outermost `stop_on_signals`
+_depth = 0  # how many `stop_on_signals` blocks are open
+
+
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    _stops.append(signum)
     raise Interrupted(signum)
+
+
+def raise_if_stopped() -> None:
+    """Raise Interrupted if a stopping signal arrived in this `stop_on_signals` block, even
+    if the exception its handler raised was swallowed on the way."""
+    if _stops:
+        raise Interrupted(_stops[0])
 
 
 @contextmanager
 def stop_on_signals(signums: tuple[int, ...] = (signal.SIGTERM, signal.SIGHUP)) -> Iterator[None]:
-    """Within the block, `signums` raise Interrupted (SIGINT already raises KeyboardInterrupt).
+    """Within the block, `signums` raise Interrupted (SIGINT already raises KeyboardInterrupt),
+    and are remembered for `raise_if_stopped` until the outermost block ends.
 
     Only the main thread may install handlers: elsewhere this does nothing.
     """
-    with _handlers(signums, _raise_interrupted):
+    global _depth
+    if threading.current_thread() is not threading.main_thread():
         yield
+        return
+    _depth += 1
+    try:
+        with _handlers(signums, _raise_interrupted):
+            yield
+    finally:
+        _depth -= 1
+        if _depth == 0:
+            _stops.clear()
 
 
 @contextmanager

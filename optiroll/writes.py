@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OptirollError
-from .signals import deferred, stop_on_signals
+from .signals import deferred, raise_if_stopped, stop_on_signals
 
 # The largest pid Linux hands out (2**22) has 7 digits; names are checked with room for it.
 PID_ROOM = len(str(2**22))
@@ -83,6 +83,7 @@ class Staged:
         for _, target in self.folders:
             _check_replaceable(target, directory=True)
         umask = _umask()
+        raise_if_stopped()
         with deferred():
             if self.marker and len(files) + len(self.folders) > 1:
                 self.marker[1].unlink(missing_ok=True)

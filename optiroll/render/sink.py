@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..signals import raise_if_stopped
 from .background import EncoderProcess
 from .encode import EncodeReport, open_encoder
 from .sections import JOINABLE, Clip, SectionCutter, join_clips
@@ -66,6 +67,7 @@ class FrameSink:
 
     def __call__(self, frame: np.ndarray, repeat: int = 1) -> None:
         """Take `frame`, shown for `repeat` frames."""
+        raise_if_stopped()
         if not self.joined:
             self.encoder.write(frame, repeat)
         if self.cutter:

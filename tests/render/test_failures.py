@@ -218,6 +218,31 @@ def test_sigterm_and_sighup_stop_a_render_like_ctrl_c(tmp_path, signum, code, wo
     assert names(tmp_path) == []
 
 
+def test_a_stop_that_a_library_swallowed_still_stops_the_render(tmp_path, monkeypatch):
+    """Python runs the handler wherever the main thread is; if its exception is lost there, the
+    render must still stop at the next frame and publish nothing."""
+    from manim.camera.camera import Camera
+
+    capture = Camera.capture_mobjects
+    calls = []
+
+    def swallowing(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            try:
+                signal.raise_signal(signal.SIGTERM)
+            except BaseException:  # noqa: BLE001 — what the library does
+                pass
+        return capture(self, *args, **kwargs)
+
+    monkeypatch.setattr(Camera, "capture_mobjects", swallowing)
+    result = CliRunner().invoke(cli, ["render", *LONG, "-O", str(tmp_path / "fig.gif")])
+    assert result.exit_code == 143, result.output
+    assert result.stderr.strip().splitlines()[-1] == "optiroll: terminated (SIGTERM)"
+    assert len(calls) < 10  # within a frame or two, not after the render's 530
+    assert names(tmp_path) == []
+
+
 def test_a_killed_render_leaves_one_line_and_the_next_run_sweeps_what_remains(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
