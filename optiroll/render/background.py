@@ -120,29 +120,32 @@ class EncoderProcess:
     def close(self) -> EncodeReport:
         """Finish the file: its report, or the worker's exception. The worker then ends, or
         waits for another file if `keep_encoders` was called."""
-        kept = False
         try:
             self._conn.send(None)
             while self._in_flight:
                 self._receive()
             outcome = self._conn.recv()
-            if isinstance(outcome, BaseException):
-                pass  # the worker ends by itself after an error
-            elif _keeping:
-                kept = True
-            else:
+            if not isinstance(outcome, BaseException) and not _keeping:
                 self._conn.send(None)  # no further file: the worker ends
         except (BrokenPipeError, ConnectionResetError, EOFError):
-            raise self._failure() from None
-        finally:
-            if kept:
-                self._slots, self._next = None, 0
-                _idle.append(self)
-            else:
-                self._process.wait()
-                self._release()
-        if isinstance(outcome, BaseException):
+            failure = self._failure()
+            self._release()
+            raise failure from None
+        except BaseException:
+            # Interrupted (or the worker's error) before the worker was told to end: it may be
+            # waiting for its next file, so stop it rather than wait for it.
+            self.abort()
+            raise
+        if isinstance(outcome, BaseException):  # the worker ends by itself after an error
+            self._process.wait()
+            self._release()
             raise outcome
+        if _keeping:
+            self._slots, self._next = None, 0
+            _idle.append(self)
+        else:
+            self._process.wait()
+            self._release()
         return outcome
 
     def abort(self) -> None:

@@ -1,8 +1,10 @@
 """The encoder process: same file as encoding in-process, its errors raised here, abort leaves nothing."""
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ pytest.importorskip("av")
 from media import decode  # noqa: E402
 from optiroll.render.background import EncoderProcess  # noqa: E402
 from optiroll.render.encode import open_encoder  # noqa: E402
+from optiroll.signals import Interrupted  # noqa: E402
 
 
 def frames(count=6, width=64, height=48):
@@ -87,6 +90,39 @@ def test_abort_stops_the_worker_mid_file(tmp_path):
         worker.write(frame)
     worker.abort()
     assert worker._process.poll() is not None
+
+
+def test_a_stop_while_closing_stops_the_worker_instead_of_waiting_for_it(tmp_path):
+    """Told that the file is done, the worker finishes it and waits for the next one: a close
+    interrupted then must not wait for the worker to end by itself (it never would)."""
+
+    class Interrupting:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+        def recv(self):
+            raise Interrupted(signal.SIGTERM)  # as the handler would, mid-wait
+
+    worker = EncoderProcess().open("gif", tmp_path / "x.gif", 64, 48, 25)
+    for frame in frames():
+        worker.write(frame)
+    worker._conn = Interrupting(worker._conn)
+    raised = []
+
+    def close():
+        try:
+            worker.close()
+        except Interrupted as stop:
+            raised.append(stop)
+
+    closing = threading.Thread(target=close, daemon=True)
+    closing.start()
+    closing.join(timeout=30)
+    assert not closing.is_alive(), "close() waits for a worker that waits for its next file"
+    assert raised and worker._process.poll() is not None
 
 
 def test_a_kept_worker_encodes_the_next_file_too_and_one_that_failed_is_not_kept(
