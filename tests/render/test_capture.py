@@ -67,6 +67,21 @@ def test_every_frame_is_lent_read_only_as_rgba_and_a_wait_once_with_its_length()
     assert not np.array_equal(frames[0], frames[9])  # each lent frame had its own picture
 
 
+def test_a_drawn_frame_is_lent_as_the_cameras_own_pixels_not_a_copy():
+    scenes, shared = [], []
+
+    def build():
+        scenes.append(DotRight())
+        return scenes[0]
+
+    def sink(frame, repeat):
+        if repeat == 1:  # a held picture is Manim's copy: the camera draws over its pixels later
+            shared.append(np.shares_memory(frame, scenes[0].camera.pixel_array))
+
+    render_frames(build, SETTINGS, sink)
+    assert shared == [True] * 10
+
+
 def test_background_is_exactly_white_and_the_dot_moves_right():
     _, frames = capture()
     corners = np.stack([frames[-1][0, 0], frames[-1][0, -1], frames[-1][-1, 0], frames[-1][-1, -1]])
