@@ -7,7 +7,9 @@ spawn: it re-runs the parent's main script, which may not be a file). Start it b
 Manim and its own imports happen meanwhile; `open` then names the file. Frames travel through a
 few slots of shared memory (a pipe would copy each 1.6 MB frame twice through the kernel: a
 quarter of the drawing time); the pipe carries only which slot is full, and back which is free.
-`close` returns the encoder's report or raises the encoder's exception.
+`close` returns the encoder's report or raises the encoder's exception. A file opened with
+`check` is decoded and checked by the worker once finished (`output.verify`): `finish` lets the
+worker finish and check it while this process goes on drawing, `close_checked` collects both.
 
 A process that renders many files (a build's worker) calls `keep_encoders`: a worker that closed
 its file cleanly then waits for the next one (`EncoderProcess.ready` hands it out) instead of
@@ -34,6 +36,7 @@ import numpy as np
 
 from ..errors import OptirollFailure, printable
 from .encode import EncodeReport, checked_frame, open_encoder
+from .output import MediaInfo, verify
 
 SLOTS = 3  # frames in flight: the worker encodes one while the next is drawn and copied
 _idle: list[EncoderProcess] = []  # workers waiting for their next file (see keep_encoders)
@@ -85,11 +88,21 @@ class EncoderProcess:
         worker_end.close()
         self._slots: np.ndarray | None = None
         self._next = self._in_flight = 0
+        self._finishing = False  # told the file is complete
 
     def open(
-        self, fmt: str, path: Path, width: int, height: int, fps: float, **options: Any
+        self,
+        fmt: str,
+        path: Path,
+        width: int,
+        height: int,
+        fps: float,
+        *,
+        check: bool = False,
+        **options: Any,
     ) -> EncoderProcess:
-        """Start the file; the options are checked here first, so mistakes raise at once."""
+        """Start the file; the options are checked here first, so mistakes raise at once.
+        With `check`, the worker decodes the finished file and checks it against its report."""
         open_encoder(fmt, path, width, height, fps, **options)  # opens nothing: only checks
         size = SLOTS * height * width * 4
         os.ftruncate(self._memory, size)
@@ -97,7 +110,7 @@ class EncoderProcess:
             SLOTS, height, width * 4
         )
         try:
-            self._conn.send((fmt, Path(path), width, height, fps, options))
+            self._conn.send((fmt, Path(path), width, height, fps, check, options))
         except (BrokenPipeError, ConnectionResetError):
             raise self._failure() from None
         return self
@@ -117,11 +130,36 @@ class EncoderProcess:
             raise self._failure() from None
         self._next, self._in_flight = (slot + 1) % SLOTS, self._in_flight + 1
 
+    def finish(self) -> None:
+        """Tell the worker the file is complete, without waiting: it finishes (and checks) it
+        meanwhile; `close` or `close_checked` then collect the outcome."""
+        if self._finishing:
+            return
+        try:
+            self._conn.send(None)
+        except (BrokenPipeError, ConnectionResetError):
+            failure = self._failure()
+            self._release()
+            raise failure from None
+        self._finishing = True
+
     def close(self) -> EncodeReport:
         """Finish the file: its report, or the worker's exception. The worker then ends, or
         waits for another file if `keep_encoders` was called."""
+        return self._collect()[0]
+
+    def close_checked(self) -> tuple[EncodeReport, MediaInfo]:
+        """`close` for a file opened with `check`: its report and what decoding it found, or
+        the worker's exception (`OutputMismatchError` where the file is not what it reported)."""
+        report, info = self._collect()
+        if info is None:
+            raise ValueError("the file was opened without check")
+        return report, info
+
+    def _collect(self) -> tuple[EncodeReport, MediaInfo | None]:
+        """Finish the file and take the worker's outcome: the report and, if asked, the check."""
+        self.finish()
         try:
-            self._conn.send(None)
             while self._in_flight:
                 self._receive()
             outcome = self._conn.recv()
@@ -141,7 +179,7 @@ class EncoderProcess:
             self._release()
             raise outcome
         if _keeping:
-            self._slots, self._next = None, 0
+            self._slots, self._next, self._finishing = None, 0, False
             _idle.append(self)
         else:
             self._process.wait()
@@ -201,8 +239,9 @@ def _serve(conn: Connection, memory: int) -> None:
     path = None
     try:
         while (job := conn.recv()) is not None:
-            fmt, path, width, height, fps, options = job
-            conn.send(_encode_file(conn, memory, fmt, path, width, height, fps, options))
+            fmt, path, width, height, fps, check, options = job
+            report = _encode_file(conn, memory, fmt, path, width, height, fps, options)
+            conn.send((report, verify(path, report) if check else None))
             path = None  # finished: nothing of ours to remove if the parent now goes
     except (EOFError, BrokenPipeError, ConnectionResetError):
         _orphaned(path)

@@ -108,6 +108,7 @@ def draw_sections(
         drawn = render_frames(
             lambda: build(blocks[0], cutter.start), manim_settings, draw_and_listen
         )
+        cutter.end()  # its last clip is finished and checked while the workers draw
         clips: list[Clip] = []
         for worker in workers:
             clips += worker.listen(sink, block=True)

@@ -20,7 +20,6 @@ import numpy as np
 from ..plan.captions import frame_ms
 from .background import EncoderProcess
 from .encode import VIDEO_CODECS, EncodeReport
-from .output import verify
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,8 @@ class SectionCutter:
 
     Each clip is encoded in a worker process (`EncoderProcess`), so encoding overlaps drawing;
     the next worker is started while the current section runs, so its start-up costs nothing.
+    A finished clip's worker decodes and checks it while the next section is drawn; its outcome
+    is taken when that section ends (or at `close`), in order.
     """
 
     def __init__(
@@ -68,50 +69,67 @@ class SectionCutter:
         self.first = first_frame
         self.encoder: EncoderProcess | None = None
         self.spare: EncoderProcess | None = EncoderProcess()
+        self.file = ""  # the running clip's
+        self.finishing: list[tuple[EncoderProcess, str, str, int, int]] = []  # and their clips
 
     def start(self, name: str) -> None:
-        """Close the running section's clip; the next frames go to `name`."""
-        self._finish()
+        """End the running section's clip; the next frames go to `name`."""
+        self.end()
         self.name, self.first = name, self.frame
 
     def write(self, frame: np.ndarray, repeat: int = 1) -> None:
         """`frame`, shown for `repeat` frames, goes to the running section's clip."""
         if self.encoder is None:  # opened on a section's first frame: empty ones write nothing
             self.encoder, self.spare = self.spare or EncoderProcess(), EncoderProcess()
-            path = self.folder / self._file()
-            self.encoder.open(self.fmt, path, self.width, self.height, self.fps)
+            number = self.number + len(self.clips) + len(self.finishing)
+            self.file = f"{number:02d}-{self.name}.{self.fmt}"
+            self.encoder.open(
+                self.fmt, self.folder / self.file, self.width, self.height, self.fps, check=True
+            )
         self.encoder.write(frame, repeat)
         self.frame += repeat
 
+    def end(self) -> None:
+        """The running section's clip is complete: its worker finishes and checks it while this
+        process goes on; the clips ended before are taken (waiting for their checks)."""
+        if self.encoder is not None:
+            self.encoder.finish()
+            clip = (self.encoder, self.name, self.file, self.first, self.frame - self.first)
+            self.finishing.append(clip)
+            self.encoder = None
+        while len(self.finishing) > 1:
+            self._take()
+
     def close(self) -> list[Clip]:
         """Finish the last clip; every clip has been decoded and checked against its frames."""
-        self._finish()
+        self._take_all()
         self.abort()
         return self.clips
 
     def follow_with(self, clips: list[Clip]) -> None:
         """Finish the running clip; `clips`, which other cutters wrote into the folder (numbered
         and placed after this one's), follow it as this cutter's own."""
-        self._finish()
+        self._take_all()
         self.clips.extend(clips)
 
     def abort(self) -> None:
-        """Stop the workers (the current clip is left unfinished)."""
-        for worker in (self.encoder, self.spare):
+        """Stop the workers (the clips not yet taken are left unfinished)."""
+        for worker in (self.encoder, self.spare, *(clip[0] for clip in self.finishing)):
             if worker is not None:
                 worker.abort()
         self.encoder = self.spare = None
+        self.finishing = []
 
-    def _file(self) -> str:
-        return f"{self.number + len(self.clips):02d}-{self.name}.{self.fmt}"
+    def _take_all(self) -> None:
+        self.end()
+        while self.finishing:
+            self._take()
 
-    def _finish(self) -> None:
-        if self.encoder is None:
-            return
-        file = self._file()
-        encoder, self.encoder = self.encoder, None
-        info = verify(self.folder / file, encoder.close())
-        self.clips.append(Clip(self.name, file, self.first, self.frame - self.first, info.duration))
+    def _take(self) -> None:
+        """The oldest ended clip, once its worker has finished and checked it."""
+        encoder, name, file, first, frames = self.finishing.pop(0)
+        _, info = encoder.close_checked()
+        self.clips.append(Clip(name, file, first, frames, info.duration))
 
 
 def join_clips(

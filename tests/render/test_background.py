@@ -15,6 +15,7 @@ pytest.importorskip("av")
 from media import decode  # noqa: E402
 from optiroll.render.background import EncoderProcess  # noqa: E402
 from optiroll.render.encode import open_encoder  # noqa: E402
+from optiroll.render.output import verify  # noqa: E402
 from optiroll.signals import Interrupted  # noqa: E402
 
 
@@ -78,6 +79,28 @@ def test_a_held_frame_crosses_once_with_its_length(tmp_path):
     report = worker.close()
     assert report.frames == 5 + 4 + 25 and report.holds == ((5, 1), (1, 4), (25, 1))
     assert len(decode(path)) == 34
+
+
+@pytest.mark.parametrize("fmt", ["gif", "mp4"])
+def test_a_checked_file_is_decoded_by_the_worker_as_verify_would_here(tmp_path, fmt):
+    path = tmp_path / f"x.{fmt}"
+    options = {"fixed_colors": ["#ff0000"]} if fmt == "gif" else {}
+    worker = EncoderProcess().open(fmt, path, 64, 48, 25, check=True, **options)
+    worker.write(frames()[0], 5)
+    for frame in frames()[1:]:
+        worker.write(frame)
+    worker.finish()  # the worker finishes and checks it; this process goes on
+    report, info = worker.close_checked()
+    assert report.frames == info.frames == 10
+    assert info == verify(path, report)
+
+
+def test_a_file_opened_unchecked_has_no_check_to_give(tmp_path):
+    worker = EncoderProcess().open("mp4", tmp_path / "x.mp4", 64, 48, 25)
+    worker.write(frames()[0])
+    with pytest.raises(ValueError, match="without check"):
+        worker.close_checked()
+    assert (tmp_path / "x.mp4").exists()
 
 
 def test_bad_options_raise_at_open_before_any_frame(tmp_path):
