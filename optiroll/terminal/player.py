@@ -22,6 +22,7 @@ from ..errors import OptirollError, OptirollFailure
 from ..optim.experiment import Experiment
 from ..optim.surfaces import Surface
 from ..optim.trajectory import Trajectory
+from ..signals import raise_if_stopped
 from .ansi import HIDE_CURSOR, FrameEncoder, color_system_for, is_dumb, wants_color
 from .asciicast import CastWriter
 from .canvas import Canvas
@@ -107,6 +108,7 @@ class Player:
         self.started = self.clock()
         due = self.started + self.interval
         while True:
+            raise_if_stopped()
             at_end = step == self.last and not self.loop
             self._show(step, "paused" if paused else "end" if at_end else "playing")
             if at_end and not self.keys.interactive:

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import re
+import signal
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from rich.color import ColorSystem
 from optiroll.errors import OptirollError
 from optiroll.optim.experiment import build_experiment
 from optiroll.plan.words import ENGLISH
+from optiroll.signals import Interrupted, stop_on_signals
 from optiroll.terminal.ansi import FrameEncoder, color_system_for
 from optiroll.terminal.asciicast import CastWriter
 from optiroll.terminal.canvas import CONTOUR, MARKERS, Canvas, render_frame
@@ -566,6 +568,28 @@ def test_ctrl_c_restores_the_terminal_and_keeps_no_partial_cast(tmp_path):
     assert stream.writes[-1][1].startswith("\x1b[0m")  # colours reset first
     assert path.read_text() == "the user's old recording"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.cast"]
+
+
+def test_a_stop_whose_exception_was_swallowed_still_ends_the_player():
+    """SIGTERM's handler raised where something swallowed it: the next frame stops anyway."""
+    player, stream, clock = make_player(build_experiment(), system=ColorSystem.TRUECOLOR)
+    read = player.keys.read
+
+    def swallowing(timeout):
+        if clock.now >= 100.35:
+            try:
+                signal.raise_signal(signal.SIGTERM)
+            except BaseException:  # noqa: BLE001 — the point: the Interrupted is lost here
+                pass
+        return read(timeout)
+
+    player.keys.read = swallowing
+    with stop_on_signals(), pytest.raises(Interrupted):
+        player.run()
+    assert clock.now < 100.6  # stopped at once, not played to step 30
+    screen = Screen(80, 24)
+    screen.feed(stream.getvalue())
+    assert screen.alt is None and screen.cursor_visible
 
 
 @pytest.mark.parametrize("fps", [0, -1, math.nan, math.inf, -math.inf])
