@@ -8,8 +8,10 @@ set of finished files is being renamed into place, the signals wait until the la
 
 Python runs a handler wherever the main thread happens to be, and an exception raised there can be
 lost: code between the handler and us may swallow it (a finaliser, a library's `except
-BaseException`, a C function that clears errors). So a stop is also remembered, and the places
-that must not go on after one (each frame drawn, the publishing of files) ask `raise_if_stopped`.
+BaseException`, a C function that clears errors; seen here: a SIGTERM whose handler ran while
+numpy.random's Cython module initialised, imported by Manim's first Scene, vanished and the render
+finished). So a stop is also remembered, and the places that must not go on after one (each frame
+drawn or shown, the publishing of files) ask `raise_if_stopped`.
 """
 
 from __future__ import annotations
