@@ -56,12 +56,15 @@ class _VideoCodec:
 # more bytes at the same PSNR (54.1 dB).
 # One x264 thread: the file is then the same on any machine and under any CPU affinity (x264
 # counts the cores for its frame threads, and their number changes the file), and a render's
-# sections are encoded in a process per core already; threads cost 10% more CPU. A diamond search with the
-# fastest sub-pixel refinement (subme 1), and B-frames always as many (b-adapt 0: deciding
-# where they go cost 0.5 ms a frame, a held picture's too), suit lines that move by whole
-# steps: on two stretches of the 1080p lecture (240 pictures each, shown for 372 and 311
-# frames: a board's steps, the comparison) x264 took 4.9 and 5.1 ms of CPU a frame instead of
-# 5.9 and 6.6, for 2% more and 16% fewer bytes at 51.3 and 50.3 dB PSNR (51.6 and 50.8).
+# sections are encoded in a process per core already; threads cost 10% more CPU. A diamond
+# search with the fastest sub-pixel refinement (subme 1) suits lines that move by whole steps,
+# and no B-frames: they cost CPU on every frame, a held picture's too, to encode and to decode
+# (each clip is decoded to check it). On two stretches of the 1080p lecture (240 pictures each,
+# shown for 372 and 311 frames: a board's steps, the comparison), encoding and decoding took 5.5
+# and 6.1 ms of CPU a frame instead of 8.5 and 8.8, at 51.8 and 50.7 dB PSNR (51.6 and 50.9), for
+# 11% and 55% more bytes (427 and 1,132 a frame): the cheaper settings with B-frames took 7.1
+# and 7.0 ms for 3% and 7% fewer. On the lecture's SGD alone at 1080p the render's CPU fell from
+# 42.0 s with B-frames to 36.6 s; its file grew from 1.70 to 2.59 MB (1.96 MB before any of this).
 VIDEO_CODECS = {
     # faststart moves the index (moov) before the data so browsers play while downloading.
     "mp4": _VideoCodec(
@@ -71,7 +74,7 @@ VIDEO_CODECS = {
             "preset": "veryfast",
             "tune": "animation",
             "threads": "1",
-            "x264-params": "subme=1:me=dia:b-adapt=0",
+            "x264-params": "subme=1:me=dia:bframes=0",
         },
         {"movflags": "+faststart"},
     ),
