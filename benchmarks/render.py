@@ -36,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 from statistics import median
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,11 +48,14 @@ PEER = Path(__file__).with_name("peer_matplotlib.py")
 TARGET = 0.8  # optiroll/peer time
 
 
-def measure(
-    command: list[str], tree: Path = ROOT, cpus: list[int] | None = None
-) -> tuple[float, int]:
-    """Run `command` in `tree` (its code first on the path), on `cpus` only if given: (wall
-    seconds, the child's peak resident bytes)."""
+class Run(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # seconds of CPU, user and system, of the child and the processes it waited for
+    peak: int  # the child's peak resident bytes
+
+
+def measure(command: list[str], tree: Path = ROOT, cpus: list[int] | None = None) -> Run:
+    """Run `command` in `tree` (its code first on the path), on `cpus` only if given."""
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(tree)}
     pin = None if cpus is None else lambda: os.sched_setaffinity(0, cpus)
@@ -69,7 +73,7 @@ def measure(
         child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{stderr.decode()[-2000:]}")
-    return seconds, usage.ru_maxrss * 1024  # Linux reports KiB
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)  # KiB
 
 
 def optiroll_command(out: Path) -> list[str]:
@@ -139,13 +143,13 @@ def benchmark(pairs: int, out_dir: Path, tree: Path = ROOT) -> None:
     for r in range(pairs):
         order = [("optiroll", optiroll_command(ours)), ("peer", peer_command)]
         times = {
-            name: measure(command, tree)[0] for name, command in order[:: 1 if r % 2 == 0 else -1]
+            name: measure(command, tree).wall for name, command in order[:: 1 if r % 2 == 0 else -1]
         }
         mine.append(times["optiroll"])
         peer.append(times["peer"])
         ratios.append(times["optiroll"] / times["peer"])
     naive = out_dir / "mpl-naive.gif"
-    naive_seconds, _ = measure([sys.executable, str(PEER), str(naive), "--naive"])
+    naive_seconds = measure([sys.executable, str(PEER), str(naive), "--naive"]).wall
     print(f"{pairs} alternating pairs; median [min-max]; load {os.getloadavg()[0]:.1f}")
     print(
         f"{'pipeline':<10} {'wall s':>18} {'bytes':>9} {'images':>6} {'dur s':>6} {'trail':>6} "
@@ -278,7 +282,7 @@ def per_frame(repeats: int, out_dir: Path) -> None:
     for scene, quality, fmt in SCENE_RUNS:
         out = out_dir / f"{scene}-{quality}.{fmt}"
         command = [optiroll, "render", scene, "--quality", quality, "--output", str(out)]
-        seconds = min(measure(command)[0] for _ in range(repeats))
+        seconds = min(measure(command).wall for _ in range(repeats))
         frames = json.loads(sidecar_path(out).read_text())["output"]["frames"]
         per = seconds / frames
         baseline.setdefault((quality, fmt), per)
@@ -292,7 +296,8 @@ def per_frame(repeats: int, out_dir: Path) -> None:
 # after another (`--jobs 1`, the sequential path; or the code of --baseline TREE, which draws so,
 # and then this code's `--jobs 1` too) and then its sections in parallel on 1, 2 and all cores
 # (the render's default: a process per core it may use). Target: 1080p on 2 cores in at most a
-# third of the sequential time.
+# third of the sequential time. Beside each wall time, the CPU time of the render's processes:
+# other work on a shared machine changes it far less than the wall time.
 LECTURE_QUALITIES = ("lecture", "preview")
 LECTURE_TARGET = 1 / 3
 
@@ -310,17 +315,21 @@ def lecture(out_dir: Path, baseline: Path | None, qualities: tuple[str, ...]) ->
         runs.append(("2 cores", ROOT, [], cores[:2]))
     runs.append((f"all {len(cores)} cores", ROOT, [], None))
     print(f"the book's lecture; load {os.getloadavg()[0]:.1f} (1 min) at the start")
-    print(f"{'quality':<8} {'run':<12} {'wall s':>7} {'x seq':>6} {'frames':>6} {'bytes':>11}")
+    print(
+        f"{'quality':<8} {'run':<12} {'wall s':>7} {'x seq':>6} {'CPU s':>7} {'frames':>6} "
+        f"{'bytes':>11}"
+    )
     for quality in qualities:
         sequential = None
         for name, tree, extra, cpus in runs:
             out = out_dir / f"lecture-{quality}-{name.replace(' ', '-')}.mp4"
-            seconds, _ = measure([*optiroll, "-q", quality, "-O", str(out), *extra], tree, cpus)
+            run = measure([*optiroll, "-q", quality, "-O", str(out), *extra], tree, cpus)
+            seconds = run.wall
             sequential = sequential or seconds
             frames = json.loads(sidecar_path(out).read_text())["output"]["frames"]
             print(
                 f"{quality:<8} {name:<12} {seconds:>7.1f} {seconds / sequential:>6.2f} "
-                f"{frames:>6} {out.stat().st_size:>11,}",
+                f"{run.cpu:>7.1f} {frames:>6} {out.stat().st_size:>11,}",
                 flush=True,
             )
             if name == "2 cores" and quality == "lecture":
