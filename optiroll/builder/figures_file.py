@@ -34,7 +34,8 @@ RESERVED_NAMES = {"index"}  # index.md lists every figure
 VIDEO_FORMATS = ("webm", "mp4")  # a snippet's <source>s in this order: the smaller first
 PAGE_FORMAT = "html"  # an interactive page; its snippet falls back to the GIF or the poster
 SLIDES_FORMAT = "slides"  # a lecture's slides: a folder; its snippet shows the video and links it
-MOVING_FORMATS = ("gif", *VIDEO_FORMATS, PAGE_FORMAT, SLIDES_FORMAT)
+GIF_FORMAT = "gif"
+MOVING_FORMATS = (GIF_FORMAT, *VIDEO_FORMATS, PAGE_FORMAT, SLIDES_FORMAT)
 POSTER_FORMAT = "png"
 
 # figure key -> build_experiment's parameter; problems are blamed on the first key that fails.
@@ -103,13 +104,25 @@ class Figure:
         """The video formats rendered, in the order a snippet offers them (none for an image)."""
         return tuple(f for f in VIDEO_FORMATS if f in self.outputs)
 
+    @property
+    def poster_sized_as(self) -> str | None:
+        """The format whose pixel size and frame rate the PNG poster takes. A figure with a GIF and
+        no video shows its poster in the GIF's place, to a reader who asks for reduced motion: at
+        the GIF's size, and so taken from the GIF's own render. Else None: a video's size, which
+        a video's poster is (or an interactive page's fallback, as before)."""
+        return GIF_FORMAT if GIF_FORMAT in self.formats and not self.videos else None
+
     def file_name(self, fmt: str) -> str:
         return f"{self.name}.{fmt}"
 
     def request_for(self, fmt: str) -> RenderRequest:
-        """The figure's request for one of its outputs; a size limit is for its GIF only."""
+        """The figure's request for one of its outputs; a size limit is for its GIF only, and
+        its poster is sized as `poster_sized_as` says."""
         return replace(
-            self.request, format=fmt, max_size=self.request.max_size if fmt == "gif" else None
+            self.request,
+            format=fmt,
+            max_size=self.request.max_size if fmt == GIF_FORMAT else None,
+            sized_as=self.poster_sized_as if fmt == POSTER_FORMAT else None,
         )
 
     def resolve(self, fmt: str) -> tuple[RenderSettings, Experiment]:

@@ -65,7 +65,8 @@ def plan(
 
 def _with_poster(stale: dict[str, tuple[Job, RenderSettings | None]]) -> list[Job]:
     """The figure's stale jobs, its poster's joined to the first animation it can be taken
-    from: one whose settings, made a PNG's, are the poster's (a GIF's size and rate are not)."""
+    from: one whose settings, made a PNG's, are the poster's (a video's; a GIF's when the figure
+    has no video, see `Figure.poster_sized_as`)."""
     jobs = {fmt: job for fmt, (job, _) in stale.items()}
     poster, still = stale.get(POSTER_FORMAT, (None, None))
     if poster is None or still is None:

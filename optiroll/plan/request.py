@@ -2,7 +2,8 @@
 
 A field left at None is not said: the scene's own default fills it in, else everyone's. The one
 method `resolve` does that and checks the result into `RenderSettings`, for `render` and `build`
-alike; a figures file accepts exactly these fields, each value of its field's `kind`.
+alike; a figures file accepts exactly the fields with a `kind` (REQUEST_KINDS), each value of its
+field's kind. `sized_as` has none: a build sets it, not a user.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class RenderRequest:
     hold: float = _option(float, HOLD_SECONDS)  # seconds the last frame stays before a loop
     axes: bool = _option(bool, True)  # ticks, tick labels and axis names on the 2D plots
     lr_grid: str | None = _option(str)  # html: factors on the learning rate, "0.5,1,2"
+    # A still (png) at the pixel size and frame rate of this format instead of its own (a
+    # video's): "gif" for the poster that stands in for a GIF. None: its own.
+    sized_as: str | None = None
 
     def with_defaults(self) -> RenderRequest:
         """This request with what it leaves unsaid filled in: the scene's defaults, else UNSAID."""
@@ -54,25 +58,41 @@ class RenderRequest:
         return replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
 
     def resolve(self) -> RenderSettings:
-        """Check every choice and fill in sizes and rates (OptirollError names the first bad one)."""
+        """Check every choice and fill in sizes and rates (OptirollError names the first bad one).
+
+        A still `sized_as` another format is checked as a still and takes that format's size and
+        rate: the settings of that format's render but the format (and its size limit).
+        """
         asked = self.with_defaults()
+        settings = asked._resolve(asked.format)
+        if self.sized_as is None:
+            return settings
+        if asked.format != "png":
+            raise ValueError(f"only a still is sized as another format, not a {asked.format}")
+        sized = replace(asked, max_size=None)._resolve(self.sized_as)
+        return replace(settings, width=sized.width, height=sized.height, fps=sized.fps)
+
+    def _resolve(self, fmt: str | None) -> RenderSettings:
+        """`resolve_settings` on this request's values (defaults filled in) as a `fmt` render."""
         return resolve_settings(
-            asked.scene,
-            asked.format,
-            asked.quality,
-            asked.fps,
-            asked.seconds_per_step,
-            asked.theme,
-            asked.lang,
-            asked.aspect,
-            asked.max_size,
-            equal_scale=not asked.stretch,
-            loss_curve=asked.loss_curve,
-            lr_grid=asked.lr_grid,
-            hold_seconds=asked.hold,
-            axes=asked.axes,
+            self.scene,
+            fmt,
+            self.quality,
+            self.fps,
+            self.seconds_per_step,
+            self.theme,
+            self.lang,
+            self.aspect,
+            self.max_size,
+            equal_scale=not self.stretch,
+            loss_curve=self.loss_curve,
+            lr_grid=self.lr_grid,
+            hold_seconds=self.hold,
+            axes=self.axes,
         )
 
 
 # field name -> the kind of value it takes, in the order the fields are declared (and checked)
-REQUEST_KINDS: dict[str, type] = {f.name: f.metadata["kind"] for f in fields(RenderRequest)}
+REQUEST_KINDS: dict[str, type] = {
+    f.name: f.metadata["kind"] for f in fields(RenderRequest) if "kind" in f.metadata
+}

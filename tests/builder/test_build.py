@@ -55,7 +55,8 @@ optimizers = [{ name = "momentum", lr = 0.1 }, "adam:lr=0.3"]
 format = "mp4"
 alt = "two balls"
 """
-# The GIF gets a PNG poster (the still for reduced motion); the MP4 a WebM and a poster.
+# The GIF gets a PNG poster (the still for reduced motion, at its size); the MP4 a WebM and a
+# poster.
 MEDIA = ("zig.gif", "zig.png", "race.mp4", "race.webm", "race.png")
 
 
@@ -136,9 +137,10 @@ def test_a_build_renders_every_file_with_its_sidecar_and_the_poster(built):
     # A 0.5 s still of the start, 1 update at 0.2 s (2 frames), a 2.5 s hold, at 10 fps: the
     # still and the hold one image each, in centiseconds.
     assert gif_delays(out / "zig.gif") == [50, 10, 10, 250]
-    for poster in ("race.png", "zig.png"):  # a still at the video's size, 640x360 at preview
+    # A video's poster is a still at its size, 640x360 at preview; a GIF's at the GIF's.
+    for poster, size in (("race.png", (640, 360)), ("zig.png", (426, 240))):
         with Image.open(out / poster) as still:
-            assert still.size == (640, 360)
+            assert still.size == size
     with av.open(str(out / "race.webm")) as webm:
         stream = webm.streams.video[0]
         assert (stream.codec_context.name, stream.width, stream.height) == ("vp9", 640, 360)
@@ -417,8 +419,10 @@ def test_a_failing_figure_does_not_stop_the_others(tmp_path):
     (out / "broken.gif").mkdir(parents=True)  # a directory where the GIF should go
     result = build(figures, "--out", str(out))
     assert result.exit_code == 1
-    assert "3 rendered, 0 up to date, 1 failed" in result.output  # good's GIF and PNG, broken's PNG
+    # good's GIF and PNG; broken's PNG is taken from its GIF's render, and fails with it.
+    assert "2 rendered, 0 up to date, 2 failed" in result.output
     assert "optiroll: error: figure 'broken' (broken.gif):" in result.output
+    assert "optiroll: error: figure 'broken' (broken.png):" in result.output
     assert (out / "good.gif").is_file() and (out / "good.md").is_file()
     index = (out / "index.md").read_text()
     assert "## good" in index and "## broken" not in index

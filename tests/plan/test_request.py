@@ -1,6 +1,6 @@
 """A render request: what the user did not say is the scene's default, and only that."""
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pytest
 
@@ -49,8 +49,9 @@ def test_stretch_is_the_opposite_of_one_scale():
     assert RenderRequest(stretch=True).resolve().equal_scale is False
 
 
-def test_every_field_says_its_kind_in_order():
-    assert list(REQUEST_KINDS) == [f.name for f in fields(RenderRequest)]
+def test_every_field_a_user_says_has_its_kind_in_order():
+    # sized_as is the build's (a poster's size), not a user's option.
+    assert list(REQUEST_KINDS) == [f.name for f in fields(RenderRequest) if f.name != "sized_as"]
     assert set(REQUEST_KINDS.values()) <= {str, int, float, bool}
     assert REQUEST_KINDS["fps"] is float and REQUEST_KINDS["stretch"] is bool
 
@@ -61,3 +62,21 @@ def test_a_bad_choice_is_named_with_the_closest():
     with pytest.raises(OptirollError, match="a GIF plays as asked only at"):
         RenderRequest(fps=30).resolve()
     RenderRequest(scene="lecture", fps=30).resolve()  # an MP4 by default: any rate
+
+
+@pytest.mark.parametrize(("quality", "fps"), [("blog", None), ("preview", 12.5)])
+def test_a_still_sized_as_a_gif_is_the_gifs_settings_but_the_format(quality, fps):
+    gif = RenderRequest(quality=quality, fps=fps, format="gif", max_size="300KB").resolve()
+    still = RenderRequest(quality=quality, fps=fps, format="png", sized_as="gif").resolve()
+    own = RenderRequest(quality=quality, format="png").resolve()
+    assert still == replace(gif, format="png", max_bytes=None)
+    assert (still.width, still.height) != (own.width, own.height)  # a PNG's own is a video's
+
+
+def test_a_still_sized_as_a_gif_is_still_checked_as_a_still():
+    with pytest.raises(OptirollError, match="--max-size applies to GIFs only"):
+        RenderRequest(format="png", sized_as="gif", max_size="300KB").resolve()
+    with pytest.raises(OptirollError, match="a GIF plays as asked only at"):
+        RenderRequest(format="png", sized_as="gif", fps=30).resolve()
+    with pytest.raises(ValueError, match="only a still"):
+        RenderRequest(format="mp4", sized_as="gif").resolve()
