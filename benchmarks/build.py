@@ -2,7 +2,8 @@
 
 Targets: cold under 60 s on 2 cores and cached under 2 s (issue 7); cold in at most half the time
 of the baseline (issue 19): the same files rendered one after another with `optiroll render`
-(one process each, as a shell loop would), or with `--against DIR` the cold build of the code
+(one process each, as a shell loop would; a GIF's poster there is `render`'s PNG, at the video
+size, where the build's is at the GIF's size), or with `--against DIR` the cold build of the code
 in DIR (the code when issue 19 was filed: `git archive f40948d | tar -x -C DIR`; it wrote no
 posters, so the files are counted too). Cold build and baseline run in alternating pairs (the
 order swapped every pair), each from an empty cache folder in a fresh temporary folder; the

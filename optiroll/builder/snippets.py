@@ -4,7 +4,8 @@ A snippet keeps its figure's shape under any theme: each image and video carries
 size and an inline `max-width: 100%; height: auto; aspect-ratio: W / H`, so a theme's
 `img { max-width: 100% }` scales it down without stretching it. A reader who asks for reduced
 motion gets the PNG poster instead of the animation, without JavaScript: a <picture> source for a
-GIF, and for a video a small <style> scoped to two class names. Every string from the figures file
+GIF (the poster of a figure without a video is the GIF's size: it takes the GIF's box), and for a
+video a small <style> scoped to two class names. Every string from the figures file
 is escaped for where it lands: HTML (quotes too), Liquid (Jekyll runs it before Markdown) and, in
 index.md's headings, kramdown's and CommonMark's markup.
 """
