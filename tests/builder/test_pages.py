@@ -126,6 +126,8 @@ window.addEventListener("load", async () => {
     return {tag: el.tagName.toLowerCase(), src: el.currentSrc, width: box.width,
             height: box.height, display: getComputedStyle(el).display,
             ready: el.tagName === "IMG" ? el.naturalWidth > 0 : el.readyState >= 1,
+            natural: el.tagName === "IMG" ? [el.naturalWidth, el.naturalHeight] : null,
+            attr: [el.getAttribute("width"), el.getAttribute("height")],
             viewport: innerWidth, column: document.querySelector(".wrapper").clientWidth - 30};
   });
   parent.postMessage(JSON.stringify(seen), "*");
@@ -303,5 +305,9 @@ def test_every_figure_keeps_its_shape_and_reduced_motion_gets_the_still(
         assert m["width"] <= m["column"] + 0.5, m
         rendered = m["width"] / m["height"]
         assert rendered == pytest.approx(file_aspect(built / Path(m["src"]).name), rel=0.01), m
+    # A GIF's poster is the GIF's size: it fills the GIF's box at the file's own pixels.
+    for m in shown:
+        if Path(m["src"]).name in ("animated.png", "square.png"):
+            assert [str(n) for n in m["natural"]] == m["attr"], m
     # Hidden: the video's still, or for reduced motion the video itself.
     assert [m["tag"] for m in seen if m not in shown] == ["video" if reduced_motion else "img"]
