@@ -231,8 +231,8 @@ def caption_switch(texts: list[str], box: Box, style: Style, colors: dict[str, s
 
 
 class ExplainBoard:
-    """Every part the explain scene draws for one run: `static` ones, then `moving` ones (and the
-    landmarks, drawn above them).
+    """Every part the explain scene draws for one run: `static` ones (the `fixed` first, then
+    those that change between beats), then `moving` ones (and the landmarks, drawn above them).
 
     `play` shows the steps; the ball and its arrows follow `ball_clock` (the step as a float).
     """
@@ -270,7 +270,8 @@ class ExplainBoard:
         if kind(trajectory) == "velocity":
             self.velocity_arrow = ArrowAtBall(color=aids.velocity, head_length=head, style=style)
             legend.append((aids.velocity, lesson.velocity_arrow))
-        self.static = [
+        # What never changes while the board plays (a camera may keep its picture: `hold`).
+        self.fixed = [
             ContourMap(surface, layout.plot, style=style, marked=False),
             StartMarker(trajectory.points[0], layout.plot, style=style),
             board_title(trajectory, layout, style),
@@ -280,7 +281,7 @@ class ExplainBoard:
         readout_box = layout.readout_alone
         if STEP_SIZE in trajectory.quantities:
             self.bars, bars_title = step_size_bars(trajectory, layout, style, aids.step_size)
-            self.static += [bars_title, self.bars.frame]
+            self.fixed += [bars_title, self.bars.frame]
             readout_box = layout.readout
         labels = readout_labels(style.words, trajectory)
         # A run that stopped at its start took no step: a dash where a step's numbers would be.
@@ -300,15 +301,18 @@ class ExplainBoard:
         self.counter = StepCounter(
             steps, tracker=self.counter_clock, header=layout.header, style=style
         )
+        self.fixed += [
+            symbols,
+            self.counter.fixed,  # "step" and "/ N"; the counter itself holds only the digits
+        ]
         # Only the ball and its arrows move within a step; the rule, bars and texts change between
         # the plays, so Manim paints them once per beat instead of every frame.
-        self.static += [
+        self.static = [
+            *self.fixed,
             *([self.bars] if self.bars else []),
             self.equation,
-            symbols,
             self.readout,
             self.caption,
-            self.counter.fixed,  # "step" and "/ N"; the counter itself holds only the digits
         ]
         self.arrows = VGroup(
             self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])

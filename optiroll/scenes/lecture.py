@@ -16,7 +16,6 @@ from manim import (
     DOWN,
     LEFT,
     UP,
-    Camera,
     DashedLine,
     Dot,
     FadeIn,
@@ -39,6 +38,7 @@ from ..plan.loss_axes import loss_axes
 from ..plan.notation import label_notation
 from ..plan.settings import RenderSettings
 from .aids import ArrowAtBall
+from .backdrop import BackdropCamera
 from .equations import EquationPanel, math_line
 from .explain import LessonScene, lesson_panels, symbol_colors
 from .loss_curve import LossCursor, LossCurveFrame
@@ -50,8 +50,8 @@ COMPARISON_BALL_SHARE = 0.02
 CARD_EM = 0.4  # a card's words, scene units to the em (24 px at 480 px tall)
 
 
-class SectionCamera(Camera):
-    """Manim's camera, painting nothing while `blank`: Manim still paints a backdrop and a frame
+class SectionCamera(BackdropCamera):
+    """A backdrop camera, painting nothing while `blank`: Manim still paints a backdrop and a frame
     for every animation of a skipped section, then throws them away, which made skipping a
     section cost as much as drawing it."""
 
@@ -193,7 +193,9 @@ class LectureScene(LessonScene, Scene):
             self.remove(board.equation)  # drawn with the static parts, below the moving ones
             self.add(*board.static)
             self.add(*board.moving)
+            self.camera.hold(board.fixed)
             board.play(self, self.settings)  # its steps: exactly beats[3] frames
+            self.camera.release()
             self._hold(beats[4])
             self.shown = [*board.static, *board.moving]
 
