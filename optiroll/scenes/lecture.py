@@ -18,8 +18,6 @@ from manim import (
     UP,
     DashedLine,
     Dot,
-    FadeIn,
-    FadeOut,
     Mobject,
     ReplacementTransform,
     Scene,
@@ -41,6 +39,7 @@ from .aids import ArrowAtBall
 from .backdrop import BackdropCamera
 from .equations import EquationPanel, math_line
 from .explain import LessonScene, lesson_panels, symbol_colors
+from .fade import Fade
 from .loss_curve import LossCursor, LossCurveFrame
 from .math_text import TextBlock, paragraph, top_left
 from .mobjects import ContourMap, TrailedBall
@@ -118,8 +117,8 @@ class LectureScene(LessonScene, Scene):
         for mob in [*incoming, *outgoing]:
             mob.suspend_updating()
         self.play(
-            *(FadeOut(m) for m in outgoing),
-            *(FadeIn(m) for m in incoming),
+            *(Fade(m, appear=False) for m in outgoing),
+            *(Fade(m, appear=True) for m in incoming),
             run_time=self._seconds(frames),
         )
         for mob in incoming:
@@ -132,7 +131,7 @@ class LectureScene(LessonScene, Scene):
         subtitle = self._text(w.subtitle, 0.5, fw * 0.85, muted=True)
         VGroup(title, subtitle).arrange(DOWN, buff=0.5).move_to([0, 0, 0])
         self.add(title)  # on screen from the first frame: the video never opens blank
-        self.play(FadeIn(subtitle), run_time=self._seconds(beats[0]))
+        self.play(Fade(subtitle, appear=True), run_time=self._seconds(beats[0]))
         self._hold(beats[1])
         self.shown = [title, subtitle]
 
@@ -168,7 +167,7 @@ class LectureScene(LessonScene, Scene):
         )
         ball = Dot(area.to_scene(start), radius=0.1, color=style.run_color(0))
         parts = [aim, arrow, ball]
-        self.play(*(FadeIn(m) for m in parts), run_time=self._seconds(beats[1]))
+        self.play(*(Fade(m, appear=True) for m in parts), run_time=self._seconds(beats[1]))
         self._hold(beats[2])
         self.shown += parts
 
@@ -183,9 +182,9 @@ class LectureScene(LessonScene, Scene):
             for mob in board.moving:
                 mob.suspend_updating()
             self.play(
-                *(FadeOut(m) for m in card),
+                *(Fade(m, appear=False) for m in card),
                 ReplacementTransform(rule, board.equation),
-                *(FadeIn(m) for m in [*others, *board.moving]),
+                *(Fade(m, appear=True) for m in [*others, *board.moving]),
                 run_time=self._seconds(beats[2]),
             )
             for mob in board.moving:
