@@ -1,11 +1,12 @@
-"""A camera that keeps a picture of the parts of the page that stay put across many plays.
+"""A camera that keeps pictures of the parts of the page that stay put across many plays.
 
 Manim's Cairo renderer paints a play's still mobjects once, into a static image, but paints it
 anew for every play and every wait. A board plays hundreds of them (each step's beats), and
-redrew its contour map, titles and legends each time, though only the rule, the readout and the
-caption change between them. The scene names what holds still (`hold`); every picture that
-starts with exactly those mobjects starts from the kept pixels instead: the same pixels, since
-Cairo draws them in the same order onto the same page.
+redrew its contour map, titles and legends each time, though only the rule changes between the
+beats of a step, and the readout and caption once a step. The scene names what holds still, in
+layers (`hold`); every picture that starts with exactly the mobjects of the first layers starts
+from the kept pixels instead: the same pixels, since Cairo draws them in the same order onto the
+same page.
 """
 
 from __future__ import annotations
@@ -19,25 +20,34 @@ from manim.utils.family import extract_mobject_family_members
 
 
 class BackdropCamera(Camera):
-    """Manim's camera, starting a fresh picture from a kept backdrop when the picture begins
-    with the held mobjects."""
+    """Manim's camera, starting a fresh picture from kept pixels when the picture begins with
+    held layers."""
 
-    held: list[Mobject] = []
-    held_pixels: np.ndarray | None = None
+    layers: list[list[Mobject]] = []  # each held layer's mobjects, as the camera paints them
+    kept: list[np.ndarray] = []  # the page with layers 0..i painted, for the first layers
     fresh = False  # the pixels are the page's: nothing drawn since `reset`
 
-    def hold(self, mobjects: Sequence[Mobject]) -> None:
-        """Keep the picture of `mobjects` (in this order, on the page) until `release`: they
-        must not change meanwhile."""
-        self.held = self._drawn(
-            extract_mobject_family_members(
-                mobjects, use_z_index=self.use_z_index, only_those_with_points=True
+    def hold(self, *layers: Sequence[Mobject]) -> None:
+        """Keep pictures of the `layers` (painted in this order on the page) until `release` or
+        the next `hold`: none may change meanwhile. The pictures of the first layers the last
+        hold had alike are kept on."""
+        held = [
+            self._drawn(
+                extract_mobject_family_members(
+                    layer, use_z_index=self.use_z_index, only_those_with_points=True
+                )
             )
-        )
-        self.held_pixels = None
+            for layer in layers
+        ]
+        alike = 0
+        for old, new in zip(self.layers, held, strict=False):
+            if not _same(old, new):
+                break
+            alike += 1
+        self.layers, self.kept = held, self.kept[: min(alike, len(self.kept))]
 
     def release(self) -> None:
-        self.held, self.held_pixels = [], None
+        self.layers, self.kept = [], []
 
     def reset(self) -> BackdropCamera:
         self.fresh = True
@@ -49,20 +59,26 @@ class BackdropCamera(Camera):
 
     def capture_mobjects(self, mobjects: Iterable[Mobject], **kwargs: Any) -> None:
         shown = self._drawn(self.get_mobjects_to_display(mobjects, **kwargs))
-        held, fresh, self.fresh = self.held, self.fresh, False
-        starts = len(shown) >= len(held) and all(
-            a is b for a, b in zip(shown[: len(held)], held, strict=True)
-        )
-        if fresh and held and starts:
-            if self.held_pixels is None:
-                super().capture_mobjects(held, include_submobjects=False)
-                self.held_pixels = self.pixel_array.copy()
-            else:
-                self.set_pixel_array(self.held_pixels)
-            shown = shown[len(held) :]
-        super().capture_mobjects(shown, include_submobjects=False)
+        fresh, self.fresh = self.fresh, False
+        start, matched = 0, 0
+        for layer in self.layers if fresh else ():
+            if not _same(shown[start : start + len(layer)], layer):
+                break
+            start, matched = start + len(layer), matched + 1
+        if matched:
+            kept = min(matched, len(self.kept))
+            if kept:
+                self.set_pixel_array(self.kept[kept - 1])
+            for layer in self.layers[kept:matched]:
+                super().capture_mobjects(layer, include_submobjects=False)
+                self.kept.append(self.pixel_array.copy())
+        super().capture_mobjects(shown[start:], include_submobjects=False)
 
     def _drawn(self, mobjects: list[Mobject]) -> list[Mobject]:
         """Those the camera paints: not a bare Mobject (a finished play's tracker, a wait's
         placeholder, which Manim leaves in the scene and lists among the still ones)."""
         return [m for m in mobjects if self.type_or_raise(m) is not Mobject]
+
+
+def _same(a: list[Mobject], b: list[Mobject]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))

@@ -40,6 +40,7 @@ from ..plan.notation import label_notation
 from ..plan.palette import hue_names
 from ..plan.settings import RenderSettings
 from .aids import ArrowAtBall, AxisBars, TextSwitch
+from .backdrop import BackdropCamera
 from .base import OptirollScene
 from .equations import EquationPanel
 from .landmarks import Landmarks, StartMarker
@@ -307,13 +308,9 @@ class ExplainBoard:
         ]
         # Only the ball and its arrows move within a step; the rule, bars and texts change between
         # the plays, so Manim paints them once per beat instead of every frame.
-        self.static = [
-            *self.fixed,
-            *([self.bars] if self.bars else []),
-            self.equation,
-            self.readout,
-            self.caption,
-        ]
+        # Changed once a step, then the rule, lit anew at each beat of a step.
+        self.stepwise = [*([self.bars] if self.bars else []), self.readout, self.caption]
+        self.static = [*self.fixed, *self.stepwise, self.equation]
         self.arrows = VGroup(
             self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])
         )
@@ -366,11 +363,17 @@ class ExplainBoard:
         self.arrows.submobjects = longest_first
 
     def play(self, scene: Scene, settings: RenderSettings) -> None:
-        """Every step: the state statements lit in turn with the ball still, then it rolls."""
+        """Every step: the state statements lit in turn with the ball still, then it rolls.
+
+        The scene's camera is a `BackdropCamera`: what stays put during a step is painted once.
+        """
         fps = settings.fps
         last = len(self.equation.rows) - 1
+        camera = scene.camera
+        assert isinstance(camera, BackdropCamera)
         for k, (state, move) in enumerate(path_beats(settings, self.trajectory)):
             self.show_step(k)
+            camera.hold(self.fixed, self.stepwise)
             for i, count in enumerate(state):
                 self.equation.light(min(i, last))
                 scene.wait(wait_seconds(count, fps), frozen_frame=True)
@@ -380,6 +383,7 @@ class ExplainBoard:
                 run_time=play_seconds(move, fps),
                 rate_func=smooth,
             )
+        camera.release()
 
 
 def lesson_panels(layout: ExplainLayout, runs: tuple[int, ...]) -> tuple[Panel, ...]:
@@ -430,6 +434,9 @@ class LessonScene(OptirollScene):
 
 class ExplainScene(LessonScene, Scene):
     """One optimizer beside its rule; one beat per step, then the last frame held."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, camera_class=BackdropCamera, **kwargs)
 
     @classmethod
     def planned_frames(cls, settings: RenderSettings, trajectories: list[Trajectory]) -> int:

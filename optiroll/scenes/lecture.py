@@ -192,9 +192,7 @@ class LectureScene(LessonScene, Scene):
             self.remove(board.equation)  # drawn with the static parts, below the moving ones
             self.add(*board.static)
             self.add(*board.moving)
-            self.camera.hold(board.fixed)
             board.play(self, self.settings)  # its steps: exactly beats[3] frames
-            self.camera.release()
             self._hold(beats[4])
             self.shown = [*board.static, *board.moving]
 

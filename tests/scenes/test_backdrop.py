@@ -57,3 +57,20 @@ def test_a_picture_not_starting_with_the_held_mobjects_is_painted_whole():
         camera.set_frame_to_background(picture(Camera(), [circle]))
         camera.capture_mobjects([square])
         assert np.array_equal(camera.pixel_array, picture(Camera(), [circle, square]))
+
+
+def test_a_new_hold_keeps_the_pictures_of_the_layers_it_shares():
+    with tempconfig(SMALL):
+        square = Square(color=BLUE, fill_opacity=1).shift([-2, 0, 0])
+        circle = Circle(color=RED, fill_opacity=1)
+        dot = Circle(radius=0.3, color=RED, fill_opacity=1).shift([2, 0, 0])
+        camera = BackdropCamera()
+        camera.hold([square], [circle])
+        picture(camera, [square, circle, dot])
+        blue_square = picture(Camera(), [square])
+        square.set_fill(RED)  # against the contract: shows which layers are painted anew
+        camera.hold([square], [dot])
+        drawn = picture(camera, [square, dot, circle])
+        camera.set_frame_to_background(blue_square)
+        camera.capture_mobjects([dot, circle])
+        assert np.array_equal(drawn, camera.pixel_array)
