@@ -74,6 +74,21 @@ class BackdropCamera(Camera):
                 self.kept.append(self.pixel_array.copy())
         super().capture_mobjects(shown[start:], include_submobjects=False)
 
+    def get_mobjects_to_display(
+        self,
+        mobjects: Iterable[Mobject],
+        include_submobjects: bool = True,
+        excluded_mobjects: list | None = None,
+    ) -> list[Mobject]:
+        """Manim's list, without walking each member's family again when the list already holds
+        every member after its parent (a play's still or moving mobjects, as Manim passes them):
+        then the walk gives the members with points, in the list's order."""
+        listed = list(mobjects)
+        if include_submobjects and not excluded_mobjects and _closed(listed):
+            shown = [m for m in listed if m.get_num_points() > 0]
+            return sorted(shown, key=lambda m: m.z_index) if self.use_z_index else shown
+        return super().get_mobjects_to_display(listed, include_submobjects, excluded_mobjects)
+
     def _drawn(self, mobjects: list[Mobject]) -> list[Mobject]:
         """Those the camera paints: not a bare Mobject (a finished play's tracker, a wait's
         placeholder, which Manim leaves in the scene and lists among the still ones)."""
@@ -82,3 +97,13 @@ class BackdropCamera(Camera):
 
 def _same(a: list[Mobject], b: list[Mobject]) -> bool:
     return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _closed(mobjects: list[Mobject]) -> bool:
+    """Whether every submobject of each is in the list, once, after it."""
+    position = {id(m): i for i, m in enumerate(mobjects)}
+    if len(position) != len(mobjects):
+        return False
+    return all(
+        position.get(id(sub), -1) > i for i, m in enumerate(mobjects) for sub in m.submobjects
+    )

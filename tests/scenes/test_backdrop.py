@@ -74,3 +74,18 @@ def test_a_new_hold_keeps_the_pictures_of_the_layers_it_shares():
         camera.set_frame_to_background(blue_square)
         camera.capture_mobjects([dot, circle])
         assert np.array_equal(drawn, camera.pixel_array)
+
+
+def test_it_lists_the_mobjects_to_paint_as_manims_camera_does():
+    from manim import Dot, VGroup
+    from manim.utils.family import extract_mobject_family_members
+
+    with tempconfig(SMALL):
+        inner = VGroup(Dot(), Square())
+        outer = VGroup(Circle(), inner, Dot().set_z_index(-1))
+        loose = Square()
+        flat = extract_mobject_family_members([outer, loose])  # as Manim passes a play's parts
+        for mobjects in ([outer, loose], flat, flat[::-1], [inner, *flat]):
+            assert BackdropCamera().get_mobjects_to_display(
+                mobjects
+            ) == Camera().get_mobjects_to_display(mobjects)
