@@ -13,9 +13,20 @@ import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
-from manim import DOWN, LEFT, WHITE, MathTex, Mobject, RoundedRectangle, TexTemplate, VGroup
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    WHITE,
+    MathTex,
+    Mobject,
+    RoundedRectangle,
+    TexTemplate,
+    VGroup,
+    VMobject,
+)
 
 from ..optim.base import Optimizer
 from ..plan.narration import statements
@@ -106,6 +117,15 @@ def math_line(
     return TextBlock([from_unicode(plain)], em=1.0, style=style, color=color, colors=colors)
 
 
+@lru_cache(maxsize=64)
+def band_shape(width: float, height: float) -> np.ndarray:
+    """A band's points, centred: a board lights its few bands hundreds of times, and building a
+    RoundedRectangle (arcs and all) took most of the time between two beats."""
+    shape = RoundedRectangle(corner_radius=0.06, width=width, height=height).points
+    shape.flags.writeable = False
+    return shape
+
+
 BAND_BUFF = 0.08  # between a lit statement and the edge of its band
 ROW_GAP = 0.35  # between statements, in rows: room for the band and a little more
 
@@ -152,12 +172,12 @@ class EquationPanel(VGroup):
         self.lit = -1
         self.light(0)
 
-    def band_behind(self, index: int) -> RoundedRectangle:
+    def band_behind(self, index: int) -> VMobject:
         """The band's shape behind statement `index`, as wide as the widest statement."""
         row = self.rows[index]
         width = self.rows.width + 2 * BAND_BUFF
         height = row.height + 2 * BAND_BUFF
-        band = RoundedRectangle(corner_radius=0.06, width=width, height=height)
+        band = VMobject().set_points(band_shape(width, height).copy())
         return band.move_to([self.rows.get_left()[0] - BAND_BUFF, row.get_center()[1], 0], LEFT)
 
     def light(self, index: int) -> None:

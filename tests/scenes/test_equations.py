@@ -175,6 +175,13 @@ def test_panel_puts_the_band_of_now_behind_one_statement(no_tex):
     assert panel.submobjects.index(panel.band) < panel.submobjects.index(panel.rows)
     inks = {g.get_fill_color().to_hex().upper() for g in panel.rows[0].family_members_with_points()}
     assert inks == {"#1A1A1A", "#1D97DD"}  # h in the step size's colour, the rest in the text's
+    # Lit again after the panel moved (as a card's rule does), the band is behind the row there.
+    panel.shift([2.0, -1.0, 0])
+    panel.light(0)
+    panel.light(1)
+    assert panel.band.get_top()[1] >= panel.rows[1].get_top()[1]
+    assert panel.band.get_bottom()[1] <= panel.rows[1].get_bottom()[1]
+    assert panel.band.get_left()[0] < panel.rows.get_left()[0] < panel.band.get_right()[0]
 
 
 def test_render_without_tex_still_succeeds(no_tex, tmp_path):
