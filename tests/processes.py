@@ -31,14 +31,22 @@ def run_cli(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedP
     )
 
 
+def default_signals() -> None:
+    """For `preexec_fn`: the stopping signals at their defaults in the child even if the test
+    runner was started ignoring them (a background job ignores SIGINT, `nohup` SIGHUP), since
+    optiroll keeps a signal ignored that it was started ignoring."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def start_cli(*args: str, **kwargs) -> subprocess.Popen:
     """`optiroll ARGS` in a session of its own (its process group is its pid), stdout and
-    stderr together; SIGINT is not ignored even if the test runner's shell ignores it."""
+    stderr together, the stopping signals at their defaults (`default_signals`)."""
     kwargs.setdefault("env", cli_env())
     return subprocess.Popen(
         [sys.executable, "-m", "optiroll", *args],
         start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=default_signals,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

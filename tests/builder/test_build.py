@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from PIL import Image
-from processes import cli_env, start_cli, wait_for, wait_until_group_is_gone
+from processes import cli_env, default_signals, start_cli, wait_for, wait_until_group_is_gone
 
 from media import gif_delays
 from optiroll.builder import runner
@@ -437,7 +437,7 @@ def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_no_file_behind(tmp_pa
     build = subprocess.Popen(
         [sys.executable, "-m", "optiroll", "build", str(figures), "--out", str(out), "-j", "2"],
         start_new_session=True,  # its own process group, as a shell gives a foreground job
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if we ignore it
+        preexec_fn=default_signals,  # even if we ignore them
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -13,6 +13,7 @@ import termios
 import time
 
 import pytest
+from processes import default_signals
 
 from optiroll.terminal.player import MAX_SIZE
 
@@ -72,6 +73,7 @@ class Pty:
             stdout=self.slave,
             stderr=self.slave,
             start_new_session=True,
+            preexec_fn=default_signals,
             env={**os.environ, "TERM": term},
         )
         self.output = b""
