@@ -357,7 +357,10 @@ class ExplainBoard:
             return
         velocity_end = area.to_scene(traj.points[k] + traj.quantities[VELOCITY][k + 1])
         ends = side_by_side(start, [gradient_end, velocity_end], self.gap)
-        for arrow, (begin, end) in zip(self.arrows, ends, strict=True):
+        # Each arrow its own vector: `self.arrows` is in drawing order, which changes below.
+        for arrow, (begin, end) in zip(
+            (self.gradient_arrow, self.velocity_arrow), ends, strict=True
+        ):
             arrow.point_from(begin, end)
         longest_first = sorted(self.arrows.submobjects, key=lambda a: -a.length)
         self.arrows.submobjects = longest_first

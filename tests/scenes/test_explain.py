@@ -295,6 +295,41 @@ def test_a_korean_caption_sets_its_mathematics_in_the_math_font():
     assert 'baseline_shift="subscript"' in set_as  # v_y: y set as a subscript
 
 
+def momentum_board(steps: int) -> ExplainBoard:
+    settings = RenderRequest(scene="explain", quality="preview").resolve()
+    experiment = build_experiment(None, ["momentum"], None, None, steps)
+    style = Style.for_scene(settings, ["momentum"])
+    return ExplainBoard(
+        experiment.run()[0],
+        experiment.surface,
+        layout_explain(settings.frame_width, settings.frame_height, experiment.surface.window),
+        steps=steps,
+        style=style,
+        color=style.run_color(0),
+        aids=board_aids(settings, experiment, style)[0],
+    )
+
+
+def test_each_arrow_keeps_its_own_vector_whichever_is_drawn_on_top():
+    """The longer arrow is drawn first (under the shorter); each arrow still shows its own
+    vector, frame after frame, not the other's."""
+    board = momentum_board(12)
+    traj, area = board.trajectory, board.layout.plot
+    seen_orders = set()
+    for k in range(board.n):
+        board.show_step(k)
+        for t in np.linspace(k, k + 1, 5):
+            board.aim_arrows(t)
+            tip = area.to_scene(board.ball.position(t) - board.scale * traj.gradients[k])
+            gradient = board.gradient_arrow
+            if gradient.length > 0:  # drawn: its tip where -grad of step k points
+                assert np.allclose(gradient.head.points[0], tip, atol=board.gap)
+                velocity = board.velocity_arrow
+                assert velocity.length == 0 or not np.allclose(velocity.head.points[0], tip)
+            seen_orders.add(board.arrows.submobjects[0] is gradient)
+    assert seen_orders == {True, False}  # the velocity was longer at times, and shorter
+
+
 def test_explain_takes_one_optimizer():
     result = CliRunner().invoke(cli, ["render", "explain", "-o", "sgd", "-o", "adam"])
     assert result.exit_code == 2
