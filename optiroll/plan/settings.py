@@ -14,6 +14,7 @@ from ..optim.cloud import CloudSpec
 from ..optim.experiment import Experiment
 from ..optim.registry import unknown_name
 from ..optim.sweep import SweepSpec
+from .formats import FORMATS, GIF_FPS
 from .theme import THEMES
 from .words import LANGUAGES
 
@@ -30,15 +31,11 @@ SCENES = {
     "sweep": "sweep:SweepScene",
 }
 LOSS_CURVE_SCENES = ("compare", "race")
-FORMATS = ("gif", "mp4", "webm", "png", "html", "slides")
 # An interactive page draws the 2D plots; its learning-rate control switches between the runs of
 # these factors on every optimizer's learning rate (1, the chosen one, is always among them).
 HTML_SCENES = ("compare", "race", "single")
 DEFAULT_LR_GRID = (0.5, 0.7, 1.0, 1.4, 2.0)
 MAX_LR_FACTORS = 9
-# Browsers play GIF delays of 10 ms or less as 100 ms and delays are whole hundredths of a second,
-# so only these rates play as asked.
-GIF_FPS = (10.0, 12.5, 20.0, 25.0, 50.0)
 ASPECTS = {"16:9": 16 / 9, "1:1": 1.0, "4:3": 4 / 3}
 # quality -> (height, fps) for GIF (and an HTML page's design size) and for video (PNG uses the
 # video size).

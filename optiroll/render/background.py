@@ -52,15 +52,15 @@ def keep_encoders() -> None:
     _keeping = True
 
 
+# A forked process has workers of its own: those kept for its parent are not its to hand out.
+os.register_at_fork(after_in_child=_idle.clear)
+
+
 def _end_kept() -> None:
     """Tell each kept worker there is no further file and collect it (a process that ends
     without this, killed, leaves them their end of the pipe closed: they end too)."""
     while _idle:
-        worker = _idle.pop()
-        with contextlib.suppress(OSError):
-            worker._conn.send(None)
-        worker._process.wait()
-        worker._release()
+        _idle.pop().end()
 
 
 class EncoderProcess:
@@ -143,27 +143,43 @@ class EncoderProcess:
             raise failure from None
         self._finishing = True
 
-    def close(self) -> EncodeReport:
-        """Finish the file: its report, or the worker's exception. The worker then ends, or
-        waits for another file if `keep_encoders` was called."""
-        return self._collect()[0]
+    def finished(self) -> bool:
+        """Whether the worker, told the file is complete (`finish`), has finished (and checked)
+        it: `close` would not wait."""
+        while self._in_flight and self._conn.poll():
+            self._receive()
+        return self._finishing and not self._in_flight and self._conn.poll()
 
-    def close_checked(self) -> tuple[EncodeReport, MediaInfo]:
+    def close(self, *, keep: bool = False) -> EncodeReport:
+        """Finish the file: its report, or the worker's exception. The worker then ends, or
+        waits for another file: this one's next `open` (`keep`, until its `end` or `abort`),
+        or any `ready()` if `keep_encoders` was called."""
+        return self._collect(keep)[0]
+
+    def close_checked(self, *, keep: bool = False) -> tuple[EncodeReport, MediaInfo]:
         """`close` for a file opened with `check`: its report and what decoding it found, or
         the worker's exception (`OutputMismatchError` where the file is not what it reported)."""
-        report, info = self._collect()
+        report, info = self._collect(keep)
         if info is None:
             raise ValueError("the file was opened without check")
         return report, info
 
-    def _collect(self) -> tuple[EncodeReport, MediaInfo | None]:
+    def end(self) -> None:
+        """Tell a worker waiting for its next file that there is none, and collect it."""
+        with contextlib.suppress(OSError):
+            self._conn.send(None)
+        self._process.wait()
+        self._release()
+
+    def _collect(self, keep: bool) -> tuple[EncodeReport, MediaInfo | None]:
         """Finish the file and take the worker's outcome: the report and, if asked, the check."""
         self.finish()
+        kept = keep or _keeping
         try:
             while self._in_flight:
                 self._receive()
             outcome = self._conn.recv()
-            if not isinstance(outcome, BaseException) and not _keeping:
+            if not isinstance(outcome, BaseException) and not kept:
                 self._conn.send(None)  # no further file: the worker ends
         except (BrokenPipeError, ConnectionResetError, EOFError):
             failure = self._failure()
@@ -178,9 +194,10 @@ class EncoderProcess:
             self._process.wait()
             self._release()
             raise outcome
-        if _keeping:
+        if kept:
             self._slots, self._next, self._finishing = None, 0, False
-            _idle.append(self)
+            if not keep:
+                _idle.append(self)
         else:
             self._process.wait()
             self._release()

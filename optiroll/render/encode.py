@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from ..plan.colormap import srgb_to_oklab
-from ..plan.settings import FORMATS, GIF_FPS
+from ..plan.formats import FORMATS, GIF_FPS
 
 _GIF_HALF_RATE = {50.0: 25.0, 25.0: 12.5, 20.0: 10.0}
 _GIF_COLORS = (64, 32, 16)

@@ -17,6 +17,7 @@ from optiroll.render.background import EncoderProcess  # noqa: E402
 from optiroll.render.encode import open_encoder  # noqa: E402
 from optiroll.render.output import verify  # noqa: E402
 from optiroll.signals import Interrupted  # noqa: E402
+from tests.processes import wait_for  # noqa: E402
 
 
 def frames(count=6, width=64, height=48):
@@ -200,6 +201,25 @@ def test_a_kept_worker_encodes_the_next_file_too_and_one_that_failed_is_not_kept
     fresh = EncoderProcess.ready()
     assert fresh is not first
     fresh.abort()
+
+
+def test_a_worker_kept_by_its_owner_waits_for_that_owners_next_file(tmp_path):
+    from optiroll.render import background
+
+    worker = EncoderProcess().open("mp4", tmp_path / "a.mp4", 64, 48, 25, check=True)
+    for frame in frames(8):
+        worker.write(frame)
+    worker.finish()
+    wait_for(worker.finished, worker._process, timeout=30)
+    report, info = worker.close_checked(keep=True)
+    assert (report.frames, info.frames) == (8, 8)
+    assert worker._process.poll() is None and worker not in background._idle  # not anyone's
+    worker.open("mp4", tmp_path / "b.mp4", 32, 24, 25)
+    assert not worker.finished()  # not told the file is complete
+    worker.write(np.zeros((24, 32, 3), np.uint8), 5)
+    assert worker.close(keep=True).frames == 5 and len(decode(tmp_path / "b.mp4")) == 5
+    worker.end()
+    assert worker._process.wait(timeout=10) == 0
 
 
 KEEPING = """

@@ -4,6 +4,7 @@ Each check runs in a fresh interpreter: this one may have imported the real pack
 """
 
 import json
+import os
 import subprocess
 import sys
 
@@ -59,3 +60,24 @@ def test_a_render_needs_none_of_them_and_draws_the_figure(tmp_path):
     for panel in sidecar["panels"]:
         run_ = sidecar["trajectories"][panel["runs"][0]]
         assert_ball_at(last, run_["points"][-1], panel, run_["color"])
+
+
+def test_an_encoder_process_imports_none_of_the_math_and_no_package_metadata():
+    out = run(
+        "import sys; import optiroll.render.background; "
+        "print(sorted(m for m in sys.modules if m.startswith(('optiroll.optim', 'importlib.metadata'))))"
+    )
+    assert out == "[]"
+
+
+def test_numpy_starts_no_thread_pool_unless_the_user_asks_for_one():
+    threads = "import os, optiroll, numpy; print(len(os.listdir('/proc/self/task')), os.environ['OPENBLAS_NUM_THREADS'])"
+    assert run(threads) == "1 1"
+    asked = subprocess.run(
+        [sys.executable, "-c", threads],
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "2"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert asked.stdout.split()[1] == "2"

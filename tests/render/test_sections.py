@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("av")
 
 from media import decode  # noqa: E402
+from optiroll.render.background import EncoderProcess  # noqa: E402
 from optiroll.render.output import probe  # noqa: E402
 from optiroll.render.sections import SectionCutter  # noqa: E402
 from tests.processes import children  # noqa: E402
@@ -44,6 +45,28 @@ def test_each_section_is_a_checked_clip_in_order(tmp_path):
         info = probe(tmp_path / clip.file)
         assert (info.frames, info.duration) == (clip.frames, clip.duration)
         assert len(decode(tmp_path / clip.file)) == clip.frames
+    assert children(os.getpid()) == before
+
+
+def test_workers_take_turns_however_many_sections_there_are(tmp_path, monkeypatch):
+    """A worker whose clip was taken encodes a later one: a new worker starts only when every
+    one is busy (at most one writing and two finishing), not once per section."""
+    from optiroll.render import sections
+
+    started = []
+    monkeypatch.setattr(
+        sections,
+        "EncoderProcess",
+        lambda: started.append(EncoderProcess()) or started[-1],
+    )
+    before = children(os.getpid())
+    cutter = SectionCutter(tmp_path, "mp4", 64, 48, 25)
+    names = [f"part{i}" for i in range(8)]
+    cut(cutter, [(name, 3, 2) for name in names])
+    clips = cutter.close()
+    assert [c.name for c in clips] == names
+    assert [len(decode(tmp_path / c.file)) for c in clips] == [4] * 8
+    assert len(started) <= 3
     assert children(os.getpid()) == before
 
 
