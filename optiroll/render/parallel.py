@@ -1,9 +1,9 @@
 """A sectioned video's sections drawn by several processes at once, then joined as one render's.
 
 The sections are split into blocks of consecutive sections, one per process, even in cost. Each
-process builds the same scene and plays it from the start: the sections before its block play
-without drawing (Manim's skipped animations jump to their end), so its block starts from the
-state the whole render has there, and it ends with its block. This process draws the first
+process builds the same scene and plays it from the start: the sections before its block are not
+drawn (a lecture plays only the one right before, to its end, since the next starts from there),
+so its block starts from the state the whole render has there, and it ends with its block. This process draws the first
 block through the render's own sink; forked workers draw the others, each into its own section
 cutter writing into the same folder, under the numbers and first frames the whole render gives
 those clips. The sink then takes their clips after its own and joins them all, as ever.
@@ -39,25 +39,27 @@ if TYPE_CHECKING:
 
     Build = Callable[[range, SectionStart], OptirollScene]
 
-# What playing a frame without drawing it costs (the scene's own work: texts and boards made,
-# animations begun and ended), as a share of drawing, encoding and checking it, which a block
-# late in the video pays for every frame before it. Measured in CPU time on the book's lecture
-# at 1920x1080, where it matters: 0.7 ms against about 18 (at 640x360, 1.7 against 7).
-SKIP_COST = 0.04
+# What reaching a block costs a process (the scene's start, and the section before the block
+# set to its end: texts and a board made), for each frame of that section, as a share of
+# drawing, encoding and checking a frame. Measured in CPU time on the book's lecture: about 0.25
+# at 640x360 and 0.03 at 1920x1080, where drawing dominates.
+SKIP_COST = 0.1
 REPORT_EVERY = 10  # frames between a worker's progress reports
 STOP_GRACE = 10.0  # seconds a stopped worker has to remove its files before it is killed
 
 
 def split_blocks(frames: Sequence[int], jobs: int, skip_cost: float = SKIP_COST) -> list[range]:
     """Consecutive sections (their frame counts) in at most `jobs` blocks, the costliest block
-    as cheap as it can be: a block costs its frames, plus `skip_cost` for each frame before it."""
+    as cheap as it can be: a block costs its frames, plus `skip_cost` for each frame of the
+    section before it."""
     count = len(frames)
     if not count:
         return []
     before = [sum(frames[:i]) for i in range(count + 1)]
 
     def cost(start: int, stop: int) -> float:
-        return before[stop] - before[start] + skip_cost * before[start]
+        reach = skip_cost * frames[start - 1] if start else 0.0
+        return before[stop] - before[start] + reach
 
     # best[k][i]: the cheapest split of the first i sections into k blocks, and where its last starts
     best = [{0: (0.0, 0)}]

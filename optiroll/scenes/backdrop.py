@@ -7,6 +7,9 @@ beats of a step, and the readout and caption once a step. The scene names what h
 layers (`hold`); every picture that starts with exactly the mobjects of the first layers starts
 from the kept pixels instead: the same pixels, since Cairo draws them in the same order onto the
 same page.
+
+It also paints a dissolve's `Picture` (`dissolve.py`): each of its two pages once, then their
+pixels mixed in every frame.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Any
 import numpy as np
 from manim import Camera, Mobject
 from manim.utils.family import extract_mobject_family_members
+
+from .dissolve import Mix, Picture
 
 
 class BackdropCamera(Camera):
@@ -72,7 +77,30 @@ class BackdropCamera(Camera):
             for layer in self.layers[kept:matched]:
                 super().capture_mobjects(layer, include_submobjects=False)
                 self.kept.append(self.pixel_array.copy())
-        super().capture_mobjects(shown[start:], include_submobjects=False)
+        self._paint(shown[start:])
+
+    def _paint(self, mobjects: list[Mobject]) -> None:
+        """Paint `mobjects` in order over the pixels: a dissolve's picture replaces them."""
+        run: list[Mobject] = []
+        for mob in mobjects:
+            if isinstance(mob, Picture):
+                super().capture_mobjects(run, include_submobjects=False)
+                run = []
+                if mob.pages is None:
+                    mob.pages = Mix(self._page(mob.before), self._page(mob.after))
+                mob.pages.into(self.pixel_array, mob.mix)
+            else:
+                run.append(mob)
+        super().capture_mobjects(run, include_submobjects=False)
+
+    def _page(self, mobjects: list[Mobject]) -> np.ndarray:
+        """The empty page with `mobjects` painted on it; the pixels are left as they were."""
+        pixels = self.pixel_array.copy()
+        self.set_pixel_array(self.background)
+        Camera.capture_mobjects(self, mobjects)
+        page = self.pixel_array.copy()
+        self.pixel_array[...] = pixels
+        return page
 
     def get_mobjects_to_display(
         self,
@@ -92,7 +120,9 @@ class BackdropCamera(Camera):
     def _drawn(self, mobjects: list[Mobject]) -> list[Mobject]:
         """Those the camera paints: not a bare Mobject (a finished play's tracker, a wait's
         placeholder, which Manim leaves in the scene and lists among the still ones)."""
-        return [m for m in mobjects if self.type_or_raise(m) is not Mobject]
+        return [
+            m for m in mobjects if isinstance(m, Picture) or self.type_or_raise(m) is not Mobject
+        ]
 
 
 def _same(a: list[Mobject], b: list[Mobject]) -> bool:

@@ -121,10 +121,14 @@ class OptirollScene(ABC):
         self.sections_started += 1
         if only is not None and index >= only.stop:
             raise EndSceneEarlyException  # Manim's way to end a scene here, as finished
-        self.drawing = only is None or index in only
+        self.drawing = self.draws(index)
         super().next_section(name, skip_animations=not self.drawing)  # type: ignore[misc]
         if self.drawing and self.on_section is not None:
             self.on_section(name)
+
+    def draws(self, section: int) -> bool:
+        """Whether the section of this index (in `planned_sections`) is drawn."""
+        return self.drawn_sections is None or section in self.drawn_sections
 
     def panels(self) -> tuple[Panel, ...]:
         """The flat plots on screen, each with the runs it shows."""

@@ -388,6 +388,16 @@ class ExplainBoard:
             )
         camera.release()
 
+    def show_end(self) -> None:
+        """The board as `play` leaves it, without playing: its last picture (a lecture's section
+        that is not drawn, but that the next one dissolves from)."""
+        if self.n:
+            self.show_step(self.n - 1)
+        self.equation.light(len(self.equation.rows) - 1)
+        self.ball_clock.set_value(float(self.n))
+        for mob in self.moving:
+            mob.update(0)
+
 
 def lesson_panels(layout: ExplainLayout, runs: tuple[int, ...]) -> tuple[Panel, ...]:
     """The side-car's plot of an explain board (which `runs` it shows)."""

@@ -2,20 +2,21 @@
 (name, rule, path with its aids), and a closing comparison with loss curves. One section each.
 
 Sections are Manim's (`next_section`); our pipeline cuts them into clips (see `sections.py`).
-Nothing cuts to a blank page: each section opens by fading in over the last frame of the one
-before, and an optimizer's card hands its rule to the board, every part of the formula moving to
-its place there.
+Nothing cuts to a blank page: each section opens by dissolving from the last frame of the one
+before (`dissolve.py`), and an optimizer's card hands its rule to the board, every part of the
+formula moving to its place there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
     UP,
+    Animation,
     DashedLine,
     Dot,
     Mobject,
@@ -37,9 +38,9 @@ from ..plan.notation import label_notation
 from ..plan.settings import RenderSettings
 from .aids import ArrowAtBall
 from .backdrop import BackdropCamera
+from .dissolve import Dissolve
 from .equations import EquationPanel, math_line
 from .explain import LessonScene, lesson_panels, symbol_colors
-from .fade import Fade
 from .loss_curve import LossCursor, LossCurveFrame
 from .math_text import TextBlock, paragraph, top_left
 from .mobjects import ContourMap, TrailedBall
@@ -93,9 +94,12 @@ class LectureScene(LessonScene, Scene):
         shows += [self._optimizer(i) for i in range(len(self.trajectories))]
         shows.append(self._comparison)
         self.shown: list[Mobject] = []  # on screen at the end of the last beat
-        for section, show in zip(sections, shows, strict=True):
+        for index, (section, show) in enumerate(zip(sections, shows, strict=True)):
             self.next_section(section.name)
-            show(section.beats)
+            # A section starts from what the one before left on screen (`shown`), and from nothing
+            # else: one that is not drawn plays only if the next one is.
+            if self.draws(index) or self.draws(index + 1):
+                show(section.beats)
 
     @classmethod
     def planned_sections(
@@ -110,30 +114,29 @@ class LectureScene(LessonScene, Scene):
     def _hold(self, frames: int) -> None:
         self.wait(wait_seconds(frames, self.settings.fps), frozen_frame=True)
 
-    def _cross_fade(self, frames: int, *incoming: Mobject) -> None:
-        """Fade `incoming` in over what is shown, which fades out: never a blank frame. Moving
-        parts keep still while they fade (their updaters would set their own opacity)."""
-        outgoing = [m for m in self.shown if m not in incoming]
-        for mob in [*incoming, *outgoing]:
-            mob.suspend_updating()
-        self.play(
-            *(Fade(m, appear=False) for m in outgoing),
-            *(Fade(m, appear=True) for m in incoming),
-            run_time=self._seconds(frames),
-        )
-        for mob in incoming:
-            mob.resume_updating()
-        self.shown = list(incoming)
+    def _dissolve(
+        self,
+        frames: int,
+        after: Sequence[Mobject],
+        *also: Animation,
+        before: Sequence[Mobject] | None = None,
+    ) -> None:
+        """Dissolve from the page showing `before` (what is shown, unless given) to the page
+        showing `after`: never a blank frame. `also` play over it. Moving parts keep still
+        meanwhile: they are not in the scene until it ends."""
+        before = self.shown if before is None else before
+        self.remove(*before)
+        self.play(Dissolve(before, after), *also, run_time=self._seconds(frames))
+        self.shown = list(after)
 
     def _title(self, beats: tuple[int, ...]) -> None:
         w, fw = self.style.words.lesson, self.settings.frame_width
         title = self._text(w.title, 0.95, fw * 0.85)
         subtitle = self._text(w.subtitle, 0.5, fw * 0.85, muted=True)
         VGroup(title, subtitle).arrange(DOWN, buff=0.5).move_to([0, 0, 0])
-        self.add(title)  # on screen from the first frame: the video never opens blank
-        self.play(Fade(subtitle, appear=True), run_time=self._seconds(beats[0]))
+        self.shown = [title]  # on screen from the first frame: the video never opens blank
+        self._dissolve(beats[0], [title, subtitle])
         self._hold(beats[1])
-        self.shown = [title, subtitle]
 
     def _surface(self, beats: tuple[int, ...]) -> None:
         layout, surface, style = self.layout, self.experiment.surface, self.style
@@ -149,7 +152,7 @@ class LectureScene(LessonScene, Scene):
         why = paragraph(w.surface_why, width=box.width, em=TEXT_EM, style=style)
         top_left(why, box.left, box.top)
         contours = ContourMap(surface, layout.plot, style=style)
-        self._cross_fade(beats[0], contours, heading, formula, why)
+        self._dissolve(beats[0], [contours, heading, formula, why])
         # Why SGD zigzags: at the start, -grad points across the valley, not at the minimum.
         start = np.array(self.experiment.start)
         reference = self.trajectories[0]
@@ -166,29 +169,27 @@ class LectureScene(LessonScene, Scene):
             stroke_width=style.stroke,
         )
         ball = Dot(area.to_scene(start), radius=0.1, color=style.run_color(0))
-        parts = [aim, arrow, ball]
-        self.play(*(Fade(m, appear=True) for m in parts), run_time=self._seconds(beats[1]))
+        self._dissolve(beats[1], [*self.shown, aim, arrow, ball])
         self._hold(beats[2])
-        self.shown += parts
 
     def _optimizer(self, index: int) -> Callable[[tuple[int, ...]], None]:
         def show(beats: tuple[int, ...]) -> None:
             board = self.board(index)
+            if not self.drawing:  # only its last picture counts: the next section starts there
+                board.show_end()
+                self.shown = [*board.static, *board.moving]
+                return
             card, rule = self._card(index)
-            self._cross_fade(beats[0], *card, rule)
+            self._dissolve(beats[0], [*card, rule])
             self._hold(beats[1])
             # The card's rule becomes the board's: each part of the formula moves to its place.
             others = [m for m in board.static if m is not board.equation]
-            for mob in board.moving:
-                mob.suspend_updating()
-            self.play(
-                *(Fade(m, appear=False) for m in card),
+            self._dissolve(
+                beats[2],
+                [*others, *board.moving],
                 ReplacementTransform(rule, board.equation),
-                *(Fade(m, appear=True) for m in [*others, *board.moving]),
-                run_time=self._seconds(beats[2]),
+                before=card,
             )
-            for mob in board.moving:
-                mob.resume_updating()
             self.remove(board.equation)  # drawn with the static parts, below the moving ones
             self.add(*board.static)
             self.add(*board.moving)
@@ -255,9 +256,7 @@ class LectureScene(LessonScene, Scene):
             for t, c in zip(self.trajectories, colors, strict=True)
         ]
         moving.append(LossCursor(axes, losses, colors=colors, tracker=tracker, style=style))
-        self._cross_fade(beats[0], *static, *moving)
-        self.add(*static)
-        self.add(*moving)
+        self._dissolve(beats[0], [*static, *moving])
         self.play(
             tracker.animate.set_value(float(longest)),
             run_time=play_seconds(beats[1], fps),

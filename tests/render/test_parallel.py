@@ -30,9 +30,12 @@ def test_blocks_are_consecutive_sections_even_in_cost():
     frames = [53, 87, 560, 560, 560, 579, 125]  # the book's lecture at 640x360
     assert split_blocks(frames, 1) == [range(0, 7)]
     assert split_blocks(frames, 2, skip_cost=0.0) == [range(0, 4), range(4, 7)]
-    # Playing the sections before a block costs too: the first block, which skips none, grows.
+    # Reaching a block costs too, by the section before it: the first block, which reaches
+    # none, grows where that section is long.
     assert split_blocks([100] * 4, 2, skip_cost=0.0) == [range(0, 2), range(2, 4)]
-    assert split_blocks([100] * 4, 2, skip_cost=0.8) == [range(0, 3), range(3, 4)]
+    assert split_blocks([100] * 4, 2, skip_cost=0.8) == [range(0, 2), range(2, 4)]
+    assert split_blocks([10, 200, 10, 200], 2, skip_cost=0.0) == [range(0, 2), range(2, 4)]
+    assert split_blocks([10, 200, 10, 200], 2, skip_cost=0.5) == [range(0, 3), range(3, 4)]
     # No more blocks than sections, and none when a further block would not make it faster.
     alone = [range(i, i + 1) for i in range(2, 7)]
     assert split_blocks(frames, 16, skip_cost=0.0) == [range(0, 2), *alone]
@@ -62,6 +65,26 @@ def test_two_processes_draw_the_very_video_one_draws(tmp_path):
     assert [p.name for p in clips] == [f"{i:02d}-{s.name}.mp4" for i, s in enumerate(plan, 1)]
     assert [len(decoded(p)) for p in clips] == [s.frames for s in plan]
     for clip in clips:
+        assert clip.read_bytes() == (tmp_path / "one.mp4.sections" / clip.name).read_bytes()
+
+
+@pytest.mark.parametrize("start", [1, 3])
+def test_a_block_starts_where_the_whole_video_is_there(tmp_path, monkeypatch, start):
+    """Whatever section a worker starts at (after the title; after an optimizer, whose board it
+    sets to its end without playing it), its frames are the ones one process draws there."""
+    from optiroll.render import parallel
+
+    runner = CliRunner()
+    one, two = tmp_path / "one.mp4", tmp_path / "two.mp4"
+    assert runner.invoke(cli, [*TINY, "-O", str(one), "--jobs", "1"]).exit_code == 0
+    monkeypatch.setattr(
+        parallel, "split_blocks", lambda frames, jobs: [range(start), range(start, len(frames))]
+    )
+    result = runner.invoke(cli, [*TINY, "-O", str(two), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    clips = sorted((tmp_path / "two.mp4.sections").glob("*.mp4"))
+    assert len(clips) == 4
+    for clip in clips[start:]:  # the worker's
         assert clip.read_bytes() == (tmp_path / "one.mp4.sections" / clip.name).read_bytes()
 
 

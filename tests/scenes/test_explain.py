@@ -330,6 +330,26 @@ def test_each_arrow_keeps_its_own_vector_whichever_is_drawn_on_top():
     assert seen_orders == {True, False}  # the velocity was longer at times, and shorter
 
 
+def test_a_board_set_to_its_end_is_the_board_played_to_its_end():
+    from manim import Camera, Scene, tempconfig
+
+    from optiroll.scenes.backdrop import BackdropCamera
+
+    def page(board):
+        camera = Camera()
+        camera.capture_mobjects([*board.static, *board.moving])
+        return camera.pixel_array.copy()
+
+    with tempconfig({"pixel_width": 320, "pixel_height": 180, "dry_run": True}):
+        played, jumped = momentum_board(8), momentum_board(8)
+        scene = Scene(camera_class=BackdropCamera)
+        scene.add(*played.static, *played.moving)
+        played.play(scene, RenderRequest(scene="explain", quality="preview", fps=10.0).resolve())
+        jumped.show_end()
+        assert np.array_equal(page(played), page(jumped))
+        assert not np.array_equal(page(played), page(momentum_board(8)))
+
+
 def test_explain_takes_one_optimizer():
     result = CliRunner().invoke(cli, ["render", "explain", "-o", "sgd", "-o", "adam"])
     assert result.exit_code == 2
