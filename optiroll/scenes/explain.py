@@ -45,7 +45,7 @@ from .base import OptirollScene
 from .equations import EquationPanel
 from .landmarks import Landmarks, StartMarker
 from .math_text import TextBlock, top_left, wrap
-from .mobjects import ContourMap, StepCounter, TrailedBall
+from .mobjects import ContourMap, StepCounter, TrailedBall, hold_still
 from .style import Style
 
 READOUT_LINE_HEIGHT = 1.35  # ems between the readout's rows: a table, tighter than prose
@@ -311,6 +311,7 @@ class ExplainBoard:
         # Changed once a step, then the rule, lit anew at each beat of a step.
         self.stepwise = [*([self.bars] if self.bars else []), self.readout, self.caption]
         self.static = [*self.fixed, *self.stepwise, self.equation]
+        hold_still(*self.static)
         self.arrows = VGroup(
             self.gradient_arrow, *([self.velocity_arrow] if self.velocity_arrow else [])
         )

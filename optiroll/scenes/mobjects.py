@@ -18,6 +18,7 @@ from manim import (
     Dot,
     Line,
     ManimColor,
+    Mobject,
     Rectangle,
     Text,
     ValueTracker,
@@ -40,6 +41,15 @@ from .mobject_cache import text as cached_text
 from .style import DEFAULT_STYLE, Style
 
 ROUND_JOINT, ROUND_CAP = LineJointType.ROUND, CapStyleType.ROUND
+
+
+def hold_still(*mobjects: Mobject) -> None:
+    """Mark parts that never change (no updater in their family) as never updating: in every
+    frame Manim walks each part's whole family, every glyph of a text, looking for updaters."""
+    for mob in mobjects:
+        if any(part.updaters for part in mob.get_family()):
+            raise ValueError(f"{type(mob).__name__} has updaters: it does not hold still")
+        mob.suspend_updating()
 
 
 def label(

@@ -36,7 +36,15 @@ from .equations import math_line, tex_available
 from .landmarks import Landmarks, StartMarker, landmark_kinds
 from .legend import landmark_key, legend
 from .loss_curve import LossCursor, LossCurveFrame
-from .mobjects import ContourMap, GhostPath, StepCounter, TrailedBall, label, labels
+from .mobjects import (
+    ContourMap,
+    GhostPath,
+    StepCounter,
+    TrailedBall,
+    hold_still,
+    label,
+    labels,
+)
 from .style import Style
 
 
@@ -167,6 +175,7 @@ class OptimizerFigure(OptirollScene, Scene):
         static.append(counter.fixed)
         moving.append(counter)
 
+        hold_still(*static, *landmarks)
         self.add(*static)
         self.add(*moving)
         self.add(*landmarks)
