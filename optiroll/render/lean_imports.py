@@ -7,16 +7,23 @@ Manim is imported, those modules are stand-ins: a name taken from one (`from bs4
 placeholder, and a module bound whole (`import networkx as nx`) is the stand-in itself. Both import
 the real package the first time they are used, so code that needs one still gets it, and a render
 that never does never pays for it.
+
+The one name Manim takes from scipy, `Rotation` (for `space_ops.rotation_matrix`, which every new
+`Text` calls), is then `RotvecRotation`: the same arithmetic in NumPy, to the same bits, so even
+a figure with text never loads scipy.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+import numpy as np
 
 # The modules that are stand-ins while Manim is imported (a package and the submodule Manim
 # imports from it are both listed: the import system looks the full name up first).
@@ -93,7 +100,42 @@ def deferred_imports() -> Iterator[None]:
         _importing = False
 
 
+class RotvecRotation:
+    """What Manim uses of scipy's `Rotation`: `from_rotvec(v).as_matrix()`, computed as scipy
+    computes it (through the unit quaternion; a series for small angles)."""
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self._matrix = matrix
+
+    @classmethod
+    def from_rotvec(cls, rotvec: Sequence[float]) -> RotvecRotation:
+        x, y, z = (float(v) for v in rotvec)
+        angle = math.sqrt(x * x + y * y + z * z)
+        if angle <= 1e-3:
+            squared = angle * angle
+            scale = 0.5 - squared / 48 + squared * squared / 3840
+        else:
+            scale = math.sin(angle / 2) / angle
+        x, y, z, w = x * scale, y * scale, z * scale, math.cos(angle / 2)
+        x2, y2, z2, w2 = x * x, y * y, z * z, w * w
+        xy, zw, xz, yw, yz, xw = x * y, z * w, x * z, y * w, y * z, x * w
+        return cls(
+            np.array(
+                [
+                    [x2 - y2 - z2 + w2, 2 * (xy - zw), 2 * (xz + yw)],
+                    [2 * (xy + zw), -x2 + y2 - z2 + w2, 2 * (yz - xw)],
+                    [2 * (xz - yw), 2 * (yz + xw), -x2 - y2 + z2 + w2],
+                ]
+            )
+        )
+
+    def as_matrix(self) -> np.ndarray:
+        return self._matrix
+
+
 def import_manim_lean() -> None:
-    """`import manim` with the DEFERRED modules as stand-ins."""
+    """`import manim` with the DEFERRED modules as stand-ins, and Manim's rotations in NumPy."""
     with deferred_imports():
-        import manim  # noqa: F401
+        import manim.utils.space_ops
+
+    manim.utils.space_ops.Rotation = RotvecRotation
