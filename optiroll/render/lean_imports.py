@@ -136,6 +136,6 @@ class RotvecRotation:
 def import_manim_lean() -> None:
     """`import manim` with the DEFERRED modules as stand-ins, and Manim's rotations in NumPy."""
     with deferred_imports():
-        import manim.utils.space_ops
+        import manim
 
     manim.utils.space_ops.Rotation = RotvecRotation
