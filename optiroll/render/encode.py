@@ -104,6 +104,11 @@ class EncodeReport:
         """How the frames are shown: each frame as an image of its own."""
         return ((1, self.frames),)
 
+    def size_kept(self) -> tuple[bool, tuple[str, ...]]:
+        """Whether the file fits the size asked for, and what was given up to fit it (only a
+        GIF is made to fit one)."""
+        return True, ()
+
 
 @dataclass(frozen=True)
 class GifReport(EncodeReport):
@@ -122,6 +127,9 @@ class GifReport(EncodeReport):
 
     def shown(self) -> Holds:
         return self.holds
+
+    def size_kept(self) -> tuple[bool, tuple[str, ...]]:
+        return self.fits, self.given_up
 
 
 class Encoder(Protocol):

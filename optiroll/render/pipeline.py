@@ -300,6 +300,7 @@ def _result(
     poster: RenderResult | None = None,
 ) -> RenderResult:
     """What a published render wrote."""
+    fits, given_up = report.size_kept()
     return RenderResult(
         output,
         sidecar,
@@ -309,9 +310,9 @@ def _result(
         report.frames,
         output.stat().st_size,
         duration,
-        tuple(getattr(report, "given_up", ())),
+        given_up,
         folder,
-        getattr(report, "fits", True),
+        fits,
         poster,
     )
 

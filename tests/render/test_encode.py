@@ -161,6 +161,10 @@ def test_max_bytes_gives_up_frame_rate_first_and_says_so(tmp_path):
     assert fitted.fits and fitted.bytes <= full.bytes - 1
     assert (fitted.fps, fitted.frames, fitted.colors, fitted.width) == (12.5, 8, 64, 128)
     assert fitted.given_up == ("frame rate 25 -> 12.5 fps",)
+    assert fitted.size_kept() == (True, fitted.given_up)
+    video = open_encoder("mp4", tmp_path / "v.mp4", 128, 72, 25)
+    video.write(frames[0])
+    assert video.close().size_kept() == (True, ())  # a video is never made to fit
 
 
 def test_max_bytes_too_small_writes_the_smallest_setting_and_says_it_does_not_fit(tmp_path):
@@ -168,6 +172,7 @@ def test_max_bytes_too_small_writes_the_smallest_setting_and_says_it_does_not_fi
     frames[-1] = np.zeros_like(frames[-1])
     report = encode_gif(frames, tmp_path / "tiny.gif", 50, max_bytes=100)
     assert not report.fits and report.bytes > 100
+    assert report.size_kept() == (False, report.given_up)
     assert (report.colors, report.fps, report.frames) == (16, 12.5, 4)
     assert (report.width, report.height) == (72, 40)  # 128x72 -> 96x54 -> 72x40, not below half
     assert report.given_up == (
