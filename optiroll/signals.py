@@ -12,6 +12,10 @@ BaseException`, a C function that clears errors; seen here: a SIGTERM whose hand
 numpy.random's Cython module initialised, imported by Manim's first Scene, vanished and the render
 finished). So a stop is also remembered, and the places that must not go on after one (each frame
 drawn or shown, the publishing of files) ask `raise_if_stopped`.
+
+A stop that arrives while the first one unwinds (a build's pool terminates every worker as soon
+as one has ended; a second Ctrl-C) is remembered but raises nothing: it would cut short the
+cleanup under way, and a temporary file could outlive the command.
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ _depth = 0  # how many `stop_on_signals` blocks are open
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
     _stops.append(signum)
-    raise Interrupted(signum)
+    if len(_stops) == 1:
+        raise Interrupted(signum)
 
 
 def raise_if_stopped() -> None:

@@ -39,3 +39,18 @@ def test_the_next_command_in_the_same_process_starts_clean():
     with stop_on_signals():
         raise_if_stopped()
     raise_if_stopped()
+
+
+def test_a_second_stop_while_the_first_unwinds_does_not_cut_its_cleanup_short():
+    cleaned = []
+    with stop_on_signals():
+        with pytest.raises(Interrupted) as stop:
+            try:
+                signal.raise_signal(signal.SIGTERM)
+            finally:
+                signal.raise_signal(signal.SIGHUP)  # arrives while the first one unwinds
+                cleaned.append("temporaries removed")
+        assert stop.value.signum == signal.SIGTERM
+        with pytest.raises(Interrupted):  # still remembered
+            raise_if_stopped()
+    assert cleaned == ["temporaries removed"]

@@ -71,6 +71,9 @@ class Outcome:
 _worker_queue: Any = None
 _worker_import_error: str | None = None
 _worker_busy = False  # a job is running: a stop unwinds it (removing its files) first
+# A stop is under way: a further one (the pool terminates every worker once one has ended) must
+# not cut its cleanup short.
+_worker_stopping = False
 
 
 def _init_worker(progress_queue: Any, build: int) -> None:
@@ -115,6 +118,10 @@ def _watch(build: int) -> None:
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
+    global _worker_stopping
+    if _worker_stopping:
+        return
+    _worker_stopping = True
     if _worker_busy:
         raise Interrupted(signum)  # the render removes its files; `_render_job` then exits
     _exit(128 + signum)
@@ -131,7 +138,7 @@ def _exit(code: int) -> None:
 
 
 def _render_job(job: Job, out_dir: Path) -> float:
-    global _worker_busy
+    global _worker_busy, _worker_stopping
     from ..render.pipeline import render
 
     if _worker_import_error:
@@ -148,6 +155,7 @@ def _render_job(job: Job, out_dir: Path) -> float:
     try:
         render(settings, experiment, out_dir / job.file_name, progress, poster=poster)
     except KeyboardInterrupt as stop:  # only a stop arrives so: SIGINT is ignored here
+        _worker_stopping = True
         _exit(exit_code(stop))
     finally:
         _worker_busy = False

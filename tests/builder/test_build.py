@@ -499,6 +499,19 @@ def test_a_build_stopped_any_way_takes_its_workers_with_it(tmp_path, signum, cod
     assert set(left) - {".optiroll-build.json"} == finished | {f"{n}.json" for n in finished}
 
 
+def test_a_worker_stopped_twice_unwinds_once(monkeypatch):
+    """The pool terminates every worker once one has ended: a worker already unwinding its job
+    (removing its files) gets a second SIGTERM, which must not interrupt that."""
+    from optiroll.signals import Interrupted
+
+    monkeypatch.setattr(runner, "_worker_busy", True)
+    monkeypatch.setattr(runner, "_worker_stopping", False)
+    with pytest.raises(Interrupted):
+        runner._stop(signal.SIGTERM, None)
+    runner._stop(signal.SIGTERM, None)  # nothing: the first stop's cleanup goes on
+    runner._stop(signal.SIGHUP, None)
+
+
 WATCHED = """
 import os, sys, time
 from optiroll.builder import runner

@@ -8,6 +8,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,22 @@ def test_sigterm_and_sighup_stop_a_render_like_ctrl_c(tmp_path, signum, code, wo
     assert render.returncode == code, output
     assert output.endswith(f"optiroll: {words}\n") and "Traceback" not in output
     assert wait_until_group_is_gone(render.pid) == []  # the encoder went with it
+    assert names(tmp_path) == []
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.005, 0.02])
+def test_a_second_stop_while_the_first_unwinds_leaves_nothing_either(tmp_path, gap):
+    """A build's pool terminates every worker once one has ended, so a worker that is already
+    cleaning up gets a second SIGTERM: it must not cut the cleanup short."""
+    render = start_cli("render", *LONG, "-O", str(tmp_path / "fig.gif"))
+    wait_for(rendering(tmp_path), render)
+    os.kill(render.pid, signal.SIGTERM)
+    time.sleep(gap)
+    os.kill(render.pid, signal.SIGTERM)
+    output, _ = render.communicate(timeout=60)
+    assert render.returncode == 143, output
+    assert output.endswith("optiroll: terminated (SIGTERM)\n") and "Traceback" not in output
+    assert wait_until_group_is_gone(render.pid) == []
     assert names(tmp_path) == []
 
 
