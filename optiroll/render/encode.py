@@ -487,7 +487,11 @@ def _gifsicle(path: Path) -> None:
     command = [gifsicle, "-O2", "-Okeep-empty", str(path)]
     result = subprocess.run(command, capture_output=True)
     if result.returncode == 0 and 0 < len(result.stdout) < path.stat().st_size:
-        path.write_bytes(result.stdout)
+        # Into the file as it is, never a new one: a render that stopped meanwhile has removed
+        # it, and it must stay removed.
+        with path.open("r+b") as file:
+            file.write(result.stdout)
+            file.truncate()
 
 
 def _check_gif_options(

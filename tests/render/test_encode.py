@@ -431,3 +431,34 @@ def test_near_white_greys_land_on_white_not_on_a_faint_tint_of_a_few_fringe_pixe
     frame[:2, 40:44] = (0xF6, 0xEE, 0xE6)  # 8 pixels, beyond it
     palette = {tuple(c) for c in encode.gif_palette(frame, ["#ffffff", "#0072b2"], 8).tolist()}
     assert palette == {(255, 255, 255), (0, 0x72, 0xB2)}
+
+
+def test_a_gif_removed_while_gifsicle_runs_is_not_written_again(tmp_path, monkeypatch):
+    """A render that stops removes its temporary GIF, maybe while its encoder's gifsicle runs:
+    the smaller file gifsicle gives back must not bring it back."""
+    import pathlib
+    import subprocess
+
+    from optiroll.render import encode
+
+    gif = tmp_path / ".stopped.gif"
+    gif.write_bytes(b"GIF89a" + bytes(200))
+    monkeypatch.setattr(encode.shutil, "which", lambda name: "gifsicle")
+    monkeypatch.setattr(
+        encode.subprocess,
+        "run",
+        lambda command, **kw: subprocess.CompletedProcess(command, 0, b"GIF89a smaller", b""),
+    )
+    real_stat = pathlib.Path.stat
+
+    def stat_then_removed(self, *args, **kwargs):
+        found = real_stat(self, *args, **kwargs)
+        if self == gif:
+            self.unlink()  # the render's discard, right after gifsicle's size check
+        return found
+
+    monkeypatch.setattr(pathlib.Path, "stat", stat_then_removed)
+    with pytest.raises(FileNotFoundError):
+        encode._gifsicle(gif)
+    monkeypatch.undo()
+    assert not gif.exists()
