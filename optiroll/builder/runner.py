@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import OptirollError
 from ..plan.request import RenderRequest
-from ..signals import Interrupted, exit_code
+from ..signals import exit_code, stop_on_signals
 from .figures_file import resolve_figure
 
 # files done, files in all, frames done, frames in all
@@ -70,7 +70,6 @@ class Outcome:
 
 _worker_queue: Any = None
 _worker_import_error: str | None = None
-_worker_busy = False  # a job is running: a stop unwinds it (removing its files) first
 # A stop is under way: a further one (the pool terminates every worker once one has ended) must
 # not cut its cleanup short.
 _worker_stopping = False
@@ -118,13 +117,12 @@ def _watch(build: int) -> None:
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
+    """Between jobs: end now, once. (A job stops on signals as any command does, remembering
+    the stop and removing its files; `_render_job` then ends the worker.)"""
     global _worker_stopping
-    if _worker_stopping:
-        return
-    _worker_stopping = True
-    if _worker_busy:
-        raise Interrupted(signum)  # the render removes its files; `_render_job` then exits
-    _exit(128 + signum)
+    if not _worker_stopping:
+        _worker_stopping = True
+        _exit(128 + signum)
 
 
 def _exit(code: int) -> None:
@@ -138,7 +136,7 @@ def _exit(code: int) -> None:
 
 
 def _render_job(job: Job, out_dir: Path) -> float:
-    global _worker_busy, _worker_stopping
+    global _worker_stopping
     from ..render.pipeline import render
 
     if _worker_import_error:
@@ -151,14 +149,12 @@ def _render_job(job: Job, out_dir: Path) -> float:
 
     poster = out_dir / job.poster.file_name if job.poster else None
     started = time.perf_counter()
-    _worker_busy = True
     try:
-        render(settings, experiment, out_dir / job.file_name, progress, poster=poster)
+        with stop_on_signals():
+            render(settings, experiment, out_dir / job.file_name, progress, poster=poster)
     except KeyboardInterrupt as stop:  # only a stop arrives so: SIGINT is ignored here
         _worker_stopping = True
         _exit(exit_code(stop))
-    finally:
-        _worker_busy = False
     return time.perf_counter() - started
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -499,17 +500,55 @@ def test_a_build_stopped_any_way_takes_its_workers_with_it(tmp_path, signum, cod
     assert set(left) - {".optiroll-build.json"} == finished | {f"{n}.json" for n in finished}
 
 
-def test_a_worker_stopped_twice_unwinds_once(monkeypatch):
-    """The pool terminates every worker once one has ended: a worker already unwinding its job
-    (removing its files) gets a second SIGTERM, which must not interrupt that."""
-    from optiroll.signals import Interrupted
-
-    monkeypatch.setattr(runner, "_worker_busy", True)
+def test_a_worker_stopped_twice_ends_once(monkeypatch):
+    """The pool terminates every worker once one has ended, and a worker whose build was killed
+    hears it twice (the parent-death signal, then its own watch): the second must not cut short
+    what the first began."""
+    ended = []
+    monkeypatch.setattr(runner, "_exit", ended.append)
     monkeypatch.setattr(runner, "_worker_stopping", False)
-    with pytest.raises(Interrupted):
-        runner._stop(signal.SIGTERM, None)
-    runner._stop(signal.SIGTERM, None)  # nothing: the first stop's cleanup goes on
+    runner._stop(signal.SIGTERM, None)
     runner._stop(signal.SIGHUP, None)
+    runner._stop(signal.SIGTERM, None)
+    assert ended == [143]
+
+
+def test_a_stop_that_a_job_swallowed_still_ends_it(tmp_path, monkeypatch):
+    """A job stops on signals as a command does: a stop whose exception was lost (a library's
+    `except BaseException`) ends the render at its next frame, and the worker with it."""
+    pytest.importorskip("manim")
+    from optiroll.render import pipeline
+
+    ended = []
+    monkeypatch.setattr(runner, "_exit", lambda code: ended.append(code) or sys.exit(code))
+    monkeypatch.setattr(runner, "_worker_import_error", None)
+    monkeypatch.setattr(runner, "_worker_queue", queue.SimpleQueue())  # progress, unread
+    real_import = pipeline.import_manim
+
+    def swallowing_import():
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except BaseException:  # noqa: BLE001 — what the library does
+            pass
+        real_import()
+
+    monkeypatch.setattr(pipeline, "import_manim", swallowing_import)
+    job = runner.Job(
+        "zig",
+        "zig.gif",
+        RenderRequest(scene="single", quality="preview"),
+        {"optimizer_specs": ["sgd"], "steps": 2},
+        "key",
+        10,
+    )
+    previous = signal.signal(signal.SIGTERM, runner._stop)  # as the worker's start sets it
+    try:
+        with pytest.raises(SystemExit):
+            runner._render_job(job, tmp_path)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert ended == [143]
+    assert list(tmp_path.iterdir()) == []
 
 
 WATCHED = """
