@@ -105,6 +105,16 @@ class Staged:
 
 
 @contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """Yield a hidden temporary path next to `target`; move it into place only on success.
+
+    Ctrl-C, SIGTERM and SIGHUP during the block remove the temporary and leave `target` as it was.
+    """
+    with staged() as staging:
+        yield staging.file(Path(target))
+
+
+@contextmanager
 def staged() -> Iterator[Staged]:
     """A `Staged` published when the block ends, discarded if it raises; SIGTERM and SIGHUP
     stop the block as Ctrl-C does, so the temporaries are removed then too."""

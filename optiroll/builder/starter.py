@@ -8,6 +8,7 @@ from ..errors import OptirollError
 from ..plan.settings import FORMATS, QUALITIES, SCENES
 from ..plan.theme import THEMES
 from ..plan.words import LANGUAGES
+from ..writes import atomic_output
 from .figures_file import FIGURE_KEYS
 
 _TEMPLATE = """\
@@ -57,8 +58,6 @@ STARTER = (
 
 def write_starter(path: Path, force: bool = False) -> Path:
     """Write the starter file; an existing file is replaced only with `force`."""
-    from ..render.output import atomic_output
-
     if path.exists() and not force:
         raise OptirollError(f"{path} exists; choose another path or pass --force to replace it")
     if not path.parent.is_dir():

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import av
 from PIL import Image
 
-from ..writes import staged
 from .encode import EncodeReport, runs
 
 
@@ -37,16 +34,6 @@ class MediaInfo:
     codec: str
     loops: int | None
     images: int
-
-
-@contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """Yield a hidden temporary path next to `target`; move it into place only on success.
-
-    Ctrl-C, SIGTERM and SIGHUP during the block remove the temporary and leave `target` as it was.
-    """
-    with staged() as staging:
-        yield staging.file(Path(target))
 
 
 def probe(path: Path, *, decode: bool = True) -> MediaInfo:
