@@ -34,7 +34,7 @@ from .axes import PlotAxes
 from .base import OptirollScene
 from .landmarks import HALO_STROKE, MARK_STROKE, Landmarks, StartMarker, minimum_glyph
 from .legend import legend
-from .mobjects import ContourMap, StepCounter, dot_marks, dots
+from .mobjects import ContourMap, StepCounter, dot_marks, dots, hold_still
 from .plots import panel_titles, surface_formula
 from .style import Style
 
@@ -136,6 +136,7 @@ class CloudScene(OptirollScene, Scene):
         )
         static.append(counter.fixed)
         basins = VGroup(*basin).set_stroke(opacity=0)
+        hold_still(*static, *marks)
         self.add(*static, basins, *moving, counter, *marks)
         roll = timeline.roll
         self.wait(roll.still_seconds, frozen_frame=True)

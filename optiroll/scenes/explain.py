@@ -306,9 +306,8 @@ class ExplainBoard:
             symbols,
             self.counter.fixed,  # "step" and "/ N"; the counter itself holds only the digits
         ]
-        # Only the ball and its arrows move within a step; the rule, bars and texts change between
-        # the plays, so Manim paints them once per beat instead of every frame.
-        # Changed once a step, then the rule, lit anew at each beat of a step.
+        # Only the ball and its arrows move within a step. The bars, readout and caption change once
+        # a step, the rule at each beat: Manim paints them once per beat, not every frame.
         self.stepwise = [*([self.bars] if self.bars else []), self.readout, self.caption]
         self.static = [*self.fixed, *self.stepwise, self.equation]
         hold_still(*self.static)

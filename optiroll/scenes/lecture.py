@@ -43,7 +43,7 @@ from .equations import EquationPanel, math_line
 from .explain import LessonScene, lesson_panels, symbol_colors
 from .loss_curve import LossCursor, LossCurveFrame
 from .math_text import TextBlock, paragraph, top_left
-from .mobjects import ContourMap, TrailedBall
+from .mobjects import ContourMap, TrailedBall, hold_still
 
 # Of the plot's short side: the comparison's balls, smaller than a board's, for several at once.
 COMPARISON_BALL_SHARE = 0.02
@@ -250,6 +250,7 @@ class LectureScene(LessonScene, Scene):
             LossCurveFrame(axes, losses, colors=colors, style=style),
             self._legend(legend_box.shrink(0.1)),
         ]
+        hold_still(*static)
         radius = style.ball_radius(layout.plot.box, share=COMPARISON_BALL_SHARE)
         moving = [
             TrailedBall(t, layout.plot, tracker=tracker, style=style, color=c, radius=radius)

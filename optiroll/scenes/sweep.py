@@ -71,6 +71,7 @@ from .mobjects import (
     ContourMap,
     dot_marks,
     dots,
+    hold_still,
     label,
     labels,
     polyline,
@@ -176,7 +177,9 @@ class SweepScene(OptirollScene, Scene):
             for i, (walked, best) in enumerate(zip(figure.walks, figure.best, strict=True))
         ]
         readout = Readout(result.maps[0].x, layout.readout, lang, tracker=tracker, style=style)
-        self.add(*static, *highlights, *paths, readout, Landmarks(surface, area, style=style))
+        landmarks = Landmarks(surface, area, style=style)
+        hold_still(*static, landmarks)
+        self.add(*static, *highlights, *paths, readout, landmarks)
         self.wait(wait_seconds(walk.still, walk.fps), frozen_frame=True)
         moving = walk.per_cell * walk.cells + 1  # the last frame shows the best cells
         cells = walk.cells
