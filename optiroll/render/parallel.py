@@ -3,10 +3,11 @@
 The sections are split into blocks of consecutive sections, one per process, even in cost. Each
 process builds the same scene and plays it from the start: the sections before its block are not
 drawn (a lecture plays only the one right before, to its end, since the next starts from there),
-so its block starts from the state the whole render has there, and it ends with its block. This process draws the first
-block through the render's own sink; forked workers draw the others, each into its own section
-cutter writing into the same folder, under the numbers and first frames the whole render gives
-those clips. The sink then takes their clips after its own and joins them all, as ever.
+so its block starts from the state the whole render has there, and it ends with its block. This
+process draws the first block through the render's own sink; forked workers draw the others, each
+into its own section cutter writing into the same folder, under the numbers and first frames the
+whole render gives those clips. The sink then takes their clips after its own and joins them all,
+as ever.
 
 Workers are forked, not started afresh: Manim is imported already, and the experiment (whose
 surface holds functions) needs no pickling. Nothing that a fork would copy mid-use runs here
