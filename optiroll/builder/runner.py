@@ -23,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from ..cores import usable_cores
 from ..errors import OptirollError
 from ..plan.request import RenderRequest
 from ..signals import exit_code, stop_on_signals
@@ -143,7 +144,7 @@ def _exit(code: int) -> None:
     os._exit(code)
 
 
-def _render_job(job: Job, out_dir: Path) -> float:
+def _render_job(job: Job, out_dir: Path, encode_here: bool) -> float:
     global _worker_stopping
     from ..render.pipeline import render
 
@@ -159,7 +160,14 @@ def _render_job(job: Job, out_dir: Path) -> float:
     started = time.perf_counter()
     try:
         with stop_on_signals():
-            render(settings, experiment, out_dir / job.file_name, progress, poster=poster)
+            render(
+                settings,
+                experiment,
+                out_dir / job.file_name,
+                progress,
+                poster=poster,
+                encode_here=encode_here,
+            )
     except KeyboardInterrupt as stop:  # only a stop arrives so: SIGINT is ignored here
         _worker_stopping = True
         _exit(exit_code(stop))
@@ -192,6 +200,14 @@ def hand_out_order(jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=lambda job: (job.request.format == "png", -job.work))
 
 
+def encodes_here(waiting: int, workers: int, cores: int) -> bool:
+    """Whether a job handed out with `waiting` jobs still to go encodes in its worker (see
+    `local_encoder.py`): yes while every core has a worker drawing and jobs wait, as a second
+    process would only take a core from another worker; the last job's encoder gets the cores
+    the other workers leave as they finish."""
+    return waiting > 0 and workers >= cores
+
+
 def run_jobs(
     jobs: list[Job],
     out_dir: Path,
@@ -211,6 +227,7 @@ def run_jobs(
     outcomes: list[Outcome] = []
     waiting = hand_out_order(jobs)
     workers = max(1, min(workers, len(jobs)))
+    cores = usable_cores()
 
     def finish(job: Job, seconds: float, error: str | None = None) -> None:
         """The outcomes of `job`'s files: its poster's took no render of its own."""
@@ -233,8 +250,9 @@ def run_jobs(
             while waiting or running:
                 while waiting and len(running) < workers:
                     job = waiting.pop(0)
+                    here = encodes_here(len(waiting), workers, cores)
                     try:
-                        running[pool.submit(_render_job, job, out_dir)] = job
+                        running[pool.submit(_render_job, job, out_dir, here)] = job
                     except BrokenProcessPool as err:  # a worker died: no more can start
                         finish(job, 0.0, f"not rendered: {_describe(err)}")
                 finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)

@@ -38,9 +38,8 @@ from .tracks import CAPTIONED, write_tracks
 
 if TYPE_CHECKING:
     from ..scenes.base import OptirollScene
-    from .background import EncoderProcess
     from .encode import EncodeReport
-    from .sink import FrameSink
+    from .sink import FileEncoder, FrameSink
 
 Progress = Callable[[int, int], None]
 # Measured on the default figure: 32 colours, the scheme's own among them, look like 64 and make
@@ -136,10 +135,12 @@ def render(
     long_ok: bool = False,
     jobs: int = 1,
     poster: Path | None = None,
+    encode_here: bool = False,
 ) -> RenderResult:
     """Render the figure to `output` and its side-car beside it: both appear together, or
     neither (nor any temporary) does. A sectioned video's sections are drawn by up to `jobs`
-    processes at once (`parallel.py`).
+    processes at once (`parallel.py`). The file is encoded in a second process, on a second
+    core, unless `encode_here` (a process with no core to spare: see `local_encoder.py`).
 
     `poster`, for an animation (POSTER_SOURCES) drawn with `jobs` 1: also write there, with its
     own side-car, the PNG that `settings` with format png render (the last frame, with no
@@ -163,8 +164,10 @@ def render(
     sweep(output.parent)  # what a killed render left here
     sweep(Path(tempfile.gettempdir()), prefix=f".{MANIM_FOLDER}.")
     from .background import EncoderProcess
+    from .local_encoder import LocalEncoder
 
-    encoder = EncoderProcess.ready()  # starts now: its imports overlap Manim's
+    # A second process starts now: its imports overlap Manim's.
+    encoder = LocalEncoder() if encode_here else EncoderProcess.ready()
     try:
         return _render(settings, experiment, output, progress, encoder, long_ok, jobs, poster)
     except OSError as err:
@@ -180,7 +183,7 @@ def _render(
     experiment: Experiment,
     output: Path,
     progress: Progress | None,
-    encoder: EncoderProcess,
+    encoder: FileEncoder,
     long_ok: bool,
     jobs: int = 1,
     poster: Path | None = None,
@@ -340,7 +343,7 @@ def _write_poster(
 
 
 @contextmanager
-def _aborting(encoder: EncoderProcess) -> Iterator[None]:
+def _aborting(encoder: FileEncoder) -> Iterator[None]:
     """Stop the encoder if the block fails, before the temporaries are removed: it may be
     about to write one, which would then outlive the render."""
     try:

@@ -9,16 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..signals import raise_if_stopped
-from .background import EncoderProcess
 from .encode import EncodeReport, open_encoder
 from .sections import JOINABLE, Clip, SectionCutter, join_clips
 
 Progress = Callable[[int, int], None]
+
+
+class FileEncoder(Protocol):
+    """Writes one file from frames: in a second process (`background.EncoderProcess`) or in this
+    one (`local_encoder.LocalEncoder`). `open` checks the options before any frame; `abort`
+    leaves the file unfinished, for the render to remove."""
+
+    def open(
+        self, fmt: str, path: Path, width: int, height: int, fps: float, **options: Any
+    ) -> FileEncoder: ...
+
+    def write(self, frame: np.ndarray, repeat: int = 1) -> None: ...
+
+    def close(self) -> EncodeReport: ...
+
+    def abort(self) -> None: ...
 
 
 class FrameSink:
@@ -30,7 +45,7 @@ class FrameSink:
 
     def __init__(
         self,
-        encoder: EncoderProcess,
+        encoder: FileEncoder,
         fmt: str,
         target: Path,
         *,

@@ -514,9 +514,11 @@ def test_a_worker_stopped_twice_ends_once(monkeypatch):
     assert ended == [143]
 
 
-def test_a_stop_that_a_job_swallowed_still_ends_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize("encode_here", [False, True], ids=["encoder-process", "encode-here"])
+def test_a_stop_that_a_job_swallowed_still_ends_it(tmp_path, monkeypatch, encode_here):
     """A job stops on signals as a command does: a stop whose exception was lost (a library's
-    `except BaseException`) ends the render at its next frame, and the worker with it."""
+    `except BaseException`) ends the render at its next frame, and the worker with it, leaving
+    nothing, wherever it encodes."""
     pytest.importorskip("manim")
     from optiroll.render import pipeline
 
@@ -545,7 +547,7 @@ def test_a_stop_that_a_job_swallowed_still_ends_it(tmp_path, monkeypatch):
     previous = signal.signal(signal.SIGTERM, runner._stop)  # as the worker's start sets it
     try:
         with pytest.raises(SystemExit):
-            runner._render_job(job, tmp_path)
+            runner._render_job(job, tmp_path, encode_here)
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert ended == [143]
@@ -987,3 +989,16 @@ def test_a_job_knows_how_many_runs_it_draws(tmp_path):
         """
     jobs, _ = plan(load_figures(write(tmp_path, text)), tmp_path, BuildCache(tmp_path))
     assert {job.file_name: job.runs for job in jobs} == {"one.gif": 1, "four.gif": 4}
+
+
+@pytest.mark.parametrize(
+    ("waiting", "workers", "cores", "here"),
+    [
+        (3, 2, 2, True),  # every core draws: an encoder process would take one from a worker
+        (0, 2, 2, False),  # the last job: the others' cores come free as they finish
+        (3, 1, 2, False),  # --jobs 1 on two cores: the second core encodes
+        (3, 4, 2, True),
+    ],
+)
+def test_a_job_encodes_in_its_worker_only_when_no_core_is_left_over(waiting, workers, cores, here):
+    assert runner.encodes_here(waiting, workers, cores) is here
