@@ -992,13 +992,12 @@ def test_a_job_knows_how_many_runs_it_draws(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("waiting", "workers", "cores", "here"),
+    ("workers", "cores", "here"),
     [
-        (3, 2, 2, True),  # every core draws: an encoder process would take one from a worker
-        (0, 2, 2, False),  # the last job: the others' cores come free as they finish
-        (3, 1, 2, False),  # --jobs 1 on two cores: the second core encodes
-        (3, 4, 2, True),
+        (2, 2, True),  # every core draws: an encoder process would take one from a worker
+        (1, 2, False),  # --jobs 1 (or one file) on two cores: the second core encodes
+        (4, 2, True),
     ],
 )
-def test_a_job_encodes_in_its_worker_only_when_no_core_is_left_over(waiting, workers, cores, here):
-    assert runner.encodes_here(waiting, workers, cores) is here
+def test_workers_encode_themselves_only_when_no_core_is_left_over(workers, cores, here):
+    assert runner.encodes_here(workers, cores) is here
