@@ -13,7 +13,8 @@ worker finish and check it while this process goes on drawing, `close_checked` c
 
 A process that renders many files (a build's worker) calls `keep_encoders`: a worker that closed
 its file cleanly then waits for the next one (`EncoderProcess.ready` hands it out) instead of
-exiting, so its interpreter start-up and imports (about 0.25 s of CPU) are paid once.
+exiting, so its interpreter start-up and imports (about 0.25 s of CPU) are paid once. (A build
+with a worker on every core encodes in the workers instead: `local_encoder.py`.)
 """
 
 from __future__ import annotations
