@@ -479,10 +479,13 @@ LONG_FIGURES = """\
 @pytest.mark.parametrize(
     ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGKILL, -9)]
 )
-def test_a_build_stopped_any_way_takes_its_workers_with_it(tmp_path, signum, code):
+# On two cores, one worker encodes in an encoder process and two encode themselves
+# (`runner.encodes_here`): both ways end with the build.
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_stopped_any_way_takes_its_workers_with_it(tmp_path, signum, code, jobs):
     pytest.importorskip("manim")
     figures, out = write(tmp_path, LONG_FIGURES), tmp_path / "out"
-    build = start_cli("build", str(figures), "--out", str(out), "-j", "2")
+    build = start_cli("build", str(figures), "--out", str(out), "-j", jobs)
     wait_for(lambda: any(p.suffix == ".gif" for p in out.glob(".*")), build)
     os.kill(build.pid, signum)  # the main process alone: its workers get no signal from us
     output, _ = build.communicate(timeout=60)
