@@ -6,12 +6,13 @@ of the baseline (issue 19): the same files rendered one after another with `opti
 size, where the build's is at the GIF's size), or with `--against DIR` the cold build of the code
 in DIR (the code when issue 19 was filed: `git archive f40948d | tar -x -C DIR`; it wrote no
 posters, so the files are counted too). Cold build and baseline run in alternating pairs (the
-order swapped every pair), each from an empty cache folder in a fresh temporary folder; the
-medians, their spread and the ratio per pair are printed with the CPU time the processes spent
-(the machine may be shared: the CPU time is what the build itself costs, and the load is
-printed). Run:
+order swapped every pair), each from an empty cache folder in a fresh temporary folder (with
+`--warm-cache`, each code's cache of texts and formulas is kept from one earlier build instead, as
+on a machine that has rendered before: the files are still all rendered); the medians, their
+spread and the ratio per pair are printed with the CPU time the processes spent (the machine may
+be shared: the CPU time is what the build itself costs, and the load is printed). Run:
 .venv/bin/python benchmarks/build.py [--pairs N] [--jobs N] [--figures FILE] [--tree DIR]
-    [--against DIR]
+    [--against DIR] [--warm-cache]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,12 +81,20 @@ def one_by_one(figures: Path, out: Path, tree: Path, cache: Path) -> tuple[float
 
 
 def cold_build(
-    figures: Path, tmp: Path, tree: Path, jobs: list[str]
+    figures: Path, tmp: Path, tree: Path, jobs: list[str], cache: Path | None = None
 ) -> tuple[float, float, str, Path]:
-    """A build of `tree` into tmp/out from an empty cache: (wall, CPU, last line, out folder)."""
+    """A build of `tree` into the empty tmp/out, from an empty cache unless given `cache`:
+    (wall, CPU, last line, out folder)."""
     out = tmp / "out"
     build = [*OPTIROLL, "build", str(figures), "--out", str(out), *jobs]
-    return (*timed(build, tree, tmp / "cache"), out)
+    return (*timed(build, tree, cache or tmp / "cache"), out)
+
+
+def warmed(figures: Path, tree: Path, jobs: list[str], folder: Path) -> Path:
+    """A cache folder holding what one build of `tree` made (its texts and formulas)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cold_build(figures, Path(tmp), tree, jobs, folder)
+    return folder
 
 
 def media(out: Path) -> list[str]:
@@ -104,6 +114,12 @@ def main() -> None:
     parser.add_argument(
         "--against", type=Path, default=None, help="baseline: the cold build of the code in DIR"
     )
+    parser.add_argument(
+        "--warm-cache",
+        action="store_true",
+        help="each code's text and formula cache kept from one earlier build (a machine that "
+        "has rendered before); the files are still all rendered",
+    )
     args = parser.parse_args()
     figures, tree = args.figures.resolve(), args.tree.resolve()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
@@ -111,32 +127,51 @@ def main() -> None:
     builds: list[tuple[float, float]] = []
     baselines: list[tuple[float, float]] = []
     against = args.against.resolve() if args.against else None
+    kept = Path(tempfile.mkdtemp())
+    caches: dict[str, Path | None] = {"build": None, "baseline": None}
+    if args.warm_cache:
+        caches["build"] = warmed(figures, tree, jobs, kept / "build")
+        caches["baseline"] = kept / "baseline"
+        if against:
+            warmed(figures, against, jobs, caches["baseline"])
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                one_by_one(figures, Path(tmp), tree, caches["baseline"])
     for pair in range(args.pairs):
         with tempfile.TemporaryDirectory() as tmp:
-            # Cold as on a new machine: no Text or LaTeX kept from earlier renders.
+            # Cold as on a new machine, no Text or LaTeX kept from earlier renders, unless
+            # --warm-cache; a cached build's cache is the cold build's.
             for step in ("build", "baseline")[:: 1 if pair % 2 == 0 else -1]:
                 if step == "build":
-                    cold, cold_cpu, cold_summary, out = cold_build(figures, Path(tmp), tree, jobs)
+                    cold, cold_cpu, cold_summary, out = cold_build(
+                        figures, Path(tmp), tree, jobs, caches["build"]
+                    )
                     builds.append((cold, cold_cpu))
                     files = media(out)
                     # optiroll's source is part of the cache key: an edit meanwhile re-renders.
                     cached, _, cached_summary = timed(
                         [*OPTIROLL, "build", str(figures), "--out", str(out), *jobs],
                         tree,
-                        Path(tmp) / "cache",
+                        caches["build"] or Path(tmp) / "cache",
                     )
                 elif against:
                     with tempfile.TemporaryDirectory() as other:
-                        wall, cpu, _, other_out = cold_build(figures, Path(other), against, jobs)
+                        wall, cpu, _, other_out = cold_build(
+                            figures, Path(other), against, jobs, caches["baseline"]
+                        )
                         baselines.append((wall, cpu))
                         baseline_files = media(other_out)
                 else:
-                    baselines.append(one_by_one(figures, Path(tmp), tree, Path(tmp) / "cache-1by1"))
+                    cache = caches["baseline"] or Path(tmp) / "cache-1by1"
+                    baselines.append(one_by_one(figures, Path(tmp), tree, cache))
                     baseline_files = files
+    shutil.rmtree(kept)
     ratios = [b[0] / s[0] for b, s in zip(builds, baselines, strict=True)]
     cpu_ratios = [b[1] / s[1] for b, s in zip(builds, baselines, strict=True)]
     print(f"{figures.name}: {len(files)} files, {cores} cores, jobs {args.jobs or cores}; {tree}")
     print(f"{args.pairs} alternating pairs, median [min-max]; load {os.getloadavg()[0]:.1f}")
+    if args.warm_cache:
+        print("  text and formula caches warm from an earlier build (--warm-cache)")
     print(
         f"  {'cold build':<34} {spread([b[0] for b in builds])}   target < 60 s"
         f"   (CPU {spread([b[1] for b in builds])})"
