@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .encode import EncodeReport, Encoder, open_encoder
+from .encode import Encoder, EncodeReport, open_encoder
 
 
 class LocalEncoder:

@@ -25,9 +25,9 @@ from processes import cli_env, default_signals, start_cli, wait_for, wait_until_
 
 from media import gif_delays
 from optiroll.builder import runner
+from optiroll.builder.cache import BuildCache
 from optiroll.builder.figures_file import FIGURE_KEYS, FiguresFileError, load_figures
 from optiroll.builder.locate import SourceLines
-from optiroll.builder.cache import BuildCache
 from optiroll.builder.pipeline import default_out_dir, plan
 from optiroll.builder.snippets import index, snippet
 from optiroll.builder.starter import STARTER

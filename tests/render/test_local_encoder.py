@@ -1,9 +1,11 @@
 """A render that encodes where it draws (`encode_here`, a build's worker): the same files as one
 that encodes in a second process, and, stopped, nothing left behind."""
 
+import os
 import signal
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 pytest.importorskip("manim")
@@ -66,3 +68,23 @@ def test_the_local_encoder_wants_a_file_before_frames():
     with pytest.raises(ValueError, match="before open"):
         encoder.close()
     encoder.abort()  # nothing begun: nothing to drop
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts the open files in /proc")
+@pytest.mark.parametrize("fmt", ["gif", "mp4"])
+def test_an_aborted_file_is_closed_at_once(tmp_path, fmt):
+    """A build's worker goes on to its next file after one fails: the failed one's file must
+    not stay open (the render removes it)."""
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    before = open_files()
+    options = {"fixed_colors": ["#000000"], "max_colors": 32} if fmt == "gif" else {}
+    encoder = LocalEncoder().open(fmt, tmp_path / f"a.{fmt}", 64, 48, 25, **options)
+    for level in (0, 80, 160):
+        encoder.write(np.full((48, 64, 4), level, np.uint8))
+    encoder.abort()
+    assert open_files() == before
+    with pytest.raises(ValueError, match="before open"):
+        encoder.write(np.zeros((48, 64, 4), np.uint8))
