@@ -114,6 +114,12 @@ def atomic_output(target: Path) -> Iterator[Path]:
         yield staging.file(Path(target))
 
 
+def write_text_atomically(target: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `target`: a temporary file beside it, renamed only when complete."""
+    with atomic_output(target) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
 @contextmanager
 def staged() -> Iterator[Staged]:
     """A `Staged` published when the block ends, discarded if it raises; SIGTERM and SIGHUP

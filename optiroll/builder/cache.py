@@ -25,7 +25,7 @@ from ..optim.experiment import Experiment
 from ..plan.settings import RenderSettings, sidecar_path
 from ..plan.words import LANGUAGES
 from ..render.slides import PAGE as SLIDES_PAGE
-from ..writes import atomic_output
+from ..writes import write_text_atomically
 
 MANIFEST = ".optiroll-build.json"
 # Distributions whose versions change pixels: the drawing, the encoding, the text, the painting.
@@ -172,8 +172,7 @@ class BuildCache:
     def record(self, out_dir: Path, file_name: str, key: str) -> None:
         """Remember a finished render and save the manifest (atomically)."""
         self.entries[file_name] = {"key": key, "files": _stamps(output_file(out_dir, file_name))}
-        with atomic_output(self.path) as temporary:
-            temporary.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+        write_text_atomically(self.path, json.dumps(self.entries, indent=1, sort_keys=True))
 
 
 def _stamps(media: Path) -> list[list[int]] | None:

@@ -11,7 +11,7 @@ from ..optim.experiment import Experiment, build_experiment
 from ..plan.settings import RenderSettings
 from ..plan.timeline import PACED_SCENES, expected_frames, figure_timeline
 from ..render.pipeline import POSTER_SOURCES
-from ..writes import atomic_output, sweep
+from ..writes import sweep, write_text_atomically
 from .cache import BuildCache, output_file, readable, render_key
 from .figures_file import POSTER_FORMAT, FiguresFile
 from .runner import Job, Outcome, Progress, run_here, run_jobs
@@ -137,5 +137,4 @@ def _write_if_changed(path: Path, text: str) -> None:
     """Write atomically, and not at all when the file already says this (its mtime stays)."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    with atomic_output(path) as temporary:
-        temporary.write_text(text, encoding="utf-8")
+    write_text_atomically(path, text)

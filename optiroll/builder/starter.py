@@ -8,7 +8,7 @@ from ..errors import OptirollError
 from ..plan.settings import FORMATS, QUALITIES, SCENES
 from ..plan.theme import THEMES
 from ..plan.words import LANGUAGES
-from ..writes import atomic_output
+from ..writes import write_text_atomically
 from .figures_file import FIGURE_KEYS
 
 _TEMPLATE = """\
@@ -62,6 +62,5 @@ def write_starter(path: Path, force: bool = False) -> Path:
         raise OptirollError(f"{path} exists; choose another path or pass --force to replace it")
     if not path.parent.is_dir():
         raise OptirollError(f"directory '{path.parent}' does not exist")
-    with atomic_output(path) as temporary:
-        temporary.write_text(STARTER, encoding="utf-8")
+    write_text_atomically(path, STARTER)
     return path

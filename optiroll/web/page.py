@@ -20,8 +20,8 @@ from ..errors import OptirollError
 from ..optim.experiment import Experiment
 from ..plan.settings import RenderSettings, sidecar_path
 from ..plan.typography import MATH_BLOCKS, MATH_CHARACTERS
+from ..writes import write_text_atomically
 from .data import page_data, rounded
-from .files import write_text_atomically
 
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 # Mathematics (η, β₁, ∂, √, m̂) in a font made for it, as the figures set it: a Hangul font's own

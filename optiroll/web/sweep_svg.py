@@ -38,8 +38,8 @@ from ..plan.sweep_figure import (
 )
 from ..plan.theme import ColorScheme, theme
 from ..plan.words import LANGUAGES
+from ..writes import write_text_atomically
 from .data import formula_text
-from .files import write_text_atomically
 
 FONT = "DejaVu Sans, NanumGothic, Noto Sans CJK KR, sans-serif"
 # DejaVu Sans, in em: how far a text's glyphs reach above its baseline (ascenders and capitals,
