@@ -1,10 +1,14 @@
-"""A single file written atomically (`atomic_output`): in place on success; on a failure, Ctrl-C
-or SIGTERM the temporary is removed and the old file kept."""
+"""Files written atomically: a single file (`atomic_output`) is in place on success, and on a
+failure, Ctrl-C or SIGTERM the temporary is removed and the old file kept; a unit of files
+(`staged`) appears together; a deferred block acts on a signal when it ends; a sweep removes what
+killed runs left."""
 
 import os
 import signal
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -83,3 +87,149 @@ def test_sigterm_during_the_block_cleans_up_like_ctrl_c(tmp_path):
     assert Path(result.stdout.strip()).parent == tmp_path  # the temporary did exist
     assert target.read_bytes() == b"old"
     assert names(tmp_path) == ["out.gif"]
+
+
+# --- a unit of files: media, clips and side-car appear together -----------------------------
+
+
+def pair_states(folder: Path, media: str, sidecar: str) -> tuple[bytes | None, bytes | None]:
+    def read(name):
+        path = folder / name
+        return path.read_bytes() if path.is_file() else None
+
+    return read(media), read(sidecar)
+
+
+def test_publishing_never_pairs_new_media_with_an_old_sidecar(tmp_path, monkeypatch):
+    from optiroll import writes
+
+    media, sidecar, clips = tmp_path / "fig.mp4", tmp_path / "fig.mp4.json", tmp_path / "fig.sec"
+    media.write_bytes(b"old media")
+    sidecar.write_bytes(b"old data")
+    clips.mkdir()
+    (clips / "01.mp4").write_bytes(b"old clip")
+    seen = [pair_states(tmp_path, "fig.mp4", "fig.mp4.json")]
+    replace = os.replace
+
+    def watched(source, target):
+        replace(source, target)
+        seen.append(pair_states(tmp_path, "fig.mp4", "fig.mp4.json"))
+
+    monkeypatch.setattr(writes.os, "replace", watched)
+    with writes.staged() as staging:
+        staging.file(media).write_bytes(b"new media")
+        (staging.folder(clips) / "01.mp4").write_bytes(b"new clip")
+        staging.file(sidecar, marker=True).write_bytes(b"new data")
+    assert seen[-1] == (b"new media", b"new data")
+    assert (clips / "01.mp4").read_bytes() == b"new clip"
+    allowed = {(b"old media", b"old data"), (b"old media", None), (b"new media", None)}
+    assert set(seen[:-1]) <= allowed and (b"new media", b"new data") not in seen[:-1]
+    assert names(tmp_path) == ["fig.mp4", "fig.mp4.json", "fig.sec"]
+
+
+def test_a_failure_before_publishing_leaves_the_old_pair_and_no_temporary(tmp_path):
+    from optiroll.writes import staged
+
+    (tmp_path / "fig.gif").write_bytes(b"old media")
+    (tmp_path / "fig.gif.json").write_bytes(b"old data")
+    with pytest.raises(OSError), staged() as staging:
+        staging.file(tmp_path / "fig.gif").write_bytes(b"new media")
+        staging.folder(tmp_path / "fig.gif.sections")
+        staging.file(tmp_path / "fig.gif.json", marker=True)
+        raise OSError(28, "No space left on device")
+    assert pair_states(tmp_path, "fig.gif", "fig.gif.json") == (b"old media", b"old data")
+    assert names(tmp_path) == ["fig.gif", "fig.gif.json"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_publishing_refuses_to_replace_what_is_not_a_regular_file(tmp_path, kind):
+    from optiroll.errors import OptirollError
+    from optiroll.writes import staged
+
+    target = tmp_path / "fig.gif"
+    if kind == "symlink":
+        target.symlink_to(tmp_path / "elsewhere.gif")
+    else:
+        os.mkfifo(target)
+    with pytest.raises(OptirollError, match="not a regular file"), staged() as staging:
+        staging.file(target).write_bytes(b"new")
+    assert target.is_symlink() if kind == "symlink" else stat.S_ISFIFO(target.lstat().st_mode)
+    assert names(tmp_path) == ["fig.gif"]
+
+
+DEFERRED = """
+import os, signal, sys
+from optiroll.signals import deferred, stop_on_signals
+with stop_on_signals():
+    try:
+        with deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            print("still here", flush=True)
+        print("not here", flush=True)
+    except KeyboardInterrupt as stop:
+        print("stopped after the block:", stop, flush=True)
+"""
+
+
+def test_a_signal_during_a_deferred_block_acts_when_it_ends():
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    result = subprocess.run(
+        [sys.executable, "-c", DEFERRED], env=env, capture_output=True, text=True, timeout=20
+    )
+    assert result.stdout.splitlines() == [
+        "still here",
+        "stopped after the block: terminated by SIGTERM",
+    ]
+
+
+# --- leftovers of killed runs ---------------------------------------------------------------
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_sweep_removes_what_dead_processes_left_and_nothing_else(tmp_path):
+    from optiroll.writes import sweep, temporary_prefix
+
+    dead, alive = dead_pid(), os.getppid()  # pytest's parent: older than anything made here
+    (tmp_path / f".fig.gif.optiroll-{dead}-abcdefgh.gif").write_bytes(b"half")
+    (tmp_path / f".fig.gif.sections.optiroll-{dead}-abcd_fgh").mkdir()
+    (tmp_path / f".fig.gif.sections.optiroll-{dead}-abcd_fgh" / "01-title.mp4").write_bytes(b"x")
+    (tmp_path / f".fig.gif.json.optiroll-{alive}-abcdefgh.json").write_bytes(b"in use")
+    (tmp_path / f"{temporary_prefix('mine')}abcdefgh.gif").write_bytes(b"this process's")
+    (tmp_path / ".fig.gif.abcdefgh.gif").write_bytes(b"not a name optiroll makes")
+    (tmp_path / "fig.gif").write_bytes(b"a figure")
+    removed = sweep(tmp_path)
+    assert sorted(p.name for p in removed) == [
+        f".fig.gif.optiroll-{dead}-abcdefgh.gif",
+        f".fig.gif.sections.optiroll-{dead}-abcd_fgh",
+    ]
+    assert names(tmp_path) == sorted(
+        [
+            f".fig.gif.json.optiroll-{alive}-abcdefgh.json",
+            f"{temporary_prefix('mine')}abcdefgh.gif",
+            ".fig.gif.abcdefgh.gif",
+            "fig.gif",
+        ]
+    )
+
+
+def test_a_sweep_removes_a_leftover_whose_pid_was_reused_once_it_is_a_minute_old(tmp_path):
+    from optiroll.writes import STALE_SECONDS, sweep
+
+    newer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        old = tmp_path / f".fig.gif.optiroll-{newer.pid}-abcdefgh.gif"
+        old.write_bytes(b"left by a process that had this pid before")
+        recent = tmp_path / f".fig.png.optiroll-{newer.pid}-abcdefgh.png"
+        recent.write_bytes(b"written just now: may be the new process's")
+        then = time.time() - STALE_SECONDS - 60
+        os.utime(old, (then, then))
+        assert sweep(tmp_path) == [old]
+        assert names(tmp_path) == [recent.name]
+    finally:
+        newer.kill()
+        newer.wait()
