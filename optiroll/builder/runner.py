@@ -86,9 +86,9 @@ _worker_stopping = False
 
 def _init_worker(progress_queue: Any, build: int) -> None:
     """Tie the worker's life to the build's (process `build`), then import Manim once; a
-    missing extra fails each job with the install hint. An encoder process (a worker with a
-    core to spare, or a lecture's clips) serves the next render too (`keep_encoders`): it
-    starts once, like Manim."""
+    missing extra fails each job with the install hint. In a worker with a core to spare, the
+    encoder process of one render serves the next (`keep_encoders`): it starts once, like
+    Manim."""
     global _worker_queue, _worker_import_error
     _worker_queue = progress_queue
     _end_with(build)

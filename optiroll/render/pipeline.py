@@ -140,7 +140,8 @@ def render(
     """Render the figure to `output` and its side-car beside it: both appear together, or
     neither (nor any temporary) does. A sectioned video's sections are drawn by up to `jobs`
     processes at once (`parallel.py`). The file is encoded in a second process, on a second
-    core, unless `encode_here` (a process with no core to spare: see `local_encoder.py`).
+    core, unless `encode_here` (a process with no core to spare: see `local_encoder.py`); a
+    sectioned video's clips are encoded in processes of their own either way (`sections.py`).
 
     `poster`, for an animation (POSTER_SOURCES) drawn with `jobs` 1: also write there, with its
     own side-car, the PNG that `settings` with format png render (the last frame, with no
@@ -166,7 +167,7 @@ def render(
     from .background import EncoderProcess
     from .local_encoder import LocalEncoder
 
-    # A second process starts now: its imports overlap Manim's.
+    # An encoder process starts now, so that its imports overlap Manim's.
     encoder = LocalEncoder() if encode_here else EncoderProcess.ready()
     try:
         return _render(settings, experiment, output, progress, encoder, long_ok, jobs, poster)

@@ -14,24 +14,20 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..signals import raise_if_stopped
-from .encode import EncodeReport, open_encoder
+from .encode import Encoder, EncodeReport, open_encoder
 from .sections import JOINABLE, Clip, SectionCutter, join_clips
 
 Progress = Callable[[int, int], None]
 
 
-class FileEncoder(Protocol):
-    """Writes one file from frames: in a second process (`background.EncoderProcess`) or in this
+class FileEncoder(Encoder, Protocol):
+    """An `Encoder` for one file, in a second process (`background.EncoderProcess`) or in this
     one (`local_encoder.LocalEncoder`). `open` checks the options before any frame; `abort`
     leaves the file unfinished, for the render to remove."""
 
     def open(
         self, fmt: str, path: Path, width: int, height: int, fps: float, **options: Any
     ) -> FileEncoder: ...
-
-    def write(self, frame: np.ndarray, repeat: int = 1) -> None: ...
-
-    def close(self) -> EncodeReport: ...
 
     def abort(self) -> None: ...
 

@@ -28,9 +28,11 @@ class BackdropCamera(Camera):
     """Manim's camera, starting a fresh picture from kept pixels when the picture begins with
     held layers."""
 
-    layers: list[list[Mobject]] = []  # each held layer's mobjects, as the camera paints them
-    kept: list[np.ndarray] = []  # the page with layers 0..i painted, for the first layers
-    fresh = False  # the pixels are the page's: nothing drawn since `reset`
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.layers: list[list[Mobject]] = []  # each held layer's mobjects, as painted
+        self.kept: list[np.ndarray] = []  # the page with layers 0..i painted, for the first layers
+        self.fresh = False  # the pixels are the page's: nothing drawn since `reset`
+        super().__init__(*args, **kwargs)
 
     def hold(self, *layers: Sequence[Mobject]) -> None:
         """Keep pictures of the `layers` (painted in this order on the page) until `release` or
@@ -49,7 +51,7 @@ class BackdropCamera(Camera):
             if not _same(old, new):
                 break
             alike += 1
-        self.layers, self.kept = held, self.kept[: min(alike, len(self.kept))]
+        self.layers, self.kept = held, self.kept[:alike]
 
     def release(self) -> None:
         self.layers, self.kept = [], []

@@ -49,10 +49,11 @@ class OptirollScene(ABC):
     ) -> None:
         """`on_section` hears each drawn section start (sectioned scenes only).
 
-        `drawn_sections` (indices in `planned_sections`; None: all) are the sections drawn: the
-        others play without drawing a frame (Manim's skipped animations end where the drawn
-        ones would), so a drawn section starts from the state the whole render has there, and
-        the scene ends where the last drawn section does.
+        `drawn_sections` (indices in `planned_sections`; None: all) are the sections drawn; the
+        others draw no frame (Manim skips their animations), and a scene need not play them at
+        all when the drawn ones do not depend on them (the lecture plays only the section right
+        before a drawn one: each starts from what that one left on screen). The scene ends
+        where the last drawn section does.
         """
         self.settings = settings
         self.experiment = experiment

@@ -9,7 +9,7 @@ where only one page has a layer of ink, a pixel is the one a fade of that part p
 or a part's stroke over its fill), one page shows through the other evenly, as in film, instead
 of each part's lower layer showing through its upper one as it fades.
 
-The mobject is a `Picture` of the whole frame that a `BackdropCamera` paints (`paint_picture`).
+The mobject is a `Picture` of the whole frame that a `BackdropCamera` paints (`_paint`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,6 @@ class Dissolve(Animation):
     once it ends. Other animations of the same play paint over it, as over the page."""
 
     def __init__(self, before: Sequence[Mobject], after: Sequence[Mobject], **kwargs: Any) -> None:
-        self.shown = list(after)
         super().__init__(Picture(before, after), introducer=True, remover=True, **kwargs)
 
     def create_starting_mobject(self) -> Mobject:
@@ -77,4 +76,4 @@ class Dissolve(Animation):
 
     def clean_up_from_scene(self, scene: Any) -> None:
         super().clean_up_from_scene(scene)
-        scene.add(*self.shown)
+        scene.add(*self.mobject.after)

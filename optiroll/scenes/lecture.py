@@ -40,7 +40,7 @@ from .aids import ArrowAtBall
 from .backdrop import BackdropCamera
 from .dissolve import Dissolve
 from .equations import EquationPanel, math_line
-from .explain import LessonScene, lesson_panels, symbol_colors
+from .explain import ExplainBoard, LessonScene, lesson_panels, symbol_colors
 from .loss_curve import LossCursor, LossCurveFrame
 from .math_text import TextBlock, paragraph, top_left
 from .mobjects import ContourMap, TrailedBall, hold_still
@@ -175,29 +175,32 @@ class LectureScene(LessonScene, Scene):
     def _optimizer(self, index: int) -> Callable[[tuple[int, ...]], None]:
         def show(beats: tuple[int, ...]) -> None:
             board = self.board(index)
-            if not self.drawing:  # only its last picture counts: the next section starts there
+            if self.drawing:
+                self._card_to_board(board, index, beats)
+            else:  # only its last picture counts: the next section starts there
                 board.show_end()
-                self.shown = [*board.static, *board.moving]
-                return
-            card, rule = self._card(index)
-            self._dissolve(beats[0], [*card, rule])
-            self._hold(beats[1])
-            # The card's rule becomes the board's: each part of the formula moves to its place.
-            others = [m for m in board.static if m is not board.equation]
-            self._dissolve(
-                beats[2],
-                [*others, *board.moving],
-                ReplacementTransform(rule, board.equation),
-                before=card,
-            )
-            self.remove(board.equation)  # drawn with the static parts, below the moving ones
-            self.add(*board.static)
-            self.add(*board.moving)
-            board.play(self, self.settings)  # its steps: exactly beats[3] frames
-            self._hold(beats[4])
             self.shown = [*board.static, *board.moving]
 
         return show
+
+    def _card_to_board(self, board: ExplainBoard, index: int, beats: tuple[int, ...]) -> None:
+        """The optimizer's card, its rule moving onto its board, and the board's steps."""
+        card, rule = self._card(index)
+        self._dissolve(beats[0], [*card, rule])
+        self._hold(beats[1])
+        # The card's rule becomes the board's: each part of the formula moves to its place.
+        others = [m for m in board.static if m is not board.equation]
+        self._dissolve(
+            beats[2],
+            [*others, *board.moving],
+            ReplacementTransform(rule, board.equation),
+            before=card,
+        )
+        self.remove(board.equation)  # drawn with the static parts, below the moving ones
+        self.add(*board.static)
+        self.add(*board.moving)
+        board.play(self, self.settings)  # its steps: exactly beats[3] frames
+        self._hold(beats[4])
 
     def _card(self, index: int) -> tuple[list[Mobject], EquationPanel]:
         """The optimizer's card: its name, values and a line from the chapter, and its rule."""
