@@ -39,14 +39,21 @@ def default_signals() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
-def start_cli(*args: str, **kwargs) -> subprocess.Popen:
+def start_cli(*args: str, cores: set[int] | None = None, **kwargs) -> subprocess.Popen:
     """`optiroll ARGS` in a session of its own (its process group is its pid), stdout and
-    stderr together, the stopping signals at their defaults (`default_signals`)."""
+    stderr together, the stopping signals at their defaults (`default_signals`); with `cores`,
+    allowed to run on those cores only (what optiroll counts as its cores)."""
     kwargs.setdefault("env", cli_env())
+
+    def prepare() -> None:
+        default_signals()
+        if cores is not None:
+            os.sched_setaffinity(0, cores)
+
     return subprocess.Popen(
         [sys.executable, "-m", "optiroll", *args],
         start_new_session=True,
-        preexec_fn=default_signals,
+        preexec_fn=prepare,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -482,10 +482,15 @@ LONG_FIGURES = """\
 # On two cores, one worker encodes in an encoder process and two encode themselves
 # (`runner.encodes_here`): both ways end with the build.
 @pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.skipif(
+    len(getattr(os, "sched_getaffinity", lambda _: ())(0)) < 2, reason="runs the build on 2 cores"
+)
 def test_a_build_stopped_any_way_takes_its_workers_with_it(tmp_path, signum, code, jobs):
     pytest.importorskip("manim")
+    two_cores = set(sorted(os.sched_getaffinity(0))[:2])
+    assert runner.encodes_here(int(jobs), len(two_cores)) is (jobs == "2")
     figures, out = write(tmp_path, LONG_FIGURES), tmp_path / "out"
-    build = start_cli("build", str(figures), "--out", str(out), "-j", jobs)
+    build = start_cli("build", str(figures), "--out", str(out), "-j", jobs, cores=two_cores)
     wait_for(lambda: any(p.suffix == ".gif" for p in out.glob(".*")), build)
     os.kill(build.pid, signum)  # the main process alone: its workers get no signal from us
     output, _ = build.communicate(timeout=60)

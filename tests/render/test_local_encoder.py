@@ -39,6 +39,22 @@ def test_encoding_here_writes_the_same_file_and_side_car(tmp_path, scene, fmt):
     assert len(files[True]) == (4 if fmt == "gif" else 2)  # and each side-car
 
 
+def test_encoding_here_starts_no_encoder_process(tmp_path, monkeypatch):
+    from optiroll.render import background
+
+    def refused(*args, **kwargs):
+        raise AssertionError("an encoder process was asked for")
+
+    monkeypatch.setattr(background.EncoderProcess, "__init__", refused)
+    monkeypatch.setattr(background.EncoderProcess, "ready", classmethod(refused))
+    settings, experiment = settings_of("compare", "gif")
+    output = tmp_path / "figure.gif"
+    pipeline.render(settings, experiment, output, encode_here=True, poster=tmp_path / "p.png")
+    assert output.stat().st_size > 0
+    with pytest.raises(AssertionError, match="encoder process"):
+        pipeline.render(settings, experiment, tmp_path / "apart.gif")
+
+
 def test_a_render_stopped_while_encoding_here_leaves_nothing(tmp_path, monkeypatch):
     from manim.camera.camera import Camera
 

@@ -390,3 +390,29 @@ def test_the_frames_are_the_plans():
     steps, hold = explain_beats(settings, trajectory)
     assert steps == sum(sum(s) + m for s, m in path_beats(settings, trajectory))
     assert hold == round(settings.hold_seconds * FPS)
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad:lr=1.5", "momentum:lr=0.1,momentum=0.9"])
+def test_the_kept_pictures_of_a_board_are_the_ones_it_would_paint_afresh(
+    tmp_path, monkeypatch, optimizer
+):
+    """The board holds its fixed and stepwise parts (`BackdropCamera.hold`), which the camera
+    keeps by identity, not by looks: every frame must still be what painting it whole gives,
+    as the bars, readout and caption change from step to step."""
+    from optiroll.builder.figures_file import resolve_figure
+    from optiroll.render import pipeline
+    from optiroll.scenes.backdrop import BackdropCamera
+
+    request = RenderRequest(scene="explain", format="gif", quality="preview", lang="ko")
+    settings, experiment = resolve_figure(request, {"optimizer_specs": [optimizer], "steps": 4})
+
+    def frames(path: Path) -> list[np.ndarray]:
+        with av.open(str(path)) as container:
+            return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+    pipeline.render(settings, experiment, tmp_path / "kept.gif")
+    monkeypatch.setattr(BackdropCamera, "hold", lambda self, *layers: None)  # nothing kept
+    pipeline.render(settings, experiment, tmp_path / "whole.gif")
+    kept, whole = frames(tmp_path / "kept.gif"), frames(tmp_path / "whole.gif")
+    assert len(kept) == len(whole) > 10
+    assert all(np.array_equal(a, b) for a, b in zip(kept, whole, strict=True))
