@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -90,11 +89,19 @@ def cold_build(
     return (*timed(build, tree, cache or tmp / "cache"), out)
 
 
-def warmed(figures: Path, tree: Path, jobs: list[str], folder: Path) -> Path:
-    """A cache folder holding what one build of `tree` made (its texts and formulas)."""
+def warm_caches(
+    figures: Path, tree: Path, against: Path | None, jobs: list[str], folder: Path
+) -> dict[str, Path]:
+    """For --warm-cache: a cache folder for each side holding what one earlier run of its code
+    made (its texts and formulas)."""
+    caches = {"build": folder / "build", "baseline": folder / "baseline"}
     with tempfile.TemporaryDirectory() as tmp:
-        cold_build(figures, Path(tmp), tree, jobs, folder)
-    return folder
+        cold_build(figures, Path(tmp) / "build", tree, jobs, caches["build"])
+        if against:
+            cold_build(figures, Path(tmp) / "baseline", against, jobs, caches["baseline"])
+        else:
+            one_by_one(figures, Path(tmp), tree, caches["baseline"])
+    return caches
 
 
 def media(out: Path) -> list[str]:
@@ -127,45 +134,38 @@ def main() -> None:
     builds: list[tuple[float, float]] = []
     baselines: list[tuple[float, float]] = []
     against = args.against.resolve() if args.against else None
-    kept = Path(tempfile.mkdtemp())
-    caches: dict[str, Path | None] = {"build": None, "baseline": None}
-    if args.warm_cache:
-        caches["build"] = warmed(figures, tree, jobs, kept / "build")
-        caches["baseline"] = kept / "baseline"
-        if against:
-            warmed(figures, against, jobs, caches["baseline"])
-        else:
+    with tempfile.TemporaryDirectory() as kept:
+        caches: dict[str, Path | None] = {"build": None, "baseline": None}
+        if args.warm_cache:
+            caches.update(warm_caches(figures, tree, against, jobs, Path(kept)))
+        for pair in range(args.pairs):
             with tempfile.TemporaryDirectory() as tmp:
-                one_by_one(figures, Path(tmp), tree, caches["baseline"])
-    for pair in range(args.pairs):
-        with tempfile.TemporaryDirectory() as tmp:
-            # Cold as on a new machine, no Text or LaTeX kept from earlier renders, unless
-            # --warm-cache; a cached build's cache is the cold build's.
-            for step in ("build", "baseline")[:: 1 if pair % 2 == 0 else -1]:
-                if step == "build":
-                    cold, cold_cpu, cold_summary, out = cold_build(
-                        figures, Path(tmp), tree, jobs, caches["build"]
-                    )
-                    builds.append((cold, cold_cpu))
-                    files = media(out)
-                    # optiroll's source is part of the cache key: an edit meanwhile re-renders.
-                    cached, _, cached_summary = timed(
-                        [*OPTIROLL, "build", str(figures), "--out", str(out), *jobs],
-                        tree,
-                        caches["build"] or Path(tmp) / "cache",
-                    )
-                elif against:
-                    with tempfile.TemporaryDirectory() as other:
-                        wall, cpu, _, other_out = cold_build(
-                            figures, Path(other), against, jobs, caches["baseline"]
+                # Cold as on a new machine, no Text or LaTeX kept from earlier renders, unless
+                # --warm-cache; a cached build's cache is the cold build's.
+                for step in ("build", "baseline")[:: 1 if pair % 2 == 0 else -1]:
+                    if step == "build":
+                        cold, cold_cpu, cold_summary, out = cold_build(
+                            figures, Path(tmp), tree, jobs, caches["build"]
                         )
-                        baselines.append((wall, cpu))
-                        baseline_files = media(other_out)
-                else:
-                    cache = caches["baseline"] or Path(tmp) / "cache-1by1"
-                    baselines.append(one_by_one(figures, Path(tmp), tree, cache))
-                    baseline_files = files
-    shutil.rmtree(kept)
+                        builds.append((cold, cold_cpu))
+                        files = media(out)
+                        # optiroll's source is part of the cache key: an edit meanwhile re-renders.
+                        cached, _, cached_summary = timed(
+                            [*OPTIROLL, "build", str(figures), "--out", str(out), *jobs],
+                            tree,
+                            caches["build"] or Path(tmp) / "cache",
+                        )
+                    elif against:
+                        with tempfile.TemporaryDirectory() as other:
+                            wall, cpu, _, other_out = cold_build(
+                                figures, Path(other), against, jobs, caches["baseline"]
+                            )
+                            baselines.append((wall, cpu))
+                            baseline_files = media(other_out)
+                    else:
+                        cache = caches["baseline"] or Path(tmp) / "cache-1by1"
+                        baselines.append(one_by_one(figures, Path(tmp), tree, cache))
+                        baseline_files = files
     ratios = [b[0] / s[0] for b, s in zip(builds, baselines, strict=True)]
     cpu_ratios = [b[1] / s[1] for b, s in zip(builds, baselines, strict=True)]
     print(f"{figures.name}: {len(files)} files, {cores} cores, jobs {args.jobs or cores}; {tree}")
